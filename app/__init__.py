@@ -1,0 +1,3 @@
+"""Lorekeeper: a local-first writing and character-chat workspace in Python."""
+
+__all__: list[str] = []

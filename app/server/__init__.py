@@ -1,0 +1,3 @@
+"""Optional sync server (CPython only; never shipped to the browser)."""
+
+__all__: list[str] = []
