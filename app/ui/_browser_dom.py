@@ -1,0 +1,129 @@
+"""The real DOM through Pyodide. ``js``/``pyodide`` are imported lazily."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._dom import Handler, Node, Unlisten, _Tasks, run_handler
+
+__all__ = ["BrowserDom"]
+
+
+class BrowserDom:
+    """Implements the ``Dom`` protocol on ``js.document``.
+
+    Each listener gets one ``create_proxy``; its unlisten function removes the listener
+    and destroys the proxy, so a disposed view leaves no PyProxy behind.
+    """
+
+    def __init__(self, document: Any = None, window: Any = None) -> None:
+        import js
+
+        self.document = document if document is not None else js.document
+        self.window = window if window is not None else js.window
+        self._live = 0
+        self._tasks = _Tasks()
+        self._has_move_before = hasattr(js.Element.prototype, "moveBefore")
+
+    def element(self, tag: str) -> Node:
+        return self.document.createElement(tag)
+
+    def text(self, data: str) -> Node:
+        return self.document.createTextNode(str(data))
+
+    def fragment(self) -> Node:
+        return self.document.createDocumentFragment()
+
+    def set_data(self, text_node: Node, data: str) -> None:
+        text_node.data = str(data)
+
+    def set_text(self, node: Node, text: str) -> None:
+        node.textContent = str(text)
+
+    def set_attr(self, node: Node, name: str, value: str | bool | None) -> None:
+        if value is None or value is False:
+            node.removeAttribute(name)
+        else:
+            node.setAttribute(name, "" if value is True else str(value))
+
+    def set_prop(self, node: Node, name: str, value: object) -> None:
+        setattr(node, name, value)
+
+    def get_prop(self, node: Node, name: str) -> Any:
+        return getattr(node, name)
+
+    def insert(self, parent: Node, node: Node, before: Node | None = None) -> None:
+        parent.insertBefore(node, before)
+
+    def move(self, parent: Node, node: Node, before: Node | None = None) -> None:
+        if self._has_move_before and parent.isConnected:
+            parent.moveBefore(node, before)  # state-preserving move (Chromium 133+)
+            return
+        active = self.document.activeElement
+        keep = active is not None and node.contains(active)
+        if keep:
+            start, end = _selection(active)
+        parent.insertBefore(node, before)
+        if keep and self.document.activeElement != active:
+            active.focus()
+            if start is not None:
+                active.setSelectionRange(start, end)
+
+    def remove(self, node: Node) -> None:
+        node.remove()
+
+    def call(self, node: Node, method: str, *args: object) -> Any:
+        return getattr(node, method)(*args)
+
+    def listen(self, target: Node, event: str, handler: Handler) -> Unlisten:
+        from pyodide.ffi import create_proxy
+
+        tasks = self._tasks
+        proxy = create_proxy(lambda ev: run_handler(tasks, handler, ev))
+        target.addEventListener(event, proxy)
+        self._live += 1
+        done = False
+
+        def unlisten() -> None:
+            nonlocal done
+            if not done:
+                done = True
+                target.removeEventListener(event, proxy)
+                proxy.destroy()
+                self._live -= 1
+
+        return unlisten
+
+    def focused(self) -> Node | None:
+        return self.document.activeElement
+
+    def contains(self, ancestor: Node, node: Node | None) -> bool:
+        return node is not None and bool(ancestor.contains(node))
+
+    def get_hash(self) -> str:
+        return str(self.window.location.hash)
+
+    def push_hash(self, value: str) -> None:
+        self.window.location.hash = value
+
+    def replace_hash(self, value: str) -> None:
+        location = self.window.location
+        self.window.history.replaceState(None, "", value or location.pathname + location.search)
+
+    @property
+    def live_listeners(self) -> int:
+        return self._live
+
+    async def settle(self) -> None:
+        await self._tasks.settle()
+
+
+def _selection(node: Node) -> tuple[int | None, int | None]:
+    try:
+        start = node.selectionStart
+        end = node.selectionEnd
+    except Exception:
+        return None, None
+    if start is None:
+        return None, None
+    return int(start), int(end)
