@@ -1,0 +1,136 @@
+// Boot progress and failure reporting. A classic script: it runs before PyScript loads,
+// watches the runtime's downloads through fetch, and gives Python `window.lkBoot`.
+(() => {
+  "use strict";
+  const STAGES = ["runtime", "packages", "database", "screen"];
+  // Share of the progress bar each stage ends at.
+  const ENDS = { runtime: 70, packages: 88, database: 94, screen: 100 };
+  const html = document.documentElement;
+  const started = performance.now();
+  const marks = {};
+  let current = null;
+  let failed = false;
+  const bytes = { loaded: 0, total: 0 };
+
+  const $ = (id) => document.getElementById(id);
+
+  function setProgress(value) {
+    const bar = $("boot-progress");
+    if (bar) { bar.value = value; bar.textContent = `${Math.round(value)}%`; }
+  }
+
+  function stage(name) {
+    if (failed || !STAGES.includes(name)) return;
+    const index = STAGES.indexOf(name);
+    if (current !== null && STAGES.indexOf(current) >= index) return;
+    current = name;
+    marks[name] = performance.now() - started;
+    html.dataset.bootStage = name;
+    for (const li of document.querySelectorAll("#boot-stages li")) {
+      const i = STAGES.indexOf(li.dataset.stage);
+      li.dataset.state = i < index ? "done" : i === index ? "active" : "pending";
+    }
+    setProgress(index === 0 ? 0 : ENDS[STAGES[index - 1]]);
+  }
+
+  function fail(message, detail) {
+    if (html.dataset.ready === "true") { console.error(message, detail || ""); return; }
+    failed = true;
+    html.dataset.boot = "failed";
+    const msg = $("boot-error-message");
+    if (msg) msg.textContent = String(message);
+    const pre = $("boot-error-detail");
+    if (pre) pre.textContent = detail ? String(detail) : "";
+    console.error("Lorekeeper boot failed:", message, detail || "");
+  }
+
+  function ready() {
+    if (failed) return;
+    marks.ready = performance.now() - started;
+    for (const li of document.querySelectorAll("#boot-stages li")) li.dataset.state = "done";
+    setProgress(100);
+    html.dataset.ready = "true";
+    document.dispatchEvent(new CustomEvent("lorekeeper:ready", { detail: { ...marks } }));
+  }
+
+  window.lkBoot = { stage, fail, ready, marks, bytes };
+
+  // Before anything loads: the platform must have what Lorekeeper needs.
+  if (typeof WebAssembly !== "object") {
+    document.addEventListener("DOMContentLoaded", () => fail(
+      "This browser cannot run WebAssembly (it may be disabled by a policy or an extension).",
+      "Lorekeeper runs Python in the browser and needs WebAssembly."));
+    return;
+  }
+  if (!("indexedDB" in window) || window.indexedDB === null) {
+    document.addEventListener("DOMContentLoaded", () => fail(
+      "This browser does not offer IndexedDB storage (private mode or a storage policy may block it).",
+      "Lorekeeper keeps your library in IndexedDB."));
+    return;
+  }
+
+  // Watch the runtime's downloads: progress from the bytes, a clear error for a missing file.
+  const realFetch = window.fetch.bind(window);
+  const WATCHED = /\.(wasm|zip|whl|json)(\?|$)/;
+  window.fetch = async (input, init) => {
+    const url = typeof input === "string" ? input : (input && input.url) || String(input);
+    if (!WATCHED.test(url) || html.dataset.ready === "true") return realFetch(input, init);
+    if (/\.whl(\?|$)/.test(url)) stage("packages");
+    let response;
+    try {
+      response = await realFetch(input, init);
+    } catch (error) {
+      fail(`Could not download ${url.split("/").pop()}: the network request failed.`, String(error));
+      throw error;
+    }
+    if (!response.ok) {
+      fail(`A required file is missing: ${url.split("/").pop()} (HTTP ${response.status}).`, url);
+      return response;
+    }
+    const total = Number(response.headers.get("content-length")) || 0;
+    if (!response.body || !total) return response;
+    bytes.total += total;
+    const reader = response.body.getReader();
+    const stream = new ReadableStream({
+      async pull(controller) {
+        const { done, value } = await reader.read();
+        if (done) { controller.close(); return; }
+        bytes.loaded += value.byteLength;
+        const from = current === "packages" ? ENDS.runtime : 0;
+        const to = current === "packages" ? ENDS.packages : ENDS.runtime;
+        setProgress(from + (to - from) * Math.min(1, bytes.loaded / bytes.total));
+        controller.enqueue(value);
+      },
+      cancel(reason) { return reader.cancel(reason); },
+    });
+    return new Response(stream, { status: response.status, statusText: response.statusText,
+                                  headers: response.headers });
+  };
+
+  window.addEventListener("error", (event) => {
+    if (html.dataset.ready === "true") return;
+    const target = event.target;
+    if (target && target !== window && (target.src || target.href)) {
+      fail(`A required file could not be loaded: ${(target.src || target.href).split("/").pop()}.`,
+           target.src || target.href);
+    } else if (event.message) {
+      fail(event.message, event.error && event.error.stack);
+    }
+  }, true);
+  window.addEventListener("unhandledrejection", (event) => {
+    if (html.dataset.ready === "true") return;
+    const reason = event.reason;
+    fail(reason && reason.message ? reason.message : String(reason), reason && reason.stack);
+  });
+
+  document.addEventListener("DOMContentLoaded", () => stage("runtime"));
+
+  // Offline: a service worker precaches the whole site (see sw.js).
+  if ("serviceWorker" in navigator && location.protocol !== "file:") {
+    window.addEventListener("load", () => {
+      navigator.serviceWorker.register("./sw.js").catch((error) => {
+        console.warn("Service worker registration failed; offline use is unavailable.", error);
+      });
+    });
+  }
+})();

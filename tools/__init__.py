@@ -1,0 +1,1 @@
+"""Developer tools: set-up, build, serve, test and benchmark Lorekeeper (`./lk <command>`)."""

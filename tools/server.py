@@ -1,0 +1,126 @@
+"""A small static file server for the built site (and the test pages), 127.0.0.1 only.
+
+Serves correct MIME types for ``.wasm``/``.mjs``/``.webmanifest``, can mount the site
+under a sub-path (``--base /lorekeeper/``) to prove it works there, and runs in a thread
+so tests can start and stop it.
+"""
+
+from __future__ import annotations
+
+import http.server
+import posixpath
+import threading
+import urllib.parse
+from collections.abc import Mapping
+from pathlib import Path
+from typing import ClassVar
+
+__all__ = ["StaticServer"]
+
+MIME = {
+    ".wasm": "application/wasm",
+    ".mjs": "text/javascript",
+    ".js": "text/javascript",
+    ".json": "application/json",
+    ".webmanifest": "application/manifest+json",
+    ".whl": "application/zip",
+    ".zip": "application/zip",
+    ".toml": "text/plain",
+    ".py": "text/plain",
+    ".css": "text/css",
+    ".html": "text/html",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+}
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map: ClassVar[dict[str, str]] = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME}
+    mounts: ClassVar[Mapping[str, Path]] = {}
+    dynamic: ClassVar[Mapping[str, bytes]] = {}
+
+    def translate_path(self, path: str) -> str:
+        path = urllib.parse.unquote(path.split("?", 1)[0].split("#", 1)[0])
+        for prefix in sorted(self.mounts, key=len, reverse=True):
+            if path == prefix.rstrip("/") or path.startswith(prefix):
+                rel = posixpath.normpath(path[len(prefix):] or "/").lstrip("/")
+                if rel.startswith(".."):
+                    break
+                return str(self.mounts[prefix] / rel)
+        return "/nonexistent"
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if path in self.dynamic:
+            body = self.dynamic[path]
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(path))
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        for prefix in self.mounts:
+            if path == prefix.rstrip("/") and prefix != "/":
+                self.send_response(301)
+                self.send_header("Location", prefix)
+                self.end_headers()
+                return
+        super().do_GET()
+
+    def end_headers(self) -> None:
+        if self.path.split("?", 1)[0] not in self.dynamic:
+            self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a browser that drops a connection mid-download is not an error here
+
+
+class StaticServer:
+    """Serve folders at URL prefixes on 127.0.0.1 in a background thread."""
+
+    def __init__(self, mounts: Mapping[str, Path], port: int = 0, host: str = "127.0.0.1",
+                 dynamic: Mapping[str, bytes] | None = None) -> None:
+        handler = type("Handler", (_Handler,), {"mounts": dict(mounts),
+                                                 "dynamic": dict(dynamic or {})})
+        self._httpd = _Server((host, port), handler)
+        self._thread: threading.Thread | None = None
+        self.host = host
+        self.port = self._httpd.server_address[1]
+
+    @property
+    def origin(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def url(self, path: str = "/") -> str:
+        return self.origin + path
+
+    def start(self) -> StaticServer:
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._httpd.serve_forever()
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> StaticServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
