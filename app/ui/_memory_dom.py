@@ -169,6 +169,8 @@ class MemoryDom:
         moving = [*node.children] if node.tag == "#fragment" else [node]
         if node.tag == "#fragment":
             node.children = []
+            for n in moving:
+                n.parent = None
         for n in moving:
             if n.parent is not None:
                 self._detach(n, blur=False)
@@ -290,7 +292,9 @@ class MemoryDom:
             self.active = None
 
     def _record(self, mutation: Mutation) -> None:
-        self.mutations.append(mutation)
+        """Keep what a MutationObserver on ``body`` would see: changes to connected nodes."""
+        if self.body.contains(mutation.target):
+            self.mutations.append(mutation)
 
     def take_mutations(self) -> list[Mutation]:
         out, self.mutations = self.mutations, []
