@@ -7,9 +7,13 @@ from ._keyed_list import KeyedList, Row
 from ._memory_dom import MemoryDom, MemoryEvent, MemoryNode, Mutation
 from ._mount import Component, Mounted, mount
 from ._reconcile import Plan, Step, apply_plan, longest_increasing_subsequence, plan_keyed
+from ._router import DEFAULT_PATH, NOT_FOUND, ROUTES, Match, Route, Router, href, match, split_hash
 from ._scope import Scope
 
 __all__ = [
+    "DEFAULT_PATH",
+    "NOT_FOUND",
+    "ROUTES",
     "AttrValue",
     "BrowserDom",
     "Child",
@@ -18,6 +22,7 @@ __all__ = [
     "Dom",
     "Handler",
     "KeyedList",
+    "Match",
     "MemoryDom",
     "MemoryEvent",
     "MemoryNode",
@@ -26,13 +31,18 @@ __all__ = [
     "Node",
     "Plan",
     "Readable",
+    "Route",
+    "Router",
     "Row",
     "Scope",
     "Step",
     "Unlisten",
     "apply_plan",
+    "href",
     "is_store",
     "longest_increasing_subsequence",
+    "match",
     "mount",
     "plan_keyed",
+    "split_hash",
 ]
