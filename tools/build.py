@@ -14,6 +14,7 @@ import io
 import json
 import shutil
 import struct
+import tempfile
 import time
 import zipfile
 import zlib
@@ -158,14 +159,14 @@ def _service_worker(out: Path) -> None:
         {"version": version, "files": entries}, indent=1, sort_keys=True))
 
 
-def build_site(out: Path = SITE) -> Path:
+def build_site(out: Path = SITE, quiet: bool = False) -> Path:
     """Write the whole site to ``out`` (replacing it) and return it."""
     started = time.perf_counter()
     if not (VENDOR_OUT / "pyodide" / "pyodide.asm.wasm").exists():
         raise RuntimeError("runtime files are missing: run `./lk setup` first")
-    staging = BUILD / (out.name + ".tmp")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    BUILD.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=out.name + ".", dir=out.parent if out.parent.exists()
+                                    else BUILD))
     _copy_static(staging)
     shutil.copy2(ROOT / "index.html", staging / "index.html")
     shutil.copy2(ROOT / "pyscript.toml", staging / "pyscript.toml")
@@ -180,9 +181,16 @@ def build_site(out: Path = SITE) -> Path:
         (icons / f"icon-{size}.png").write_bytes(_png(size))
     (staging / "manifest.webmanifest").write_text(_manifest())
     _service_worker(staging)
-    shutil.rmtree(out, ignore_errors=True)
-    staging.rename(out)
+    if out.exists():  # swap in the new build, then drop the old one
+        old = Path(tempfile.mkdtemp(prefix=out.name + ".old.", dir=out.parent))
+        out.rename(old / out.name)
+        staging.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        staging.rename(out)
+    if quiet:
+        return out
     total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-    print(f"[build] {out.relative_to(ROOT)}: {total / 1e6:.1f} MB, app wheel "
+    print(f"[build] {out}: {total / 1e6:.1f} MB, app wheel "
           f"{len(wheel) / 1e3:.0f} kB, {time.perf_counter() - started:.2f} s", flush=True)
     return out

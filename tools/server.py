@@ -54,7 +54,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         if path in self.dynamic:
             body = self.dynamic[path]
             self.send_response(200)
-            self.send_header("Content-Type", self.guess_type(path))
+            kind = "text/html" if path.endswith("/") else self.guess_type(path)
+            self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
