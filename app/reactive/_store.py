@@ -1,0 +1,265 @@
+"""Writable and readable stores, ``readonly`` and ``get`` (Svelte's ``svelte/store``)."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any, Generic, Protocol, TypeVar, cast
+
+from ._equality import Equals, safe_not_equal
+from ._queue import REVALIDATE, Subscription, enqueue, flush
+
+__all__ = [
+    "Readable",
+    "StartStopNotifier",
+    "Subscribable",
+    "Subscriber",
+    "Unsubscriber",
+    "Updater",
+    "Writable",
+    "get",
+    "positional_arity",
+    "readable",
+    "readonly",
+    "subscribe_to",
+    "writable",
+]
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+Subscriber = Callable[[T], None]
+Unsubscriber = Callable[[], None]
+Updater = Callable[[T], T]
+Setter = Callable[[T], None]
+UpdateFn = Callable[[Updater[T]], None]
+StartStopNotifier = Callable[..., Callable[[], None] | None]
+"""``start(set)`` or ``start(set, update)``; may return a ``stop()`` callable."""
+
+
+class Subscribable(Protocol[T_co]):
+    """Anything with Svelte's store contract: ``subscribe(run) -> unsubscribe``."""
+
+    def subscribe(self, run: Callable[[T_co], None], /) -> Any: ...
+
+
+def positional_arity(fn: Callable[..., Any]) -> int:
+    """How many positional arguments ``fn`` wants (JavaScript's ``fn.length``).
+
+    Counts parameters without defaults before any ``*args``; a ``*args`` means
+    "as many as you give". Callables without a signature count as one.
+    """
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return 1
+    count = 0
+    for p in params:
+        if p.kind is p.VAR_POSITIONAL:
+            return max(count, 3)
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty:
+            count += 1
+    return count
+
+
+class _Node(Generic[T]):
+    """The state of one store: value, subscribers, start/stop lifecycle.
+
+    ``stale`` is True while the store has warned its subscribers (through
+    ``invalidate``) that a new value is coming and has not yet delivered it
+    (``set``) or withdrawn the warning (``resolve``). Only derived stores go
+    stale; a plain writable changes in one step.
+    """
+
+    __slots__ = ("_equals", "_start", "_stop", "_subscribers", "running", "stale", "value")
+
+    def __init__(self, value: T, start: StartStopNotifier | None, equals: Equals | None) -> None:
+        self.value = value
+        self._start = start
+        self._equals = equals
+        self._stop: Callable[[], None] | None = None
+        self._subscribers: dict[Subscription, None] = {}
+        self.running = False
+        self.stale = False
+
+    def changed(self, new_value: Any) -> bool:
+        if self._equals is None:
+            return safe_not_equal(self.value, new_value)
+        return not self._equals(self.value, new_value)
+
+    def set(self, new_value: T) -> None:
+        if not self.changed(new_value):
+            self.resolve()
+            return
+        self.value = new_value
+        if not self._subscribers:
+            return
+        warned, self.stale = self.stale, False
+        for subscription in list(self._subscribers):
+            if not subscription.active:
+                continue
+            if not warned and subscription.invalidate is not None:
+                subscription.invalidate()
+            enqueue(subscription, new_value)
+        flush()
+
+    def update(self, fn: Updater[T]) -> None:
+        self.set(fn(self.value))
+
+    def invalidate(self) -> None:
+        """Warn every subscriber that a new value is coming (idempotent)."""
+        if self.stale:
+            return
+        self.stale = True
+        for subscription in list(self._subscribers):
+            if subscription.active and subscription.invalidate is not None:
+                subscription.invalidate()
+
+    def resolve(self) -> None:
+        """Withdraw an outstanding warning: the value stays as it is."""
+        if not self.stale:
+            return
+        self.stale = False
+        for subscription in list(self._subscribers):
+            enqueue(subscription, REVALIDATE)
+        flush()
+
+    def subscribe(self, subscription: Subscription) -> Unsubscriber:
+        if not self._subscribers and not self.running:
+            self._begin()
+        self._subscribers[subscription] = None
+        subscription.run(self.value)
+        if self.stale and subscription.invalidate is not None:
+            subscription.invalidate()
+
+        def unsubscribe() -> None:
+            if not subscription.active:
+                return
+            subscription.active = False
+            self._subscribers.pop(subscription, None)
+            if not self._subscribers and self.running:
+                self._end()
+
+        return unsubscribe
+
+    def _begin(self) -> None:
+        self.running = True
+        if self._start is None:
+            return
+        args = (self.set, self.update)[: positional_arity(self._start)]
+        try:
+            stop = self._start(*args)
+        except BaseException:
+            self.running = False
+            raise
+        self._stop = stop if callable(stop) else None
+
+    def _end(self) -> None:
+        self.running = False
+        self.stale = False
+        stop, self._stop = self._stop, None
+        if stop is not None:
+            stop()
+
+
+class Readable(Generic[T]):
+    """A store you can subscribe to but not set."""
+
+    __slots__ = ("_node",)
+
+    def __init__(self, node: _Node[T]) -> None:
+        self._node = node
+
+    def subscribe(
+        self, run: Subscriber[T], invalidate: Callable[[], None] | None = None
+    ) -> Unsubscriber:
+        """Call ``run`` now with the current value and after every change.
+
+        Returns an idempotent unsubscriber. ``invalidate`` (Svelte's private
+        second argument) is called when a new value is on its way.
+        """
+        return self._node.subscribe(Subscription(run, invalidate))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._node.value!r}>"
+
+
+class Writable(Readable[T]):
+    """A store with ``set`` and ``update``."""
+
+    __slots__ = ()
+
+    def set(self, value: T) -> None:
+        """Replace the value; subscribers hear about it only if it changed."""
+        self._node.set(value)
+
+    def update(self, fn: Updater[T]) -> None:
+        """``set(fn(current))``."""
+        self._node.update(fn)
+
+
+def writable(
+    value: T = None,  # type: ignore[assignment]
+    start: StartStopNotifier | None = None,
+    *,
+    equals: Equals | None = None,
+) -> Writable[T]:
+    """A store that can be set from outside.
+
+    ``start(set, update)`` runs when the first subscriber arrives; the callable
+    it returns runs when the last one leaves. ``equals(old, new)`` replaces the
+    default change test (scalars by value, every other object always changed).
+    """
+    return Writable(_Node(value, start, equals))
+
+
+def readable(
+    value: T = None,  # type: ignore[assignment]
+    start: StartStopNotifier | None = None,
+    *,
+    equals: Equals | None = None,
+) -> Readable[T]:
+    """A store whose value only its ``start(set, update)`` notifier can change."""
+    return Readable(_Node(value, start, equals))
+
+
+def readonly(store: Subscribable[T]) -> Readable[T]:
+    """A view of ``store`` that can only be subscribed to."""
+    if isinstance(store, Readable):
+        return Readable(store._node)
+    return _ForeignReadonly(store)  # type: ignore[return-value]
+
+
+class _ForeignReadonly:
+    __slots__ = ("_store",)
+
+    def __init__(self, store: Subscribable[Any]) -> None:
+        self._store = store
+
+    def subscribe(self, run: Subscriber[Any], invalidate: Callable[[], None] | None = None) -> Any:
+        return self._store.subscribe(run)
+
+
+def subscribe_to(
+    store: Subscribable[T],
+    run: Subscriber[T],
+    invalidate: Callable[[], None] | None = None,
+    revalidate: Callable[[], None] | None = None,
+) -> Unsubscriber:
+    """Subscribe to any store: ours (with the full protocol), Svelte-style or RxJS-style."""
+    if store is None:
+        raise TypeError("expected a store, got None")
+    if isinstance(store, Readable):
+        return store._node.subscribe(Subscription(run, invalidate, revalidate))
+    handle = store.subscribe(run)
+    unsubscribe = getattr(handle, "unsubscribe", None)
+    if callable(unsubscribe):
+        return cast(Unsubscriber, unsubscribe)
+    return cast(Unsubscriber, handle)
+
+
+def get(store: Subscribable[T]) -> T:
+    """The current value: subscribe, read, unsubscribe (starts a cold store briefly)."""
+    box: list[Any] = []
+    subscribe_to(store, box.append)()
+    return cast(T, box[-1] if box else None)
