@@ -1,0 +1,750 @@
+"""Collection (a lazy query) and WhereClause (its starting point)."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import inspect
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from ._core import MutateRequest, QueryRequest, QueryResponse
+from ._keys import (
+    MISSING,
+    KeyRange,
+    del_by_keypath,
+    encode,
+    get_by_keypath,
+    set_by_keypath,
+)
+from .errors import BulkError, DatabaseError, DataError, SchemaError
+
+if TYPE_CHECKING:
+    from ._table import Table
+
+MAX_KEY: list = [[]]  # greater than any key that is not an array of arrays
+_MAX_CHAR = "\uffff"
+
+
+@dataclass(slots=True)
+class _Part:
+    """One index scan: union of ranges on one index, plus a key predicate."""
+
+    index: str = ""
+    ranges: list[KeyRange] = field(default_factory=lambda: [KeyRange()])
+    key_filter: Callable[[Any], bool] | None = None
+    #: For a virtual (prefix) index: how many leading components to keep.
+    prefix_len: int = 0
+    error: BaseException | None = None
+
+
+@dataclass(slots=True)
+class _Ctx:
+    parts: list[_Part]
+    filters: list[Callable[[Any], bool]] = field(default_factory=list)
+    reverse: bool = False
+    limit: int | None = None
+    offset: int = 0
+    distinct: bool = False
+    until: tuple[Callable[[Any], bool], bool] | None = None
+
+
+def _truthy(fn: Callable[[Any], Any], value: Any) -> bool:
+    return bool(fn(value))
+
+
+class Collection:
+    """A lazy query over a table. Builder methods change it in place and return it."""
+
+    def __init__(self, table: Table, ctx: _Ctx) -> None:
+        self._table = table
+        self._ctx = ctx
+
+    # ------------------------------------------------------------ builders
+    def clone(self) -> Collection:
+        c = self._ctx
+        return Collection(self._table, replace(c, parts=list(c.parts), filters=list(c.filters)))
+
+    def filter(self, fn: Callable[[Any], Any]) -> Collection:
+        """Keep only values for which ``fn(value)`` is true (runs in Python)."""
+        self._ctx.filters.append(fn)
+        return self
+
+    and_ = filter
+
+    def or_(self, index: str) -> WhereClause:
+        """Union with another where-clause: ``coll.or_("age").above(60)``."""
+        return WhereClause(self._table, index, or_of=self)
+
+    def limit(self, n: int) -> Collection:
+        self._ctx.limit = max(0, int(n))
+        return self
+
+    def offset(self, n: int) -> Collection:
+        self._ctx.offset = max(0, int(n))
+        return self
+
+    def reverse(self) -> Collection:
+        self._ctx.reverse = not self._ctx.reverse
+        return self
+
+    desc = reverse
+
+    def distinct(self) -> Collection:
+        """Drop repeated primary keys (matters for multi-entry indexes)."""
+        self._ctx.distinct = True
+        return self
+
+    def until(self, fn: Callable[[Any], Any], include_stop_entry: bool = False) -> Collection:
+        """Stop at the first value for which ``fn(value)`` is true."""
+        self._ctx.until = (fn, include_stop_entry)
+        return self
+
+    # ------------------------------------------------------------ execution
+    def _is_plain(self) -> bool:
+        c = self._ctx
+        return (
+            len(c.parts) == 1
+            and len(c.parts[0].ranges) == 1
+            and c.parts[0].key_filter is None
+            and not c.filters
+            and c.until is None
+            and not c.distinct
+            and c.parts[0].error is None
+        )
+
+    async def _scan(
+        self, want_values: bool, want_keys: bool, trans: Any
+    ) -> list[tuple[Any, Any, Any]]:
+        """All matching (key, primary key, value) entries, in order, fully filtered."""
+        c = self._ctx
+        core = self._table._core_table()
+        needs_values = want_values or bool(c.filters) or c.until is not None
+        if self._is_plain():
+            part = c.parts[0]
+            limit = None if c.limit is None else c.offset + c.limit
+            resp = await core.query(
+                trans,
+                QueryRequest(
+                    part.index, part.ranges[0], limit, c.reverse, False, needs_values, True
+                ),
+            )
+            ents = _entries(resp, part)
+            return ents[c.offset :] if c.offset else ents
+        merged: list[tuple[Any, Any, Any]] = []
+        for part in c.parts:
+            if part.error is not None:
+                raise part.error
+            ranges = sorted(part.ranges, key=lambda r: r.bounds()[0], reverse=c.reverse)
+            ents: list[tuple[Any, Any, Any]] = []
+            for rng in ranges:
+                if rng.is_empty():
+                    continue
+                resp = await core.query(
+                    trans, QueryRequest(part.index, rng, None, c.reverse, False, needs_values, True)
+                )
+                ents.extend(_entries(resp, part))
+            if part.key_filter is not None:
+                kf = part.key_filter
+                ents = [e for e in ents if kf(e[0])]
+            merged.extend(ents)
+        if len(c.parts) > 1:
+            seen: set[tuple] = set()
+            uniq = []
+            for e in merged:
+                ek = encode(e[1])
+                if ek not in seen:
+                    seen.add(ek)
+                    uniq.append(e)
+            uniq.sort(key=lambda e: encode(e[1]), reverse=c.reverse)
+            merged = uniq
+        return self._post(merged)
+
+    def _post(self, ents: list[tuple[Any, Any, Any]]) -> list[tuple[Any, Any, Any]]:
+        c = self._ctx
+        if c.filters:
+            fs = c.filters
+            ents = [e for e in ents if all(f(e[2]) for f in fs)]
+        if c.distinct:
+            seen: set[tuple] = set()
+            out = []
+            for e in ents:
+                ek = encode(e[1])
+                if ek not in seen:
+                    seen.add(ek)
+                    out.append(e)
+            ents = out
+        if c.until is not None:
+            fn, include = c.until
+            for i, e in enumerate(ents):
+                if fn(e[2]):
+                    ents = ents[: i + 1] if include else ents[:i]
+                    break
+        if c.offset:
+            ents = ents[c.offset :]
+        if c.limit is not None:
+            ents = ents[: c.limit]
+        return ents
+
+    async def _run(self, write: bool, fn: Callable[[Any], Any]) -> Any:
+        return await self._table._db._op(self._table.name, write, fn, extra=self._or_tables())
+
+    def _or_tables(self) -> None:
+        return None
+
+    async def to_array(self) -> list[Any]:
+        """All matching values."""
+
+        async def run(trans: Any) -> list[Any]:
+            return [e[2] for e in await self._scan(True, False, trans)]
+
+        return await self._run(False, run)
+
+    to_list = to_array
+
+    async def first(self) -> Any:
+        """The first matching value, or None."""
+        c = self.clone()
+        c._ctx.limit = 1 if c._ctx.limit is None else min(1, c._ctx.limit)
+        res = await c.to_array()
+        return res[0] if res else None
+
+    async def last(self) -> Any:
+        """The last matching value, or None."""
+        return await self.clone().reverse().first()
+
+    async def count(self) -> int:
+        c = self._ctx
+
+        async def run(trans: Any) -> int:
+            if (
+                len(c.parts) == 1
+                and c.parts[0].key_filter is None
+                and c.parts[0].error is None
+                and not c.filters
+                and c.until is None
+                and not c.distinct
+            ):
+                part = c.parts[0]
+                core = self._table._core_table()
+                total = 0
+                for rng in part.ranges:
+                    if not rng.is_empty():
+                        total += await core.count(trans, part.index, rng)
+                total = max(0, total - c.offset)
+                return total if c.limit is None else min(total, c.limit)
+            return len(await self._scan(False, False, trans))
+
+        return await self._run(False, run)
+
+    async def keys(self) -> list[Any]:
+        """Index keys of the matches (one per entry)."""
+
+        async def run(trans: Any) -> list[Any]:
+            return [e[0] for e in await self._scan(False, True, trans)]
+
+        return await self._run(False, run)
+
+    async def primary_keys(self) -> list[Any]:
+        async def run(trans: Any) -> list[Any]:
+            return [e[1] for e in await self._scan(False, False, trans)]
+
+        return await self._run(False, run)
+
+    async def unique_keys(self) -> list[Any]:
+        """Distinct index keys of the matches, in order."""
+        keys = await self.keys()
+        seen: set[tuple] = set()
+        out = []
+        for k in keys:
+            ek = encode(k)
+            if ek not in seen:
+                seen.add(ek)
+                out.append(k)
+        return out
+
+    async def each(self, fn: Callable[..., Any]) -> None:
+        """Call ``fn(value)`` (or ``fn(value, cursor)``) per match, streaming in chunks."""
+        two = _arity(fn) >= 2
+        c = self._ctx
+
+        async def call(ent: tuple[Any, Any, Any]) -> None:
+            r = fn(ent[2], Cursor(ent[0], ent[1])) if two else fn(ent[2])
+            if inspect.isawaitable(r):
+                await r
+
+        async def run(trans: Any) -> None:
+            if not (len(c.parts) == 1 and c.parts[0].error is None):
+                for ent in await self._scan(True, True, trans):
+                    await call(ent)
+                return
+            part = c.parts[0]
+            core = self._table._core_table()
+            skipped = 0
+            emitted = 0
+            seen: set[tuple] = set()
+            ranges = sorted(part.ranges, key=lambda r: r.bounds()[0], reverse=c.reverse)
+            for rng in ranges:
+                if rng.is_empty():
+                    continue
+                req = QueryRequest(part.index, rng, None, c.reverse, False, True, True)
+                async for chunk in core.open_cursor(trans, req):
+                    for ent in _entries(chunk, part):
+                        if part.key_filter is not None and not part.key_filter(ent[0]):
+                            continue
+                        if c.filters and not all(f(ent[2]) for f in c.filters):
+                            continue
+                        if c.distinct:
+                            ek = encode(ent[1])
+                            if ek in seen:
+                                continue
+                            seen.add(ek)
+                        if c.until is not None and c.until[0](ent[2]):
+                            if c.until[1] and skipped >= c.offset:
+                                await call(ent)
+                            return
+                        if skipped < c.offset:
+                            skipped += 1
+                            continue
+                        if c.limit is not None and emitted >= c.limit:
+                            return
+                        emitted += 1
+                        await call(ent)
+
+        await self._run(False, run)
+
+    async def sort_by(self, key_path: str) -> list[Any]:
+        """``to_array()`` sorted by a key path (IndexedDB key order; missing last)."""
+        values = await self.to_array()
+
+        def sort_key(v: Any) -> tuple:
+            x = get_by_keypath(v, key_path)
+            try:
+                return (0, encode(x))
+            except DataError:
+                return (1, ())
+
+        values.sort(key=sort_key, reverse=self._ctx.reverse)
+        return values
+
+    # ------------------------------------------------------------ writes
+    async def modify(self, changes: dict[str, Any] | Callable[..., Any]) -> int:
+        """Change every match with a dict of key-path changes or a function.
+
+        A function gets the value (and, if it takes two arguments, a context whose
+        ``value`` may be replaced, or set to None to delete). It changes the value in
+        place; returning False skips the record.  Returns how many records changed.
+        """
+        table = self._table
+        pk_path = table.schema.primary_key.key_path
+
+        if callable(changes):
+            fn = changes
+            two = _arity(fn) >= 2
+        else:
+            if not isinstance(changes, dict):
+                raise TypeError("modify() takes a dict of changes or a function")
+            for kp in changes:
+                if pk_path is not None and (
+                    kp == pk_path or (isinstance(pk_path, list) and kp in pk_path)
+                ):
+                    raise DataError(
+                        f"table {table.name!r}: modify() cannot change the primary key {kp!r}"
+                    )
+            fn = None
+            two = False
+
+        def apply(value: Any, pk: Any) -> tuple[str, Any]:
+            """-> ("skip"|"put"|"delete", new value)."""
+            if fn is None:
+                changed = False
+                for kp, v in changes.items():  # type: ignore[union-attr]
+                    cur = get_by_keypath(value, kp)
+                    if v is DELETE:
+                        if cur is not MISSING:
+                            del_by_keypath(value, kp)
+                            changed = True
+                    elif cur is MISSING or cur != v or type(cur) is not type(v):
+                        set_by_keypath(value, kp, copy.deepcopy(v))
+                        changed = True
+                return ("put" if changed else "skip", value)
+            if two:
+                ctx = ModifyContext(value, pk)
+                r = fn(value, ctx)
+                if r is False:
+                    return ("skip", value)
+                if ctx.value is None:
+                    return ("delete", None)
+                return ("put", ctx.value)
+            r = fn(value)
+            if r is False:
+                return ("skip", value)
+            if isinstance(r, dict) and r is not value:
+                return ("put", r)
+            return ("put", value)
+
+        async def run(trans: Any) -> int:
+            ents = await self._scan(True, False, trans)
+            core = table._core_table()
+            puts: list[Any] = []
+            put_keys: list[Any] = []
+            dels: list[Any] = []
+            for _k, pk, value in ents:
+                action, new = apply(value, pk)
+                if action == "put":
+                    if pk_path is not None:
+                        from ._keys import extract_key
+
+                        nk = extract_key(new, pk_path)
+                        if nk is MISSING or encode(nk) != encode(pk):
+                            raise DataError(
+                                f"table {table.name!r}: modify() cannot change the primary key of {pk!r}"
+                            )
+                    puts.append(new)
+                    put_keys.append(pk)
+                elif action == "delete":
+                    dels.append(pk)
+            failures: dict[int, DatabaseError] = {}
+            if puts:
+                req = MutateRequest(
+                    "put", values=puts, keys=None if pk_path is not None else put_keys
+                )
+                resp = await core.mutate(trans, req)
+                failures.update(resp.failures)
+            if dels:
+                await core.mutate(trans, MutateRequest("delete", keys=dels))
+            if failures:
+                raise BulkError(
+                    f"table {table.name!r}: modify() failed for {len(failures)} record(s)",
+                    {i: failures[i] for i in failures},
+                )
+            return len(puts) + len(dels)
+
+        return await self._run(True, run)
+
+    async def delete(self) -> int:
+        """Delete every match; returns how many were deleted."""
+        c = self._ctx
+        core = self._table._core_table
+
+        async def run(trans: Any) -> int:
+            if self._is_plain() and c.parts[0].index == "" and not c.offset and c.limit is None:
+                rng = c.parts[0].ranges[0]
+                n = await core().count(trans, "", rng)
+                if n:
+                    await core().mutate(trans, MutateRequest("delete_range", range=rng))
+                return n
+            pks = [e[1] for e in await self._scan(False, False, trans)]
+            if pks:
+                await core().mutate(trans, MutateRequest("delete", keys=pks))
+            return len(pks)
+
+        return await self._run(True, run)
+
+    def __await__(self) -> Any:
+        return self.to_array().__await__()
+
+    def __aiter__(self) -> Any:
+        return self._aiter()
+
+    async def _aiter(self) -> Any:
+        for v in await self.to_array():
+            yield v
+
+
+class _DeleteSentinel:
+    def __repr__(self) -> str:
+        return "DELETE"
+
+
+#: Use as a value in ``update``/``modify`` changes to remove a property.
+DELETE: Any = _DeleteSentinel()
+
+
+@dataclass(slots=True)
+class Cursor:
+    """What ``each(fn)`` passes as second argument."""
+
+    key: Any
+    primary_key: Any
+
+
+class ModifyContext:
+    """Second argument of a two-argument ``modify`` function."""
+
+    __slots__ = ("primary_key", "value")
+
+    def __init__(self, value: Any, primary_key: Any) -> None:
+        self.value = value
+        self.primary_key = primary_key
+
+
+def _arity(fn: Callable[..., Any]) -> int:
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return 1
+    n = 0
+    for p in params:
+        if p.kind == p.VAR_POSITIONAL:
+            return 99
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty:
+            n += 1
+    return n
+
+
+def _entries(resp: QueryResponse, part: _Part) -> list[tuple[Any, Any, Any]]:
+    pks = resp.primary_keys
+    keys = resp.keys if resp.keys is not None else pks
+    vals = resp.values if resp.values is not None else [None] * len(pks)
+    if part.prefix_len:
+        n = part.prefix_len
+        keys = [k[:n] if n > 1 else k[0] for k in keys]
+    return list(zip(keys, pks, vals, strict=True))
+
+
+# ---------------------------------------------------------------- where clause
+
+
+class WhereClause:
+    """``table.where("index")`` — pick an operator to get a Collection."""
+
+    def __init__(
+        self, table: Table, index: str | list[str], or_of: Collection | None = None
+    ) -> None:
+        self._table = table
+        self._index = index
+        self._or_of = or_of
+
+    def _resolve(self) -> tuple[str, int, BaseException | None]:
+        """-> (real index name, prefix length for virtual indexes, error)."""
+        try:
+            name, plen = self._table._resolve_index(self._index)
+            return name, plen, None
+        except SchemaError as err:
+            return "", 0, err
+
+    def _make(
+        self,
+        ranges: list[KeyRange] | None = None,
+        key_filter: Callable[[Any], bool] | None = None,
+        error: BaseException | None = None,
+        keys: list[Any] | None = None,
+    ) -> Collection:
+        index, plen, err = self._resolve()
+        if ranges is None:
+            ranges = [KeyRange()]
+        if err is None and error is None and plen:
+            ranges = [_prefix_range(r, plen) for r in ranges]
+        part = _Part(index, ranges, key_filter, plen, error or err)
+        if part.error is None:
+            try:
+                for r in ranges:
+                    if r.lower is not None:
+                        encode(r.lower)
+                    if r.upper is not None:
+                        encode(r.upper)
+            except DataError as e:
+                part.error = e
+        if self._or_of is not None:
+            self._or_of._ctx.parts.append(part)
+            return self._or_of
+        return Collection(self._table, _Ctx([part]))
+
+    def _empty(self) -> Collection:
+        return self._make([])
+
+    def _bad(self, err: BaseException) -> Collection:
+        return self._make(error=err)
+
+    # ------------------------------------------------------------ operators
+    def equals(self, value: Any) -> Collection:
+        return self._checked(lambda: [KeyRange.only(value)], value)
+
+    def not_equal(self, value: Any) -> Collection:
+        return self._checked(
+            lambda: [KeyRange(None, value, False, True), KeyRange(value, None, True, False)], value
+        )
+
+    def above(self, value: Any) -> Collection:
+        return self._checked(lambda: [KeyRange(value, None, True, False)], value)
+
+    def above_or_equal(self, value: Any) -> Collection:
+        return self._checked(lambda: [KeyRange(value, None, False, False)], value)
+
+    def below(self, value: Any) -> Collection:
+        return self._checked(lambda: [KeyRange(None, value, False, True)], value)
+
+    def below_or_equal(self, value: Any) -> Collection:
+        return self._checked(lambda: [KeyRange(None, value, False, False)], value)
+
+    def between(
+        self, lower: Any, upper: Any, include_lower: bool = True, include_upper: bool = False
+    ) -> Collection:
+        try:
+            el, eu = encode(lower), encode(upper)
+        except DataError as e:
+            return self._bad(e)
+        if el > eu or (el == eu and not (include_lower and include_upper)):
+            return self._empty()
+        return self._make([KeyRange(lower, upper, not include_lower, not include_upper)])
+
+    def any_of(self, *values: Any) -> Collection:
+        vals = _flatten(values)
+        try:
+            uniq = sorted({encode(v): v for v in vals}.items())
+        except DataError as e:
+            return self._bad(e)
+        return self._make([KeyRange.only(v) for _e, v in uniq])
+
+    def none_of(self, *values: Any) -> Collection:
+        vals = _flatten(values)
+        try:
+            uniq = [v for _e, v in sorted({encode(v): v for v in vals}.items())]
+        except DataError as e:
+            return self._bad(e)
+        if not uniq:
+            return self._make()
+        ranges = [KeyRange(None, uniq[0], False, True)]
+        for a, b in itertools.pairwise(uniq):
+            ranges.append(KeyRange(a, b, True, True))
+        ranges.append(KeyRange(uniq[-1], None, True, False))
+        return self._make(ranges)
+
+    def in_any_range(
+        self,
+        ranges: list[tuple[Any, Any]] | list[list[Any]],
+        include_lowers: bool = True,
+        include_uppers: bool = False,
+    ) -> Collection:
+        out: list[KeyRange] = []
+        try:
+            for r in ranges:
+                lo, hi = r[0], r[1]
+                el, eu = encode(lo), encode(hi)
+                if el > eu or (el == eu and not (include_lowers and include_uppers)):
+                    continue
+                out.append(KeyRange(lo, hi, not include_lowers, not include_uppers))
+        except (DataError, TypeError, IndexError) as e:
+            return self._bad(e if isinstance(e, DataError) else DataError(f"bad range: {e}"))
+        return self._make(_merge_ranges(out))
+
+    def starts_with(self, prefix: str) -> Collection:
+        if not isinstance(prefix, str):
+            return self._bad(DataError(f"starts_with() needs a string, got {prefix!r}"))
+        return self._make([KeyRange(prefix, prefix + _MAX_CHAR, False, False)])
+
+    def starts_with_any_of(self, *prefixes: Any) -> Collection:
+        ps = _flatten(prefixes)
+        if not all(isinstance(p, str) for p in ps):
+            return self._bad(DataError("starts_with_any_of() needs strings"))
+        ranges = [KeyRange(p, p + _MAX_CHAR, False, False) for p in ps]
+        return self._make(_merge_ranges(ranges))
+
+    def equals_ignore_case(self, value: str) -> Collection:
+        return self.any_of_ignore_case([value])
+
+    def any_of_ignore_case(self, *values: Any) -> Collection:
+        vals = _flatten(values)
+        if not all(isinstance(v, str) for v in vals):
+            return self._bad(DataError("any_of_ignore_case() needs strings"))
+        folded = {v.lower() for v in vals}
+        ranges = [KeyRange(_lo_case(v), _hi_case(v), False, False) for v in vals]
+
+        def pred(k: Any) -> bool:
+            return isinstance(k, str) and k.lower() in folded
+
+        return self._make(_merge_ranges(ranges), key_filter=pred)
+
+    def starts_with_ignore_case(self, prefix: str) -> Collection:
+        return self.starts_with_any_of_ignore_case([prefix])
+
+    def starts_with_any_of_ignore_case(self, *prefixes: Any) -> Collection:
+        ps = _flatten(prefixes)
+        if not all(isinstance(p, str) for p in ps):
+            return self._bad(DataError("starts_with_any_of_ignore_case() needs strings"))
+        folded = [p.lower() for p in ps]
+        ranges = [KeyRange(_lo_case(p), _hi_case(p) + _MAX_CHAR, False, False) for p in ps]
+
+        def pred(k: Any) -> bool:
+            if not isinstance(k, str):
+                return False
+            kl = k.lower()
+            return any(kl.startswith(p) and len(k) >= len(p) for p in folded)
+
+        return self._make(_merge_ranges(ranges), key_filter=pred)
+
+    def _checked(self, build: Callable[[], list[KeyRange]], value: Any) -> Collection:
+        try:
+            encode(value)
+        except DataError as e:
+            return self._bad(DataError(f"table {self._table.name!r}, index {self._index!r}: {e}"))
+        return self._make(build())
+
+
+def _flatten(values: tuple[Any, ...]) -> list[Any]:
+    if len(values) == 1 and isinstance(values[0], (list, tuple, set, frozenset)):
+        return list(values[0])
+    return list(values)
+
+
+def _lo_case(s: str) -> str:
+    return "".join(
+        min(c.upper(), c.lower()) if len(c.upper()) == 1 == len(c.lower()) else c for c in s
+    )
+
+
+def _hi_case(s: str) -> str:
+    return "".join(
+        max(c.upper(), c.lower()) if len(c.upper()) == 1 == len(c.lower()) else c for c in s
+    )
+
+
+def _merge_ranges(ranges: list[KeyRange]) -> list[KeyRange]:
+    """Sort and merge overlapping ranges so scans never return an entry twice."""
+    rs = sorted(
+        (r for r in ranges if not r.is_empty()), key=lambda r: (r.bounds()[0], r.lower_open)
+    )
+    out: list[KeyRange] = []
+    for r in rs:
+        if out and out[-1].overlaps(r):
+            prev = out[-1]
+            _plo, phi = prev.bounds()
+            _rlo, rhi = r.bounds()
+            if rhi > phi or (rhi == phi and prev.upper_open and not r.upper_open):
+                out[-1] = KeyRange(prev.lower, r.upper, prev.lower_open, r.upper_open)
+        else:
+            out.append(r)
+    return out
+
+
+def _prefix_range(r: KeyRange, plen: int) -> KeyRange:
+    """Rewrite a range over a compound-index prefix into one over the full index."""
+
+    def as_list(k: Any) -> list[Any]:
+        return list(k) if plen > 1 else [k]
+
+    lower = upper = None
+    lo_open = up_open = False
+    if r.lower is not None:
+        if r.lower_open:
+            lower, lo_open = [*as_list(r.lower), MAX_KEY], True
+        else:
+            lower = as_list(r.lower)
+    if r.upper is not None:
+        if r.upper_open:
+            upper, up_open = as_list(r.upper), True
+        else:
+            upper = [*as_list(r.upper), MAX_KEY]
+    return KeyRange(lower, upper, lo_open, up_open)
+
+
+async def _maybe_await(x: Any) -> Any:
+    if inspect.isawaitable(x):
+        return await x
+    return x
+
+
+_ = asyncio

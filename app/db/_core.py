@@ -1,0 +1,209 @@
+"""DBCore: the small internal interface every backend implements.
+
+Like Dexie's DBCore, a backend exposes per-table ``mutate``, ``get``, ``get_many``,
+``query``, ``open_cursor`` and ``count`` over a backend transaction.  Middleware
+(hooks, the change feed, live-query observation, a sync outbox) wraps a
+:class:`DBCore` and its tables; the public Table/Collection API only talks to the
+outermost core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ._keys import KeyRange
+from ._schema import DBSchema, TableSchema
+from .errors import DatabaseError
+
+Mode = Literal["r", "rw", "versionchange"]
+
+
+@dataclass(slots=True)
+class MutateRequest:
+    """A write. ``type`` add/put use ``values`` (+ ``keys`` for outbound tables),
+    delete uses ``keys``, delete_range uses ``range``."""
+
+    type: Literal["add", "put", "delete", "delete_range"]
+    values: list[Any] | None = None
+    keys: list[Any] | None = None
+    range: KeyRange | None = None
+    #: Filled by the change-tracking layer: current value per position (None = absent).
+    old_values: list[Any] | None = None
+
+
+@dataclass(slots=True)
+class MutateResponse:
+    num_failures: int = 0
+    failures: dict[int, DatabaseError] = field(default_factory=dict)
+    #: Key per position (None where it failed); for delete, the keys deleted.
+    results: list[Any] = field(default_factory=list)
+    last_result: Any = None
+
+
+@dataclass(slots=True)
+class QueryRequest:
+    """Read entries of ``index`` ("" is the primary key) within ``range``."""
+
+    index: str = ""
+    range: KeyRange = field(default_factory=KeyRange)
+    limit: int | None = None
+    reverse: bool = False
+    #: Only the first entry of each distinct index key (IDB "nextunique").
+    unique: bool = False
+    want_values: bool = True
+    want_keys: bool = False
+
+
+@dataclass(slots=True)
+class QueryResponse:
+    primary_keys: list[Any]
+    values: list[Any] | None = None
+    keys: list[Any] | None = None
+
+
+class CoreTransaction:
+    """A backend transaction. Subclasses implement finish/abort/wait."""
+
+    def __init__(self, tables: list[str], mode: Mode) -> None:
+        self.tables = list(tables)
+        self.mode: Mode = mode
+        #: Requests placed but not yet answered (IndexedDB only).
+        self.pending = 0
+        #: Free slots for middleware (the change feed keeps its changes here).
+        self.data: dict[str, Any] = {}
+        self.done = False
+        self.error: DatabaseError | None = None
+        self._listeners: list[Callable[[CoreTransaction], None]] = []
+
+    def on_done(self, fn: Callable[[CoreTransaction], None]) -> None:
+        """Call ``fn(self)`` once the transaction committed or aborted."""
+        if self.done:
+            fn(self)
+        else:
+            self._listeners.append(fn)
+
+    def _settle(self, error: DatabaseError | None) -> None:
+        if self.done:
+            return
+        self.done = True
+        self.error = error
+        listeners, self._listeners = self._listeners, []
+        for fn in listeners:
+            fn(self)
+
+    @property
+    def active(self) -> bool:
+        return not self.done and not self._finishing
+
+    _finishing = False
+
+    def finish(self) -> None:
+        """Ask for a commit (no more requests will be placed)."""
+        raise NotImplementedError
+
+    def abort(self, error: DatabaseError | None = None) -> None:
+        raise NotImplementedError
+
+    async def wait(self) -> None:
+        """Wait until committed; raise the mapped error if it aborted."""
+        raise NotImplementedError
+
+
+class DBCoreTable:
+    """Per-table operations. All coroutines take the backend transaction first."""
+
+    name: str
+    schema: TableSchema
+
+    async def mutate(self, trans: CoreTransaction, req: MutateRequest) -> MutateResponse:
+        raise NotImplementedError
+
+    async def get(self, trans: CoreTransaction, key: Any) -> Any:
+        raise NotImplementedError
+
+    async def get_many(self, trans: CoreTransaction, keys: list[Any]) -> list[Any]:
+        raise NotImplementedError
+
+    async def query(self, trans: CoreTransaction, req: QueryRequest) -> QueryResponse:
+        raise NotImplementedError
+
+    def open_cursor(
+        self, trans: CoreTransaction, req: QueryRequest, chunk: int = 200
+    ) -> AsyncIterator[QueryResponse]:
+        """Stream the query in chunks (each a QueryResponse)."""
+        raise NotImplementedError
+
+    async def count(self, trans: CoreTransaction, index: str, range: KeyRange) -> int:
+        raise NotImplementedError
+
+
+class DBCore:
+    """A backend (or a layer over one)."""
+
+    schema: DBSchema
+
+    def table(self, name: str) -> DBCoreTable:
+        raise NotImplementedError
+
+    def transaction(self, tables: list[str], mode: Mode) -> CoreTransaction:
+        raise NotImplementedError
+
+
+class DBCoreTableLayer(DBCoreTable):
+    """Delegates everything to ``down``; subclass and override what you need."""
+
+    def __init__(self, down: DBCoreTable) -> None:
+        self.down = down
+        self.name = down.name
+        self.schema = down.schema
+
+    async def mutate(self, trans: CoreTransaction, req: MutateRequest) -> MutateResponse:
+        return await self.down.mutate(trans, req)
+
+    async def get(self, trans: CoreTransaction, key: Any) -> Any:
+        return await self.down.get(trans, key)
+
+    async def get_many(self, trans: CoreTransaction, keys: list[Any]) -> list[Any]:
+        return await self.down.get_many(trans, keys)
+
+    async def query(self, trans: CoreTransaction, req: QueryRequest) -> QueryResponse:
+        return await self.down.query(trans, req)
+
+    def open_cursor(
+        self, trans: CoreTransaction, req: QueryRequest, chunk: int = 200
+    ) -> AsyncIterator[QueryResponse]:
+        return self.down.open_cursor(trans, req, chunk)
+
+    async def count(self, trans: CoreTransaction, index: str, range: KeyRange) -> int:
+        return await self.down.count(trans, index, range)
+
+
+class DBCoreLayer(DBCore):
+    """Delegates to ``down``; ``table_layer`` (if set) wraps each table."""
+
+    table_layer: Callable[[DBCoreTable], DBCoreTable] | None = None
+
+    def __init__(self, down: DBCore) -> None:
+        self.down = down
+        self.schema = down.schema
+        self._tables: dict[str, DBCoreTable] = {}
+
+    def table(self, name: str) -> DBCoreTable:
+        t = self._tables.get(name)
+        if t is None:
+            inner = self.down.table(name)
+            t = self.wrap_table(inner)
+            self._tables[name] = t
+        return t
+
+    def wrap_table(self, table: DBCoreTable) -> DBCoreTable:
+        return table
+
+    def transaction(self, tables: list[str], mode: Mode) -> CoreTransaction:
+        return self.down.transaction(tables, mode)
+
+
+#: A middleware turns a core into a wrapping core: ``db.use(fn)``.
+Middleware = Callable[[DBCore], DBCore]

@@ -1,0 +1,253 @@
+"""Transactions: the current one travels in a ContextVar (Dexie's zone).
+
+IndexedDB commits a transaction as soon as control returns to the event loop with no
+request pending.  :class:`Transaction` reproduces that on every backend: when a
+transaction starts, and again after each database operation, it schedules a probe
+with ``loop.call_soon``.  The probe only runs if the body handed control back to the
+event loop; if at that moment no database request is in flight, the body is awaiting
+something else, so the transaction commits there and then (as IndexedDB would) and
+the body gets :class:`PrematureCommitError` from its next database call or from the
+end of the ``async with`` block.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from ._core import CoreTransaction, Mode
+from .errors import (
+    AbortError,
+    DatabaseError,
+    InvalidTableError,
+    PrematureCommitError,
+    ReadOnlyError,
+    SubTransactionError,
+    TransactionInactiveError,
+)
+
+if TYPE_CHECKING:
+    from ._database import Database
+    from ._table import Table
+
+current_transaction: contextvars.ContextVar[Transaction | None] = contextvars.ContextVar(
+    "app_db_transaction", default=None
+)
+
+_MODES: dict[str, Mode] = {
+    "r": "r",
+    "readonly": "r",
+    "rw": "rw",
+    "readwrite": "rw",
+}
+
+
+def parse_mode(mode: str) -> Mode:
+    try:
+        return _MODES[mode]
+    except KeyError:
+        raise ValueError(f"transaction mode must be 'r' or 'rw', not {mode!r}") from None
+
+
+def table_names(tables: Iterable[Any]) -> list[str]:
+    out: list[str] = []
+    for t in tables:
+        if isinstance(t, (list, tuple)):
+            out.extend(table_names(t))
+        elif isinstance(t, str):
+            out.append(t)
+        elif hasattr(t, "name"):
+            out.append(t.name)
+        else:
+            raise TypeError(f"not a table: {t!r}")
+    seen: dict[str, None] = dict.fromkeys(out)
+    return list(seen)
+
+
+class Transaction:
+    """A database transaction (explicit, implicit or upgrade)."""
+
+    def __init__(self, db: Database, mode: Mode, tables: list[str], core: CoreTransaction) -> None:
+        self.db = db
+        self.mode: Mode = mode
+        self.tables = tables
+        self.core = core
+        self.premature = False
+        self.failed: BaseException | None = None
+        self._probe: asyncio.Handle | None = None
+
+    # ---------------------------------------------------------- user API
+    def table(self, name: str) -> Table:
+        if name not in self.tables and name not in self.core.tables:
+            raise InvalidTableError(f"table {name!r} is not part of this transaction")
+        return self.db.table(name)
+
+    def __getattr__(self, name: str) -> Table:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self.table(name)
+        except InvalidTableError as err:
+            raise AttributeError(str(err)) from None
+
+    @property
+    def active(self) -> bool:
+        return not self.core.done and not self.core._finishing and not self.premature
+
+    def abort(self) -> None:
+        """Abort: nothing written in this transaction is kept."""
+        self._cancel_probe()
+        self.core.abort(AbortError("the transaction was aborted by the code"))
+
+    # ---------------------------------------------------------- internals
+    def check(self, table: str, write: bool) -> None:
+        """Raise unless ``table`` may be used (for writing, if ``write``) now."""
+        if self.premature:
+            raise PrematureCommitError(
+                f"table {table!r}: the transaction committed before its body finished "
+                "(the body awaited something that is not a database operation)"
+            )
+        if self.core.done or self.core._finishing:
+            if self.core.error is not None and self.failed is None:
+                raise AbortError(f"table {table!r}: the transaction was aborted", self.core.error)
+            raise TransactionInactiveError(f"table {table!r}: the transaction is no longer active")
+        if table not in self.tables and table not in self.core.tables:
+            raise InvalidTableError(f"table {table!r} is not part of the current transaction")
+        if write and self.mode == "r":
+            raise ReadOnlyError(f"table {table!r}: cannot write in a read-only transaction")
+
+    def arm(self) -> None:
+        """(Re)schedule the auto-commit probe after the body resumed."""
+        if self._probe is not None:
+            self._probe.cancel()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._probe = loop.call_soon(self._on_probe)
+
+    def _cancel_probe(self) -> None:
+        if self._probe is not None:
+            self._probe.cancel()
+            self._probe = None
+
+    def _on_probe(self) -> None:
+        self._probe = None
+        core = self.core
+        if core.done or core._finishing or core.pending > 0:
+            return
+        # The body is suspended on something that is not a database request:
+        # IndexedDB commits here, and so do we.
+        self.premature = True
+        core.finish()
+
+
+class TransactionScope:
+    """``async with db.transaction("rw", db.a, db.b): ...`` (or awaited with a body fn)."""
+
+    def __init__(self, db: Database, mode: str, tables: list[str], body: Any = None) -> None:
+        self.db = db
+        self.mode = parse_mode(mode)
+        self.tables = tables
+        self.body = body
+        self.tx: Transaction | None = None
+        self._token: contextvars.Token | None = None
+        self._nested = False
+
+    async def __aenter__(self) -> Transaction:
+        db = self.db
+        parent = current_transaction.get()
+        if parent is not None and parent.db is db and parent.active:
+            missing = [
+                t for t in self.tables if t not in parent.tables and t not in parent.core.tables
+            ]
+            if missing:
+                raise SubTransactionError(
+                    f"table(s) {', '.join(map(repr, missing))} not included in the parent transaction"
+                )
+            if self.mode == "rw" and parent.mode == "r":
+                raise SubTransactionError(
+                    "cannot enter a read-write transaction inside a read-only one"
+                )
+            self._nested = True
+            self.tx = parent
+            return parent
+        if parent is not None and parent.db is db and parent.premature:
+            raise PrematureCommitError(
+                "the enclosing transaction already committed (its body awaited a non-database operation)"
+            )
+        await db.open()
+        for t in self.tables:
+            db.table(t)  # raises InvalidTableError for unknown tables
+        core = db._core.transaction(self.tables, self.mode)
+        tx = Transaction(db, self.mode, self.tables, core)
+        self.tx = tx
+        self._token = current_transaction.set(tx)
+        tx.arm()
+        return tx
+
+    async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+        tx = self.tx
+        assert tx is not None
+        if self._nested:
+            if exc is not None and tx.active:
+                tx.failed = exc
+                tx.core.abort(AbortError(f"aborted by an exception in a nested block: {exc!r}"))
+            return False
+        assert self._token is not None
+        current_transaction.reset(self._token)
+        tx._cancel_probe()
+        core = tx.core
+        if exc is not None:
+            if not core.done:
+                tx.failed = exc
+                core.abort(AbortError(f"aborted by {type(exc).__name__}: {exc}"))
+            try:
+                await core.wait()
+            except DatabaseError:
+                pass
+            if tx.premature and not isinstance(exc, DatabaseError):
+                raise PrematureCommitError(
+                    "the transaction committed before its body finished", exc
+                ) from exc
+            return False
+        if tx.premature:
+            try:
+                await core.wait()
+            except DatabaseError:
+                pass
+            raise PrematureCommitError(
+                "the transaction committed before its body finished: the body awaited "
+                "something that is not a database operation"
+            )
+        if not core.done:
+            core.finish()
+        await core.wait()
+        return False
+
+    def __await__(self) -> Any:
+        return self._run().__await__()
+
+    async def _run(self) -> Any:
+        if self.body is None:
+            raise TypeError("db.transaction(...) needs a body function to be awaited")
+        async with self as tx:
+            result = self.body(tx) if _wants_arg(self.body) else self.body()
+            if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
+                result = await result
+        return result
+
+
+def _wants_arg(fn: Any) -> bool:
+    import inspect
+
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+    return any(
+        p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
+        for p in params.values()
+    )

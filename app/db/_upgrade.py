@@ -1,0 +1,49 @@
+"""Running user upgrade functions inside the version-change transaction."""
+
+from __future__ import annotations
+
+import inspect
+from typing import TYPE_CHECKING, Any
+
+from ._core import CoreTransaction
+from ._transaction import Transaction, current_transaction
+from .errors import PrematureCommitError
+
+if TYPE_CHECKING:
+    from ._database import Database, Version
+
+
+async def run_upgrade_fn(db: Database, core_trans: CoreTransaction, version: Version) -> None:
+    """Run ``version.upgrade_fn(tx)`` with ``tx`` as the current transaction."""
+    fn = version.upgrade_fn
+    if fn is None:
+        return
+    tx = Transaction(db, "versionchange", list(core_trans.tables), core_trans)
+    token = current_transaction.set(tx)
+    tx.arm()
+    try:
+        result = fn(tx)
+        if inspect.isawaitable(result):
+            await result
+    finally:
+        tx._cancel_probe()
+        current_transaction.reset(token)
+    if tx.premature:
+        raise PrematureCommitError(
+            f"upgrade to version {version.number}: the upgrade function awaited something "
+            "that is not a database operation"
+        )
+
+
+def check_primary_keys(old: Any, new: Any, table: str, version: int) -> None:
+    from .errors import UpgradeError
+
+    if (
+        old.primary_key.key_path != new.primary_key.key_path
+        or old.primary_key.auto != new.primary_key.auto
+    ):
+        raise UpgradeError(
+            f"upgrade to version {version}: cannot change the primary key of table {table!r} "
+            f"({old.primary_key.src!r} -> {new.primary_key.src!r}); copy into a new table instead",
+            version=version,
+        )
