@@ -1,9 +1,12 @@
 """View layer: stores in, DOM patches out; keyed lists; hash router; app screens."""
 
+from ._app import App, current_app, start
 from ._browser_dom import BrowserDom
+from ._characters import CharacterLike, CharacterRepository
 from ._context import AttrValue, Child, Ctx, Readable, is_store
 from ._dom import Dom, Handler, Node, Unlisten
 from ._keyed_list import KeyedList, Row
+from ._live_list import LiveList, Source
 from ._memory_dom import MemoryDom, MemoryEvent, MemoryNode, Mutation
 from ._mount import Component, Mounted, mount
 from ._reconcile import Plan, Step, apply_plan, longest_increasing_subsequence, plan_keyed
@@ -14,14 +17,18 @@ __all__ = [
     "DEFAULT_PATH",
     "NOT_FOUND",
     "ROUTES",
+    "App",
     "AttrValue",
     "BrowserDom",
+    "CharacterLike",
+    "CharacterRepository",
     "Child",
     "Component",
     "Ctx",
     "Dom",
     "Handler",
     "KeyedList",
+    "LiveList",
     "Match",
     "MemoryDom",
     "MemoryEvent",
@@ -35,9 +42,11 @@ __all__ = [
     "Router",
     "Row",
     "Scope",
+    "Source",
     "Step",
     "Unlisten",
     "apply_plan",
+    "current_app",
     "href",
     "is_store",
     "longest_increasing_subsequence",
@@ -45,4 +54,5 @@ __all__ = [
     "mount",
     "plan_keyed",
     "split_hash",
+    "start",
 ]

@@ -198,6 +198,12 @@ class MemoryDom:
             self.set_attr(node, "open", True)
         elif method == "close":
             self.set_attr(node, "open", None)
+        elif method == "querySelector":
+            found = [n for n in node.walk() if n is not node and n.tag == str(args[0])]
+            return found[0] if found else None
+        elif method == "select":
+            value = str(self.get_prop(node, "value"))
+            node.props["selectionStart"], node.props["selectionEnd"] = 0, len(value)
         elif method == "setSelectionRange":
             node.props["selectionStart"], node.props["selectionEnd"] = args[0], args[1]
         return None

@@ -69,7 +69,7 @@ class Harness:
     def children(self, node: Any) -> list[Any]:
         raise NotImplementedError
 
-    def query(self, selector: str) -> list[Any]:
+    def query(self, selector: str, within: Any = None) -> list[Any]:
         raise NotImplementedError
 
     def fire(self, node: Any, event: str, key: str = "") -> None:
@@ -89,7 +89,7 @@ class Harness:
 class MemoryHarness(Harness):
     def __init__(self, hash: str = "") -> None:
         self.dom = dom = MemoryDom(hash)
-        self.root = dom.element("main")
+        self.root = dom.element("div")
         dom.insert(dom.body, self.root)
         dom.take_mutations()
 
@@ -100,8 +100,8 @@ class MemoryHarness(Harness):
     def children(self, node: MemoryNode) -> list[Any]:
         return [c for c in node.children if not c.tag.startswith("#")]
 
-    def query(self, selector: str) -> list[Any]:
-        return _memory_query(self.root, selector)
+    def query(self, selector: str, within: Any = None) -> list[Any]:
+        return _memory_query(self.root if within is None else within, selector)
 
     def fire(self, node: Any, event: str, key: str = "") -> None:
         assert isinstance(self.dom, MemoryDom)
@@ -112,7 +112,19 @@ class MemoryHarness(Harness):
 
 
 def _memory_query(root: MemoryNode, selector: str) -> list[MemoryNode]:
-    """Selectors of the form ``tag``, ``.class``, ``tag.class``, ``[attr=value]``, ``tag[attr=value]``."""
+    """Descendant chains of ``tag``, ``.class``, ``tag.class``, ``tag[attr=value]``."""
+    scopes = [root]
+    for part in selector.split():
+        found: list[MemoryNode] = []
+        for scope in scopes:
+            for node in _memory_query_one(scope, part):
+                if not any(node is f for f in found):
+                    found.append(node)
+        scopes = found
+    return scopes
+
+
+def _memory_query_one(root: MemoryNode, selector: str) -> list[MemoryNode]:
     tag, _, rest = selector.partition("[")
     cls = None
     if "." in tag:
@@ -159,7 +171,7 @@ class BrowserHarness(Harness):
         if hash:
             js.window.history.replaceState(None, "", hash)
         self.dom = dom = BrowserDom()
-        self.root = dom.element("main")
+        self.root = dom.element("div")
         js.document.body.appendChild(self.root)
         self._recorder = js.eval(_RECORDER_JS)(self.root)
 
@@ -169,8 +181,8 @@ class BrowserHarness(Harness):
     def children(self, node: Any) -> list[Any]:
         return list(node.children)
 
-    def query(self, selector: str) -> list[Any]:
-        return list(self.root.querySelectorAll(selector))
+    def query(self, selector: str, within: Any = None) -> list[Any]:
+        return list((self.root if within is None else within).querySelectorAll(selector))
 
     def fire(self, node: Any, event: str, key: str = "") -> None:
         import js

@@ -31,7 +31,8 @@ def test_every_route_matches(hash: str, name: str, params: dict[str, str]) -> No
 
 
 @pytest.mark.parametrize(
-    "hash", ["#/nope", "#/characters/a/b", "#/lorebook", "#/lorebook/local", "#/settingsx", "#/chats"]
+    "hash",
+    ["#/nope", "#/characters/a/b", "#/lorebook", "#/lorebook/local", "#/settingsx", "#/chats"],
 )
 def test_unknown_paths_are_not_found(hash: str) -> None:
     m = match(hash)
