@@ -6,7 +6,6 @@
   // Share of the progress bar each stage ends at.
   const ENDS = { runtime: 70, packages: 88, database: 94, screen: 100 };
   const html = document.documentElement;
-  const started = performance.now();
   const marks = {};
   let current = null;
   let failed = false;
@@ -24,7 +23,7 @@
     const index = STAGES.indexOf(name);
     if (current !== null && STAGES.indexOf(current) >= index) return;
     current = name;
-    marks[name] = performance.now() - started;
+    marks[name] = performance.now();  // ms since navigation start
     html.dataset.bootStage = name;
     for (const li of document.querySelectorAll("#boot-stages li")) {
       const i = STAGES.indexOf(li.dataset.stage);
@@ -33,20 +32,23 @@
     setProgress(index === 0 ? 0 : ENDS[STAGES[index - 1]]);
   }
 
+  // The first failure is the cause; later ones are its echoes and are only logged.
   function fail(message, detail) {
-    if (html.dataset.ready === "true") { console.error(message, detail || ""); return; }
+    if (failed || html.dataset.ready === "true") { console.error(message, detail || ""); return; }
     failed = true;
-    html.dataset.boot = "failed";
-    const msg = $("boot-error-message");
-    if (msg) msg.textContent = String(message);
-    const pre = $("boot-error-detail");
-    if (pre) pre.textContent = detail ? String(detail) : "";
     console.error("Lorekeeper boot failed:", message, detail || "");
+    const show = () => {
+      html.dataset.boot = "failed";
+      $("boot-error-message").textContent = String(message);
+      $("boot-error-detail").textContent = detail ? String(detail) : "";
+    };
+    if ($("boot-error-message")) show();
+    else document.addEventListener("DOMContentLoaded", show);
   }
 
   function ready() {
     if (failed) return;
-    marks.ready = performance.now() - started;
+    marks.ready = performance.now();
     for (const li of document.querySelectorAll("#boot-stages li")) li.dataset.state = "done";
     setProgress(100);
     html.dataset.ready = "true";
@@ -57,15 +59,13 @@
 
   // Before anything loads: the platform must have what Lorekeeper needs.
   if (typeof WebAssembly !== "object") {
-    document.addEventListener("DOMContentLoaded", () => fail(
-      "This browser cannot run WebAssembly (it may be disabled by a policy or an extension).",
-      "Lorekeeper runs Python in the browser and needs WebAssembly."));
+    fail("This browser cannot run WebAssembly (it may be disabled by a policy or an extension).",
+         "Lorekeeper runs Python in the browser and needs WebAssembly.");
     return;
   }
-  if (!("indexedDB" in window) || window.indexedDB === null) {
-    document.addEventListener("DOMContentLoaded", () => fail(
-      "This browser does not offer IndexedDB storage (private mode or a storage policy may block it).",
-      "Lorekeeper keeps your library in IndexedDB."));
+  if (!window.indexedDB) {
+    fail("This browser does not offer IndexedDB storage (private mode or a storage policy may block it).",
+         "Lorekeeper keeps your library in IndexedDB.");
     return;
   }
 
@@ -80,7 +80,18 @@
     try {
       response = await realFetch(input, init);
     } catch (error) {
-      fail(`Could not download ${url.split("/").pop()}: the network request failed.`, String(error));
+      // Find out why: a missing file and a damaged one (integrity check) read differently.
+      const name = url.split("/").pop().split("?")[0];
+      let status = 0;
+      try { status = (await realFetch(url, { method: "HEAD", cache: "no-store" })).status; } catch {}
+      if (status >= 400) {
+        fail(`A required file is missing: ${name} (HTTP ${status}).`, url);
+      } else if (status) {
+        fail(`${name} does not match its expected checksum: it is damaged or from another release.`,
+             String(error));
+      } else {
+        fail(`Could not download ${name}: the network request failed.`, String(error));
+      }
       throw error;
     }
     if (!response.ok) {

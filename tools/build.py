@@ -23,7 +23,7 @@ from pathlib import Path
 from tools.hashing import sha256_bytes, sha256_file
 from tools.paths import APP, BUILD, ROOT, SITE, STATIC, VENDOR_OUT
 
-__all__ = ["APP_WHEEL", "build_site", "make_app_wheel"]
+__all__ = ["APP_WHEEL", "build_site", "make_app_wheel", "write_service_worker"]
 
 APP_VERSION = "0.1.0"
 APP_WHEEL = f"lorekeeper-{APP_VERSION}-py3-none-any.whl"
@@ -138,7 +138,7 @@ def _manifest() -> str:
 
 def _copy_static(out: Path) -> None:
     def ignore(folder: str, names: list[str]) -> set[str]:
-        skip = {n for n in names if n.endswith(".map") or n == "__pycache__"}
+        skip = {n for n in names if n.endswith(".map") or n in {"__pycache__", "sw.template.js"}}
         if Path(folder).name == "pyscript":
             skip |= {n for n in names if n.startswith(_UNUSED_PYSCRIPT)}
         return skip
@@ -146,17 +146,19 @@ def _copy_static(out: Path) -> None:
     shutil.copytree(STATIC, out / "static", ignore=ignore, copy_function=shutil.copy2)
 
 
-def _service_worker(out: Path) -> None:
-    files = sorted(p for p in out.rglob("*") if p.is_file() and p.name != "sw.js")
+def write_service_worker(out: Path) -> str:
+    """(Re)write ``sw.js`` and ``precache-manifest.json`` for the files now in ``out``."""
+    skip = {"sw.js", "precache-manifest.json"}
+    files = sorted(p for p in out.rglob("*") if p.is_file() and p.name not in skip)
     entries = {p.relative_to(out).as_posix(): sha256_file(p)[:16] for p in files}
     entries["./"] = entries["index.html"]
     version = sha256_bytes(json.dumps(entries, sort_keys=True).encode())[:16]
-    template = (ROOT / "static" / "sw.template.js").read_text()
-    (out / "static" / "sw.template.js").unlink()
+    template = (STATIC / "sw.template.js").read_text()
     (out / "sw.js").write_text(template.replace("__VERSION__", version).replace(
         "__PRECACHE__", json.dumps(entries, indent=1, sort_keys=True)))
     (out / "precache-manifest.json").write_text(json.dumps(
         {"version": version, "files": entries}, indent=1, sort_keys=True))
+    return version
 
 
 def build_site(out: Path = SITE, quiet: bool = False) -> Path:
@@ -180,7 +182,7 @@ def build_site(out: Path = SITE, quiet: bool = False) -> Path:
     for size in (192, 512):
         (icons / f"icon-{size}.png").write_bytes(_png(size))
     (staging / "manifest.webmanifest").write_text(_manifest())
-    _service_worker(staging)
+    write_service_worker(staging)
     if out.exists():  # swap in the new build, then drop the old one
         old = Path(tempfile.mkdtemp(prefix=out.name + ".old.", dir=out.parent))
         out.rename(old / out.name)

@@ -7,7 +7,10 @@ so tests can start and stop it.
 
 from __future__ import annotations
 
+import email.utils
+import gzip
 import http.server
+import os
 import posixpath
 import threading
 import urllib.parse
@@ -16,6 +19,22 @@ from pathlib import Path
 from typing import ClassVar
 
 __all__ = ["StaticServer"]
+
+# Compressed like a static host would (GitHub Pages, Netlify, nginx gzip_static).
+COMPRESSIBLE = {".wasm", ".mjs", ".js", ".json", ".css", ".html", ".toml", ".webmanifest", ".py"}
+_gzip_cache: dict[tuple[str, int, int], bytes] = {}
+_gzip_lock = threading.Lock()
+
+
+def _gzipped(path: str, stat: os.stat_result) -> bytes:
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    with _gzip_lock:
+        body = _gzip_cache.get(key)
+        if body is None:
+            with open(path, "rb") as handle:
+                body = gzip.compress(handle.read(), compresslevel=6, mtime=0)
+            _gzip_cache[key] = body
+    return body
 
 MIME = {
     ".wasm": "application/wasm",
@@ -67,7 +86,36 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
                 self.send_header("Location", prefix)
                 self.end_headers()
                 return
-        super().do_GET()
+        if not self._send_gzipped(head_only=False):
+            super().do_GET()
+
+    def do_HEAD(self) -> None:
+        if not self._send_gzipped(head_only=True):
+            super().do_HEAD()
+
+    def _send_gzipped(self, head_only: bool) -> bool:
+        if "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return False
+        path = self.translate_path(self.path)
+        if os.path.splitext(path)[1] not in COMPRESSIBLE or not os.path.isfile(path):
+            return False
+        stat = os.stat(path)
+        modified = email.utils.formatdate(stat.st_mtime, usegmt=True)
+        if self.headers.get("If-Modified-Since") == modified:
+            self.send_response(304)
+            self.end_headers()
+            return True
+        body = _gzipped(path, stat)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Last-Modified", modified)
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        if not head_only:
+            self.wfile.write(body)
+        return True
 
     def end_headers(self) -> None:
         if self.path.split("?", 1)[0] not in self.dynamic:

@@ -1,0 +1,1 @@
+"""Benchmarks: each prints a table; `--json PATH` also writes the figures."""

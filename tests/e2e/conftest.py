@@ -1,0 +1,96 @@
+"""End-to-end fixtures: the built site on 127.0.0.1 and Debian's headless Chromium.
+
+Every page records each request it makes; a test fails if any of them went anywhere but
+127.0.0.1 (no CDN, no telemetry, nothing).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from tools.browser import launch_chromium, private_site
+from tools.server import StaticServer
+
+LOCAL_HOSTS = {"127.0.0.1"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "/e2e/" in str(item.path):
+            item.add_marker("e2e")
+
+
+@pytest.fixture(scope="session")
+def site() -> Iterator[Path]:
+    """A private build of the site (parallel runs never share a folder)."""
+    folder = private_site()
+    yield folder
+    shutil.rmtree(folder.parent, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def live_server(site: Path) -> Iterator[StaticServer]:
+    with StaticServer({"/": site}) as server:
+        yield server
+
+
+@pytest.fixture
+def make_server() -> Iterator[Callable[..., StaticServer]]:
+    """Start extra servers (e.g. under a sub-path, or one a test will stop)."""
+    started: list[StaticServer] = []
+
+    def make(mounts: dict[str, Path], port: int = 0) -> StaticServer:
+        server = StaticServer(mounts, port=port).start()
+        started.append(server)
+        return server
+
+    yield make
+    for server in started:
+        try:
+            server.stop()
+        except OSError:
+            pass
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Any) -> Iterator[Any]:
+    browser = launch_chromium(playwright_instance)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def requests_seen() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def context(browser: Any, requests_seen: list[str]) -> Iterator[Any]:
+    context = browser.new_context()
+    context.set_default_timeout(60_000)
+    context.on("request", lambda request: requests_seen.append(request.url))
+    yield context
+    context.close()
+    foreign = [url for url in requests_seen
+               if urlsplit(url).scheme in {"http", "https", "ws", "wss"}
+               and urlsplit(url).hostname not in LOCAL_HOSTS]
+    assert not foreign, f"requests left 127.0.0.1: {foreign[:5]}"
+
+
+@pytest.fixture
+def page(context: Any) -> Any:
+    return context.new_page()
