@@ -11,7 +11,6 @@ __all__ = [
     "DomainError",
     "FieldError",
     "InvalidDataError",
-    "MissingReferenceError",
     "NotFoundError",
     "StorageFullError",
     "StorageUnavailableError",
@@ -44,9 +43,7 @@ class InvalidDataError(DomainError, ValueError):
 
     def prefixed(self, prefix: str) -> InvalidDataError:
         """The same errors with `prefix` before each path (e.g. `characters[2]`)."""
-        return InvalidDataError(
-            [FieldError(_join(prefix, e.path), e.message) for e in self.errors]
-        )
+        return InvalidDataError([FieldError(_join(prefix, e.path), e.message) for e in self.errors])
 
 
 class NotFoundError(DomainError, LookupError):
@@ -55,14 +52,6 @@ class NotFoundError(DomainError, LookupError):
     def __init__(self, kind: str, id: object):
         self.kind, self.id = kind, id
         super().__init__(f"This {kind} no longer exists (it may have been deleted in another tab).")
-
-
-class MissingReferenceError(DomainError, ValueError):
-    """A field points at a record that does not exist."""
-
-    def __init__(self, path: str, message: str):
-        self.path = path
-        super().__init__(f"{path}: {message}")
 
 
 class StorageFullError(DomainError):

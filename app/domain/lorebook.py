@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Literal, get_args
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from ._db_errors import translate_db_errors
 from ._entity import Entity
+from ._module import declare
+from ._repository import Repository, check_reference, require_record
+from ._scope import check_scope_id
+from ._store import Store
 
 __all__ = [
+    "LEVELS",
     "SCOPED_LEVELS",
+    "TABLES",
     "LorebookEntry",
     "LorebookLevel",
+    "LorebookRepository",
     "SelectiveLogic",
+    "register",
+    "upgrade_story_entries_to_levels",
 ]
 
 LorebookLevel = Literal["global", "series", "story", "character", "chat", "module"]
@@ -67,16 +78,164 @@ class LorebookEntry(Entity):
             known["extensions"] = {**unknown, **extensions}
         return known
 
-    @field_validator("scope_id")
-    @classmethod
-    def _scope_matches_level(cls, value: str | None, info: ValidationInfo) -> str | None:
-        level = info.data.get("level")
-        if level is None:  # level itself was invalid; that error is reported already
-            return value
-        if level == "global":
-            if value is not None:
-                raise ValueError('must be empty when level is "global"')
-            return None
-        if value is None or value == "":
-            raise ValueError(f'required when level is "{level}"')
-        return value
+    _scope_matches_level = field_validator("scope_id")(check_scope_id)
+
+
+TABLES = {
+    "lorebook_entries": "id, level, scope_id, [level+scope_id], name, category, *tags, updated_at",
+}
+
+#: The order entries are returned in, per view.
+_LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
+
+
+def _ordered(entries: Iterable[LorebookEntry]) -> list[LorebookEntry]:
+    return sorted(
+        entries, key=lambda e: (_LEVEL_RANK[e.level], e.insertion_order, e.created_at, e.id)
+    )
+
+
+class LorebookRepository(Repository[LorebookEntry]):
+    """Entries of every level; `scope_id` must name an existing scope of that level."""
+
+    table_name = "lorebook_entries"
+    model = LorebookEntry
+    kind = "lorebook entry"
+    extra_write_tables = ("series", "stories", "characters", "chats", "modules")
+
+    async def _check(self, entity: LorebookEntry) -> None:
+        if entity.level != "global":
+            await check_reference(self.store, "scope_id", entity.level, entity.scope_id)
+
+    # -- retrieval ----------------------------------------------------------------------
+    async def by_level(
+        self, level: LorebookLevel, scope_id: str | None = None, *, include_disabled: bool = True
+    ) -> list[LorebookEntry]:
+        """Entries of one level (`scope_id` ignored for global), disabled ones included
+        unless `include_disabled=False`."""
+        async with translate_db_errors():
+            if level == "global":
+                records = await self.table.where("level").equals("global").to_array()
+            else:
+                if scope_id is None:
+                    records = await self.table.where("level").equals(level).to_array()
+                else:
+                    records = (
+                        await self.table.where("[level+scope_id]")
+                        .equals([level, scope_id])
+                        .to_array()
+                    )
+        entries = [self.load(r) for r in records]
+        if not include_disabled:
+            entries = [e for e in entries if e.enabled]
+        return _ordered(entries)
+
+    async def for_story(self, story_id: str) -> list[LorebookEntry]:
+        """What a story sees: enabled global + its series' + its own entries."""
+        async with translate_db_errors(), self.store.transaction("r", self.table_name, "stories"):
+            story = await require_record(self.store, "stories", story_id, "story")
+            entries = await self.by_level("global", include_disabled=False)
+            if story.get("series_id"):
+                entries += await self.by_level("series", story["series_id"], include_disabled=False)
+            entries += await self.by_level("story", story_id, include_disabled=False)
+        return entries
+
+    async def for_chat(self, chat_id: str) -> list[LorebookEntry]:
+        """What a chat sees: enabled global + its character's + its own + its enabled
+        modules' entries (modules attached to the chat or to its character)."""
+        tables = [self.table_name, "chats"]
+        if self.store.has_table("modules"):
+            tables += ["modules", "module_links"]
+        async with translate_db_errors(), self.store.transaction("r", *tables):
+            chat = await require_record(self.store, "chats", chat_id, "chat")
+            entries = await self.by_level("global", include_disabled=False)
+            character_id = chat.get("character_id")
+            if character_id:
+                entries += await self.by_level("character", character_id, include_disabled=False)
+            entries += await self.by_level("chat", chat_id, include_disabled=False)
+            for module_id in await self._enabled_module_ids(chat_id, character_id):
+                entries += await self.by_level("module", module_id, include_disabled=False)
+        return entries
+
+    async def _enabled_module_ids(self, chat_id: str, character_id: str | None) -> list[str]:
+        if not self.store.has_table("modules"):
+            return []
+        links = self.store.table("module_links")
+        found = await links.where("[target_level+target_id]").equals(["chat", chat_id]).to_array()
+        if character_id:
+            found += (
+                await links.where("[target_level+target_id]")
+                .equals(["character", character_id])
+                .to_array()
+            )
+        ids = list(dict.fromkeys(link["module_id"] for link in found if link.get("enabled", True)))
+        modules = await self.store.table("modules").bulk_get(ids)
+        return [m["id"] for m in modules if m is not None and m.get("enabled", True)]
+
+    async def _filtered(
+        self,
+        index: str,
+        value: str,
+        level: LorebookLevel | None,
+        scope_id: str | None,
+    ) -> list[LorebookEntry]:
+        async with translate_db_errors():
+            records = await self.table.where(index).equals(value).to_array()
+        entries = [self.load(r) for r in records]
+        if level is not None:
+            entries = [e for e in entries if e.level == level]
+        if scope_id is not None:
+            entries = [e for e in entries if e.scope_id == scope_id]
+        return _ordered(entries)
+
+    async def by_tag(
+        self, tag: str, *, level: LorebookLevel | None = None, scope_id: str | None = None
+    ) -> list[LorebookEntry]:
+        """Entries carrying `tag`, optionally of one level (and scope)."""
+        return await self._filtered("tags", tag, level, scope_id)
+
+    async def by_category(
+        self, category: str, *, level: LorebookLevel | None = None, scope_id: str | None = None
+    ) -> list[LorebookEntry]:
+        """Entries of `category`, optionally of one level (and scope)."""
+        return await self._filtered("category", category, level, scope_id)
+
+    # -- promotion and demotion -----------------------------------------------------------
+    async def move(
+        self, entry_id: str, level: LorebookLevel, scope_id: str | None = None
+    ) -> LorebookEntry:
+        """Change an entry's level and scope, keeping its id; the target is validated
+        (`scope_id` required except for global, and must exist)."""
+        return await self.update(entry_id, {"level": level, "scope_id": scope_id})
+
+    async def promote_to_series(self, entry_id: str, series_id: str) -> LorebookEntry:
+        return await self.move(entry_id, "series", series_id)
+
+    async def promote_to_global(self, entry_id: str) -> LorebookEntry:
+        return await self.move(entry_id, "global")
+
+    async def demote_to_series(self, entry_id: str, series_id: str) -> LorebookEntry:
+        return await self.move(entry_id, "series", series_id)
+
+    async def demote_to_story(self, entry_id: str, story_id: str) -> LorebookEntry:
+        return await self.move(entry_id, "story", story_id)
+
+
+async def upgrade_story_entries_to_levels(tx: Any) -> None:
+    """Schema 1 → 2: every entry gets `level="story"` and `scope_id` = its old
+    `story_id` (which is removed); nothing else changes."""
+    table = tx.table("lorebook_entries")
+
+    def migrate(entry: dict[str, Any]) -> None:
+        if "level" in entry:
+            return
+        entry["level"] = "story"
+        entry["scope_id"] = entry.pop("story_id", None)
+
+    await table.to_collection().modify(migrate)
+
+
+def register(store: Store) -> LorebookRepository:
+    """Declare the lorebook table (and its schema-1 upgrade); return its repository."""
+    store.add_upgrade(2, upgrade_story_entries_to_levels)
+    return declare(store, "lorebook", TABLES, LorebookRepository(store))

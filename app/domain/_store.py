@@ -1,0 +1,166 @@
+"""The store: one database, the tables every module declared, and the event bus."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ._db_errors import translate_db_errors
+from ._events import EventBus, Listener
+from ._ids import Clock, utc_now
+from ._schema_history import CURRENT_VERSION, VERSION_1_TABLES
+
+__all__ = ["Change", "Store", "Upgrade"]
+
+Upgrade = Callable[[Any], Awaitable[None]]
+ChangeType = Literal["create", "update", "delete"]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One committed change to one record; `external` when another tab wrote it."""
+
+    table: str
+    key: Any
+    type: ChangeType
+    old: Any = None
+    new: Any = None
+    external: bool = False
+
+
+def _field(obj: Any, name: str, default: Any = None) -> Any:
+    if isinstance(obj, Mapping):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def _to_change(raw: Any, external: bool) -> Change:
+    kind = str(_field(raw, "type", "update"))
+    kind = {"created": "create", "updated": "update", "deleted": "delete"}.get(kind, kind)
+    return Change(
+        table=str(_field(raw, "table")),
+        key=_field(raw, "key"),
+        type=kind,  # type: ignore[arg-type]
+        old=_field(raw, "old", _field(raw, "old_obj")),
+        new=_field(raw, "new", _field(raw, "obj")),
+        external=bool(_field(raw, "external", external)),
+    )
+
+
+class Store:
+    """Holds the database, the declared tables, the event bus and the repositories.
+
+    Events (all emitted after commit, never for aborted transactions):
+    - `"<table>:changed"` with the list of `Change`s of that table in one commit;
+    - `"changes"` with every `Change` of the commit;
+    - `"external-change"` with the `Change`s another tab committed (when the
+      database reports them), after which caches should be invalidated;
+    - `"upgrade-blocked"` when an upgrade waits for other tabs to close.
+    """
+
+    def __init__(self, db: Any, *, clock: Clock = utc_now) -> None:
+        self.db = db
+        self.clock = clock
+        self.bus = EventBus()
+        self._tables: dict[str, str] = {}
+        self._owners: dict[str, str] = {}
+        self._upgrades: dict[int, list[Upgrade]] = {}
+        self._repos: dict[str, Any] = {}
+        self._versions_declared = False
+        db.on("changes", self._on_db_changes)
+        with contextlib.suppress(Exception):
+            db.on("blocked", lambda *args: self.bus.emit("upgrade-blocked"))
+
+    # -- declaration ------------------------------------------------------------------
+    def define(self, module: str, tables: Mapping[str, str]) -> None:
+        """Declare `module`'s tables (Dexie schema strings). Each table has one owner."""
+        if self._versions_declared:
+            raise RuntimeError("register every module before the store is opened")
+        for name, spec in tables.items():
+            owner = self._owners.get(name)
+            if owner is not None and owner != module:
+                raise ValueError(f"table {name!r} is already declared by module {owner!r}")
+            self._tables[name] = spec
+            self._owners[name] = module
+
+    def add_upgrade(self, version: int, fn: Upgrade) -> None:
+        """Run `fn(tx)` when a database older than `version` is upgraded."""
+        self._upgrades.setdefault(version, []).append(fn)
+
+    def provide(self, name: str, repo: Any) -> Any:
+        """Remember a module's repository under `name` (returned by `register`)."""
+        self._repos[name] = repo
+        return repo
+
+    def repo(self, name: str) -> Any:
+        try:
+            return self._repos[name]
+        except KeyError:
+            raise LookupError(f"module {name!r} is not registered") from None
+
+    def has_table(self, name: str) -> bool:
+        return name in self._tables
+
+    @property
+    def tables(self) -> dict[str, str]:
+        return dict(self._tables)
+
+    def _declare_versions(self) -> None:
+        if self._versions_declared:
+            return
+        self._versions_declared = True
+        self.db.version(1).stores(VERSION_1_TABLES)
+        upgrades = self._upgrades.get(CURRENT_VERSION, [])
+
+        async def upgrade(tx: Any) -> None:
+            for fn in upgrades:
+                await fn(tx)
+
+        version = self.db.version(CURRENT_VERSION).stores(self._tables)
+        if upgrades:
+            version.upgrade(upgrade)
+
+    async def open(self) -> None:
+        """Declare the schema versions (once) and open the database."""
+        self._declare_versions()
+        async with translate_db_errors():
+            await self.db.open()
+
+    # -- access -----------------------------------------------------------------------
+    def table(self, name: str) -> Any:
+        if name not in self._tables:
+            raise LookupError(f"table {name!r} is not declared by any registered module")
+        self._declare_versions()
+        return self.db.table(name)
+
+    def transaction(self, mode: Literal["r", "rw"], *names: str) -> Any:
+        """`db.transaction` over the named tables; joins a caller's transaction if any."""
+        self._declare_versions()
+        return self.db.transaction(mode, *[self.table(n) for n in dict.fromkeys(names)])
+
+    # -- events -----------------------------------------------------------------------
+    def on(self, event: str, fn: Listener) -> Callable[[], None]:
+        return self.bus.on(event, fn)
+
+    def emit(self, event: str, *args: Any) -> None:
+        self.bus.emit(event, *args)
+
+    def _on_db_changes(self, changes: Iterable[Any], *rest: Any) -> None:
+        external = bool(rest and rest[0])
+        converted = [_to_change(c, external) for c in changes]
+        self._dispatch(converted)
+
+    def _dispatch(self, changes: list[Change]) -> None:
+        if not changes:
+            return
+        by_table: dict[str, list[Change]] = {}
+        for change in changes:
+            by_table.setdefault(change.table, []).append(change)
+        for table, items in by_table.items():
+            self.bus.emit(f"{table}:changed", items)
+        self.bus.emit("changes", changes)
+        external = [c for c in changes if c.external]
+        if external:
+            self.bus.emit("external-change", external)

@@ -1,0 +1,154 @@
+"""Messages: JSON content with a role; every write keeps the chat's preview in step."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import Field, JsonValue
+
+from ._db_errors import translate_db_errors
+from ._entity import Entity
+from ._ids import format_utc
+from ._module import declare
+from ._repository import Repository, require_record
+from ._store import Store
+
+__all__ = [
+    "PREVIEW_LENGTH",
+    "TABLES",
+    "Message",
+    "MessageRepository",
+    "Role",
+    "preview_text",
+    "refresh_chat_summary",
+    "register",
+]
+
+TABLES = {"messages": "id, chat_id, [chat_id+created_at]"}
+
+Role = Literal["user", "assistant", "system", "tool", "info", "error"]
+PREVIEW_LENGTH = 200
+
+
+class Message(Entity):
+    chat_id: str = Field(min_length=1)
+    role: Role
+    content: JsonValue = ""
+    name: str | None = None
+    extensions: dict[str, Any] = Field(default_factory=dict)
+
+
+def preview_text(content: JsonValue, limit: int = PREVIEW_LENGTH) -> str:
+    """A one-line preview: the text of `content` (str, {"text": ...} or a list of parts)."""
+    if isinstance(content, str):
+        text = content
+    elif isinstance(content, dict) and isinstance(content.get("text"), str):
+        text = content["text"]
+    elif isinstance(content, list):
+        parts = [preview_text(p, limit) for p in content]
+        text = " ".join(p for p in parts if p)
+    elif content is None:
+        text = ""
+    else:
+        text = json.dumps(content, ensure_ascii=False)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _summary_of(last: Mapping[str, Any] | None) -> dict[str, Any]:
+    if last is None:
+        return {"preview": "", "last_message_id": None, "last_message_at": None}
+    return {
+        "preview": preview_text(last.get("content")),
+        "last_message_id": last["id"],
+        "last_message_at": last["created_at"],
+    }
+
+
+async def refresh_chat_summary(store: Store, chat_id: str) -> bool:
+    """Recompute a chat's preview, last message and count from its messages (without
+    touching `updated_at`); True if the chat record changed. Used after bulk writes."""
+    chats = store.table("chats")
+    chat = await chats.get(chat_id)
+    if chat is None:
+        return False
+    messages = await store.table("messages").where("chat_id").equals(chat_id).to_array()
+    last = max(messages, key=lambda m: (m["created_at"], m["id"]), default=None)
+    wanted = {**_summary_of(last), "message_count": len(messages)}
+    if all(chat.get(k) == v for k, v in wanted.items()):
+        return False
+    await chats.put({**chat, **wanted})
+    return True
+
+
+class MessageRepository(Repository[Message]):
+    """Message CRUD; the chat's `preview`, `last_message_*`, `message_count` and
+    `updated_at` change in the same transaction as the message."""
+
+    table_name = "messages"
+    model = Message
+    kind = "message"
+    references = (("chat_id", "chat"),)
+    extra_write_tables = ("chats",)
+    cascade_tables = ("chats",)
+
+    async def for_chat(self, chat_id: str) -> list[Message]:
+        """The chat's messages, oldest first."""
+        messages = await self.where("chat_id", chat_id)
+        return sorted(messages, key=lambda m: (m.created_at, m.id))
+
+    async def _last_record(self, chat_id: str) -> dict[str, Any] | None:
+        return await (
+            self.table.where("[chat_id+created_at]")
+            .between([chat_id, ""], [chat_id, "\uffff"], True, True)
+            .reverse()
+            .first()
+        )
+
+    async def _sync_chat(
+        self, chat_id: str, *, last: dict[str, Any] | None, count_delta: int
+    ) -> None:
+        chats = self.store.table("chats")
+        chat = await require_record(self.store, "chats", chat_id, "chat")
+        chat["message_count"] = max(0, int(chat.get("message_count", 0)) + count_delta)
+        chat.update(_summary_of(last))
+        chat["updated_at"] = format_utc(self.store.clock())
+        await chats.put(chat)
+
+    async def create(self, data: Message | Mapping[str, Any]) -> Message:
+        async with translate_db_errors(), self.store.transaction("rw", *self.write_tables):
+            message = await super().create(data)
+            await self._sync_chat(
+                message.chat_id, last=await self._last_record(message.chat_id), count_delta=1
+            )
+            return message
+
+    async def update(self, id: str, changes: Mapping[str, Any]) -> Message:
+        async with translate_db_errors(), self.store.transaction("rw", *self.write_tables):
+            before = await self.require(id)
+            message = await super().update(id, changes)
+            for chat_id in dict.fromkeys([before.chat_id, message.chat_id]):
+                delta = (
+                    0
+                    if before.chat_id == message.chat_id
+                    else (1 if chat_id == message.chat_id else -1)
+                )
+                await self._sync_chat(
+                    chat_id, last=await self._last_record(chat_id), count_delta=delta
+                )
+            return message
+
+    async def delete(self, id: str) -> None:
+        async with translate_db_errors(), self.store.transaction("rw", *self.write_tables):
+            message = await self.require(id)
+            await self.table.delete(id)
+            await self._sync_chat(
+                message.chat_id, last=await self._last_record(message.chat_id), count_delta=-1
+            )
+
+
+def register(store: Store) -> MessageRepository:
+    """Declare the messages table; return its repository."""
+    return declare(store, "messages", TABLES, MessageRepository(store))

@@ -1,0 +1,124 @@
+"""Settings: typed key/value pairs with defaults (one row per key)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import Field
+from pydantic import ValidationError as _PydanticValidationError
+
+from ._db_errors import translate_db_errors
+from ._entity import Model
+from ._errors import FieldError, InvalidDataError, field_errors_from_pydantic
+from ._ids import format_utc
+from ._module import declare
+from ._store import Store
+
+__all__ = ["TABLES", "AppSettings", "SettingsRepository", "register"]
+
+TABLES = {"settings": "key"}
+
+#: Keys under this prefix hold free-form JSON (plugins keep their settings there).
+EXTENSION_PREFIX = "ext."
+
+
+class AppSettings(Model):
+    """Every known setting with its type and default."""
+
+    theme: Literal["system", "light", "dark"] = "system"
+    language: str = "en"
+    font_size: int = Field(default=16, ge=8, le=48)
+    send_on_enter: bool = True
+    active_persona_id: str | None = None
+    default_provider_config_id: str | None = None
+    lore_scan_depth: int = Field(default=2, ge=0, le=1000)
+    lore_token_budget: int = Field(default=2048, ge=0)
+    lore_recursive_scanning: bool = True
+    sync_enabled: bool = False
+
+
+def _validate(key: str, value: Any) -> Any:
+    """The value converted to the setting's type; `InvalidDataError` naming the key."""
+    if key.startswith(EXTENSION_PREFIX) and len(key) > len(EXTENSION_PREFIX):
+        return value
+    if key not in AppSettings.model_fields:
+        raise InvalidDataError([FieldError(key, "unknown setting")])
+    try:
+        return getattr(AppSettings.model_validate({key: value}), key)
+    except _PydanticValidationError as exc:
+        raise InvalidDataError(field_errors_from_pydantic(exc)) from None
+
+
+class SettingsRepository:
+    """`get(key)` returns the stored value or the default; `set` validates the type."""
+
+    table_name = "settings"
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @property
+    def table(self) -> Any:
+        return self.store.table(self.table_name)
+
+    @property
+    def event(self) -> str:
+        return f"{self.table_name}:changed"
+
+    def on_changed(self, fn: Any) -> Any:
+        return self.store.on(self.event, fn)
+
+    @staticmethod
+    def default(key: str) -> Any:
+        if key not in AppSettings.model_fields:
+            if key.startswith(EXTENSION_PREFIX):
+                return None
+            raise InvalidDataError([FieldError(key, "unknown setting")])
+        return AppSettings.model_fields[key].get_default(call_default_factory=True)
+
+    async def get(self, key: str, default: Any = None) -> Any:
+        async with translate_db_errors():
+            record = await self.table.get(key)
+        if record is None:
+            fallback = self.default(key)
+            return default if fallback is None and default is not None else fallback
+        return record["value"]
+
+    async def set(self, key: str, value: Any) -> Any:
+        value = _validate(key, value)
+        record = {"key": key, "value": value, "updated_at": format_utc(self.store.clock())}
+        async with translate_db_errors():
+            await self.table.put(record)
+        return value
+
+    async def set_many(self, values: Mapping[str, Any]) -> None:
+        """Validate every value first, then write them in one transaction."""
+        checked = {k: _validate(k, v) for k, v in values.items()}
+        now = format_utc(self.store.clock())
+        async with translate_db_errors(), self.store.transaction("rw", self.table_name):
+            for key, value in checked.items():
+                await self.table.put({"key": key, "value": value, "updated_at": now})
+
+    async def reset(self, key: str) -> None:
+        """Forget the stored value so the default applies again."""
+        async with translate_db_errors():
+            await self.table.delete(key)
+
+    async def all(self) -> AppSettings:
+        """Every known setting (defaults filled in)."""
+        async with translate_db_errors():
+            records = await self.table.to_array()
+        stored = {r["key"]: r["value"] for r in records if r["key"] in AppSettings.model_fields}
+        return AppSettings.parse(stored)
+
+    async def raw(self) -> dict[str, Any]:
+        """Every stored key (known and extension keys) with its value."""
+        async with translate_db_errors():
+            records = await self.table.to_array()
+        return {r["key"]: r["value"] for r in records}
+
+
+def register(store: Store) -> SettingsRepository:
+    """Declare the settings table; return its repository."""
+    return declare(store, "settings", TABLES, SettingsRepository(store))
