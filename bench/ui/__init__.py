@@ -1,0 +1,1 @@
+"""Render benchmark for ``app.ui`` (``python -m bench.ui``)."""
