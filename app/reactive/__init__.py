@@ -7,6 +7,7 @@ new and old upstream values, whatever the shape of the store graph.
 
 from ._derived import derived
 from ._equality import Equals, safe_not_equal
+from ._queue import batch
 from ._store import (
     Readable,
     StartStopNotifier,
@@ -30,6 +31,7 @@ __all__ = [
     "Unsubscriber",
     "Updater",
     "Writable",
+    "batch",
     "derived",
     "get",
     "readable",

@@ -19,10 +19,11 @@ drained completely, then the first exception is raised from the outermost call.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["REVALIDATE", "Subscription", "enqueue", "flush"]
+__all__ = ["REVALIDATE", "Subscription", "batch", "enqueue", "flush"]
 
 
 class _Revalidate:
@@ -66,6 +67,26 @@ _delivery: deque[tuple[Subscription, Any]] = deque()
 
 _IDLE, _DELIVERING, _PROPAGATING = 0, 1, 2
 _phase = _IDLE
+_batch_depth = 0
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Hold every notification until the block ends, then deliver them together.
+
+    Stores take their new values at once, but nothing is recomputed or delivered
+    inside the block; a derived store that depends on several stores set in the
+    block recomputes once, and no subscriber sees some of the sets without the
+    others. Blocks nest; the outermost one delivers.
+    """
+    global _batch_depth
+    _batch_depth += 1
+    try:
+        yield
+    finally:
+        _batch_depth -= 1
+        if _batch_depth == 0:
+            flush()
 
 
 def enqueue(subscription: Subscription, value: Any) -> None:
@@ -85,7 +106,7 @@ def flush() -> None:
     """
     global _phase
     outer = _phase
-    if outer == _PROPAGATING:
+    if outer == _PROPAGATING or _batch_depth:
         return
     error: Exception | None = None
     try:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from app.reactive import derived, get, readonly, writable
+from app.reactive import batch, derived, get, readonly, writable
 
 RUN_IN_BROWSER = True
 
@@ -498,3 +498,44 @@ def test_derived_that_sets_asynchronously_feeds_its_dependents_consistently() ->
     a.set(2)
     setters.pop()()
     assert seen == [(1, 0), (2, 0), (2, 6)]
+
+
+# -- batch ----------------------------------------------------------------------
+def test_batch_recomputes_once_and_shows_no_partial_state() -> None:
+    a = writable(1)
+    b = writable(2)
+    spy = Spy(lambda v: v[0] + v[1])
+    total = derived([a, b], spy)
+    seen = watch(total)
+    seen_a = watch(a)
+    spy.clear()
+    with batch():
+        a.set(10)
+        b.set(20)
+        assert seen == [3] and seen_a == [1]  # nothing delivered inside the block
+    assert seen == [3, 30] and spy.calls == 1
+    assert seen_a == [1, 10]
+
+
+def test_nested_batches_deliver_at_the_outermost_end() -> None:
+    a = writable(0)
+    seen = watch(a)
+    with batch():
+        with batch():
+            a.set(1)
+        assert seen == [0]
+        a.set(2)
+        assert seen == [0]
+    assert seen == [0, 1, 2]  # every set is still delivered, in order
+
+
+def test_batch_delivers_even_when_the_block_raises() -> None:
+    a = writable(0)
+    doubled = derived(a, lambda v: v * 2)
+    seen = watch(doubled)
+    with pytest.raises(RuntimeError), batch():
+        a.set(1)
+        raise RuntimeError("stop")
+    assert seen == [0, 2]
+    a.set(2)
+    assert seen == [0, 2, 4]
