@@ -6,7 +6,7 @@ from ._characters import CharacterLike, CharacterRepository
 from ._context import AttrValue, Child, Ctx, Readable, is_store
 from ._dom import Dom, Handler, Node, Unlisten
 from ._keyed_list import KeyedList, Row
-from ._live_list import LiveList, Source
+from ._live_list import LiveList, Observable, Source
 from ._memory_dom import MemoryDom, MemoryEvent, MemoryNode, Mutation
 from ._mount import Component, Mounted, mount
 from ._reconcile import Plan, Step, apply_plan, longest_increasing_subsequence, plan_keyed
@@ -36,6 +36,7 @@ __all__ = [
     "Mounted",
     "Mutation",
     "Node",
+    "Observable",
     "Plan",
     "Readable",
     "Route",

@@ -23,7 +23,7 @@ class App:
         self.dom = dom
         self.root = root
         self.characters = characters
-        self.records: LiveList[CharacterLike] = LiveList(characters)
+        self.records: LiveList[CharacterLike] = _follow(characters)
         self.router = Router(dom)
         self.mounted: Mounted | None = None
         self._hold: Any = None
@@ -63,6 +63,17 @@ class App:
         if self._hold is not None:
             self._hold()
             self._hold = None
+
+
+def _follow(repo: CharacterRepository) -> LiveList[CharacterLike]:
+    """Follow the database with a live query when the repository sits on ``app.db``
+    (it sees other tabs' commits too); otherwise through the repository's notices."""
+    store = getattr(repo, "store", None)
+    if getattr(store, "db", None) is not None:
+        from app.db import live_query
+
+        return LiveList(repo.list, observable=live_query(repo.list))
+    return LiveList.of(repo)
 
 
 _current: list[App] = []

@@ -30,7 +30,12 @@ _OBSERVER_JS = """
 def _row(ctx: Ctx, item: tuple[int, str]) -> Row[tuple[int, str]]:
     dom = ctx.dom
     label = dom.text(item[1])
-    node = ctx.el("li", None, ctx.el("span", {"class": "id"}, str(item[0])), ctx.el("span", {"class": "label"}, label))
+    node = ctx.el(
+        "li",
+        None,
+        ctx.el("span", {"class": "id"}, str(item[0])),
+        ctx.el("span", {"class": "label"}, label),
+    )
 
     def update(new: tuple[int, str]) -> None:
         dom.set_data(label, new[1])
@@ -73,7 +78,12 @@ def run(rows: int = 10_000, repeat: int = 15) -> dict[str, Any]:
     js.document.body.offsetHeight  # noqa: B018 - force style and layout
     t2 = now()
     records = observer.take()
-    results["mount"] = {"ms": t1 - t0, "ms_with_layout": t2 - t0, "mutations": len(records), "only_row": None}
+    results["mount"] = {
+        "ms": t1 - t0,
+        "ms_with_layout": t2 - t0,
+        "mutations": len(records),
+        "only_row": None,
+    }
 
     def measure(name: str, change: Any) -> None:
         times, counts, only = [], [], True

@@ -1,0 +1,104 @@
+"""The Characters screen on the real domain repository and app.db (memory backend)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from app.db import Database
+from app.ui import current_app, start
+from app.ui._library import open_domain_store
+
+from ._support import Harness, make_harness
+
+RUN_IN_BROWSER = True
+
+_names = itertools.count()
+
+
+@pytest.fixture
+async def two_tabs() -> AsyncIterator[tuple[Harness, Any, Any]]:
+    """The UI on one connection, and a second connection to the same database."""
+    name = f"ui-domain-{next(_names)}"
+    mine = await open_domain_store(Database(name, backend="memory"))
+    other = await open_domain_store(Database(name, backend="memory"))
+    await mine.repo("characters").create({"name": "Mira"})
+    harness = make_harness()
+    await start(harness.root, dom=harness.dom, characters=mine.repo("characters"))
+    yield harness, mine, other
+    app = current_app()
+    assert app is not None
+    app.stop()
+    harness.close()
+    mine.db.close()
+    other.db.close()
+
+
+def names(h: Harness) -> list[str]:
+    return [h.text(a) for a in h.query("li.character a")]
+
+
+async def until(check: Any) -> None:
+    for _ in range(300):
+        if check():
+            return
+        await asyncio.sleep(0)
+    assert check()
+
+
+async def test_create_rename_delete_persist(two_tabs: Any) -> None:
+    h, mine, _other = two_tabs
+    repo = mine.repo("characters")
+    assert names(h) == ["Mira"]
+    (field,) = h.query("input[id=new-character-name]")
+    h.type_into(field, "Ansel")
+    h.fire(h.query("form.create-form")[0], "submit")
+    await h.dom.settle()
+    assert names(h) == ["Ansel", "Mira"]
+    assert sorted(c.name for c in await repo.list()) == ["Ansel", "Mira"]
+
+    li = h.query("li.character")[0]
+    (rename,) = [b for b in h.query("button", li) if h.text(b) == "Rename"]
+    h.fire(rename, "click")
+    (edit,) = h.query("input", li)
+    h.type_into(edit, "Zed")
+    h.fire(h.query("form", li)[0], "submit")
+    await h.dom.settle()
+    assert names(h) == ["Mira", "Zed"]
+    assert sorted(c.name for c in await repo.list()) == ["Mira", "Zed"]
+
+    (delete,) = [b for b in h.query("button", li) if h.text(b) == "Delete"]
+    h.fire(delete, "click")
+    (confirm,) = [b for b in h.query("button", li) if h.text(b) == "Delete"]
+    h.fire(confirm, "click")
+    await h.dom.settle()
+    assert names(h) == ["Mira"]
+    assert [c.name for c in await repo.list()] == ["Mira"]
+
+
+async def test_writes_through_another_connection_show_up(two_tabs: Any) -> None:
+    h, _mine, other = two_tabs
+    theirs = other.repo("characters")
+    created = await theirs.create({"name": "Bryn"})
+    await until(lambda: names(h) == ["Bryn", "Mira"])
+    await theirs.update(created.id, {"name": "Zora"})
+    await until(lambda: names(h) == ["Mira", "Zora"])
+    await theirs.delete(created.id)
+    await until(lambda: names(h) == ["Mira"])
+
+
+async def test_an_empty_name_is_refused_with_the_domain_message(two_tabs: Any) -> None:
+    h, mine, _other = two_tabs
+    li = h.query("li.character")[0]
+    (rename,) = [b for b in h.query("button", li) if h.text(b) == "Rename"]
+    h.fire(rename, "click")
+    (edit,) = h.query("input", li)
+    h.type_into(edit, "   ")
+    h.fire(h.query("form", li)[0], "submit")
+    await h.dom.settle()
+    assert [c.name for c in await mine.repo("characters").list()] == ["Mira"]
+    assert h.query("input", li)  # still editing: nothing was saved
