@@ -1,18 +1,34 @@
-"""Opening the user's library: the one database every screen reads from."""
+"""Opening the user's library: one database, every domain module registered once."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-__all__ = ["DATABASE_NAME", "open_library"]
+if TYPE_CHECKING:
+    from app.domain._registry import Domain
+    from app.domain._store import Store
+
+__all__ = ["DATABASE_NAME", "current_domain", "library", "open_library"]
 
 DATABASE_NAME = "lorekeeper"
+_opened: list[Domain] = []
 
 
-async def open_library(name: str = DATABASE_NAME) -> Any:
-    """Open (creating or upgrading as needed) the app's database."""
+async def open_library(name: str = DATABASE_NAME) -> Domain:
+    """Open (creating or upgrading as needed) the app's database with every module."""
     from app.db import Database
+    from app.domain._registry import open_domain
 
-    db = Database(name)
-    await db.open()
-    return db
+    domain = await open_domain(Database(name))
+    _opened[:] = [domain]
+    return domain
+
+
+def current_domain() -> Domain | None:
+    """Every repository of the library the boot opened (``None`` before)."""
+    return _opened[0] if _opened else None
+
+
+def library() -> Store | None:
+    """The domain store the boot opened (``None`` before)."""
+    return _opened[0].store if _opened else None

@@ -121,3 +121,14 @@ def test_blocked_webassembly_gives_a_readable_error(live_server: Any, page: Any)
     page.add_init_script("delete window.WebAssembly")
     page.goto(live_server.url("/"))
     assert "WebAssembly" in _boot_error(page)
+
+
+def test_what_a_person_writes_survives_a_reload(live_server: Any, page: Any) -> None:
+    open_app(page, live_server.url("/#/characters"))
+    page.get_by_label("New character").fill("Ada Lovelace")
+    page.get_by_role("button", name="Create").click()
+    characters = page.get_by_role("list", name="Characters")
+    characters.get_by_text("Ada Lovelace").wait_for()
+    page.reload()
+    wait_ready(page)
+    characters.get_by_text("Ada Lovelace").wait_for()
