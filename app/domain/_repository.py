@@ -103,6 +103,11 @@ class Repository(Generic[E]):
             *(t for t in self.cascade_tables if self.store.has_table(t)),
         )
 
+    @property
+    def tables_used(self) -> tuple[str, ...]:
+        """Every table this repository's methods may touch (for a caller's transaction)."""
+        return tuple(dict.fromkeys((*self.write_tables, *self.delete_tables)))
+
     def load(self, record: Mapping[str, Any]) -> E:
         try:
             return validate_model(self.model, record)  # type: ignore[return-value]

@@ -30,6 +30,19 @@ class Change:
     external: bool = False
 
 
+def _table_names(part: Any) -> list[str]:
+    if isinstance(part, str):
+        return [part]
+    tables = getattr(part, "tables_used", None)
+    if tables is not None:
+        return list(tables)
+    if isinstance(part, (list, tuple, set)):
+        return [n for p in part for n in _table_names(p)]
+    if hasattr(part, "__dataclass_fields__"):
+        return [n for f in part.__dataclass_fields__ for n in _table_names(getattr(part, f))]
+    raise TypeError(f"not a table name or repository: {part!r}")
+
+
 def _field(obj: Any, name: str, default: Any = None) -> Any:
     if isinstance(obj, Mapping):
         return obj.get(name, default)
@@ -47,6 +60,10 @@ def _to_change(raw: Any, external: bool) -> Change:
         new=_field(raw, "new", _field(raw, "obj")),
         external=bool(_field(raw, "external", external)),
     )
+
+
+#: Event names under which a database may report other tabs' committed writes.
+_EXTERNAL_EVENTS = ("external_changes", "external-changes", "storagemutated")
 
 
 class Store:
@@ -72,6 +89,9 @@ class Store:
         db.on("changes", self._on_db_changes)
         with contextlib.suppress(Exception):
             db.on("blocked", lambda *args: self.bus.emit("upgrade-blocked"))
+        for event in _EXTERNAL_EVENTS:  # whichever name the database offers, if any
+            with contextlib.suppress(Exception):
+                db.on(event, self.receive_external)
 
     # -- declaration ------------------------------------------------------------------
     def define(self, module: str, tables: Mapping[str, str]) -> None:
@@ -135,10 +155,16 @@ class Store:
         self._declare_versions()
         return self.db.table(name)
 
-    def transaction(self, mode: Literal["r", "rw"], *names: str) -> Any:
-        """`db.transaction` over the named tables; joins a caller's transaction if any."""
+    def transaction(self, mode: Literal["r", "rw"], *parts: Any) -> Any:
+        """`db.transaction` over tables; joins a caller's transaction if any.
+
+        Each part is a table name, a repository (all tables its methods touch), or a
+        module API holding repositories, so callers can write
+        `async with store.transaction("rw", domain.characters, domain.messages): ...`.
+        """
         self._declare_versions()
-        return self.db.transaction(mode, *[self.table(n) for n in dict.fromkeys(names)])
+        names = dict.fromkeys(n for part in parts for n in _table_names(part))
+        return self.db.transaction(mode, *[self.table(n) for n in names if self.has_table(n)])
 
     # -- events -----------------------------------------------------------------------
     def on(self, event: str, fn: Listener) -> Callable[[], None]:
@@ -150,6 +176,22 @@ class Store:
     def _on_db_changes(self, changes: Iterable[Any], *rest: Any) -> None:
         external = bool(rest and rest[0])
         converted = [_to_change(c, external) for c in changes]
+        self._dispatch(converted)
+
+    def receive_external(self, writes: Any) -> None:
+        """Report writes another tab committed: a list of changes, or of table names,
+        or a mapping keyed by table name. Emits `"external-change"` and the tables'
+        `"<table>:changed"` events with `external=True` changes (key None when only
+        the table is known: invalidate everything cached from it)."""
+        if isinstance(writes, Mapping):
+            writes = list(writes)
+        items = list(writes or ())
+        converted = [
+            Change(table=w, key=None, type="update", external=True)
+            if isinstance(w, str)
+            else _to_change(w, True)
+            for w in items
+        ]
         self._dispatch(converted)
 
     def _dispatch(self, changes: list[Change]) -> None:

@@ -101,7 +101,7 @@ class LorebookRepository(Repository[LorebookEntry]):
     table_name = "lorebook_entries"
     model = LorebookEntry
     kind = "lorebook entry"
-    extra_write_tables = ("series", "stories", "characters", "chats", "modules")
+    extra_write_tables = ("series", "stories", "characters", "chats", "modules", "module_links")
 
     async def _check(self, entity: LorebookEntry) -> None:
         if entity.level != "global":

@@ -54,6 +54,7 @@ class SettingsRepository:
     """`get(key)` returns the stored value or the default; `set` validates the type."""
 
     table_name = "settings"
+    tables_used = ("settings",)
 
     def __init__(self, store: Store) -> None:
         self.store = store

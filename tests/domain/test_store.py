@@ -1,0 +1,133 @@
+"""The module pattern: register(store), events after commit, caller transactions."""
+
+import importlib
+import sys
+
+import pytest
+
+from app.domain import Change, InvalidDataError, Store, characters, chats, open_domain
+from tests.domain._support import FakeClock, memory_db
+
+RUN_IN_BROWSER = True
+
+
+def test_importing_a_module_has_no_side_effects():
+    db = memory_db()
+    store = Store(db)
+    importlib.reload(sys.modules["app.domain.characters"])
+    assert store.tables == {}
+    assert db.declared_versions() == []
+
+
+async def test_register_declares_tables_and_returns_a_bound_repository():
+    db = memory_db()
+    store = Store(db, clock=FakeClock())
+    repo = characters.register(store)
+    assert "characters" in store.tables
+    assert store.repo("characters") is repo
+    await store.open()
+    created = await repo.create({"name": "Ada"})
+    assert (await repo.require(created.id)).name == "Ada"
+    await db.delete()
+
+
+async def test_two_modules_cannot_declare_the_same_table():
+    store = Store(memory_db())
+    characters.register(store)
+    with pytest.raises(ValueError, match="already declared"):
+        store.define("other", {"characters": "id"})
+
+
+async def test_change_events_arrive_after_commit_only(domain):
+    seen: list[list[Change]] = []
+    domain.store.on("characters:changed", seen.append)
+    async with domain.store.transaction("rw", domain.characters):
+        await domain.characters.create({"name": "Ada"})
+        assert seen == []  # not before commit
+    assert len(seen) == 1 and seen[0][0].type == "create"
+    assert seen[0][0].new["name"] == "Ada" and seen[0][0].external is False
+
+
+async def test_no_events_for_an_aborted_transaction(domain):
+    seen = []
+    domain.store.on("changes", seen.append)
+    with pytest.raises(RuntimeError):
+        async with domain.store.transaction("rw", domain.characters):
+            await domain.characters.create({"name": "Ada"})
+            raise RuntimeError("boom")
+    assert seen == []
+    assert await domain.characters.count() == 0
+
+
+async def test_repositories_compose_inside_a_caller_transaction(domain):
+    store = domain.store
+    with pytest.raises(InvalidDataError):
+        async with store.transaction("rw", domain.characters, domain.chats, domain.messages):
+            character = await domain.characters.create({"name": "Ada"})
+            chat = await domain.chats.create({"character_id": character.id})
+            await domain.messages.create({"chat_id": chat.id, "role": "user", "content": "hi"})
+            await domain.messages.create({"chat_id": chat.id, "role": "nobody"})
+    assert await domain.characters.count() == 0
+    assert await domain.chats.count() == 0
+    assert await domain.messages.count() == 0
+
+
+async def test_one_commit_gives_one_event_per_table(domain):
+    per_table: dict[str, int] = {}
+    for table in ("characters", "chats"):
+        domain.store.on(f"{table}:changed", lambda ch, t=table: per_table.__setitem__(t, len(ch)))
+    async with domain.store.transaction("rw", domain.characters, domain.chats):
+        character = await domain.characters.create({"name": "Ada"})
+        await domain.chats.create({"character_id": character.id})
+        await domain.chats.create({"character_id": character.id})
+    assert per_table == {"characters": 1, "chats": 2}
+
+
+async def test_external_writes_become_an_external_change_event(domain):
+    external, changed = [], []
+    domain.store.on("external-change", external.append)
+    domain.store.on("chats:changed", changed.append)
+    domain.store.receive_external(["chats"])
+    assert external[0][0].table == "chats" and external[0][0].external
+    assert changed and changed[0][0].external
+    domain.store.receive_external([{"table": "chats", "key": "c1", "type": "delete"}])
+    assert external[1][0].key == "c1" and external[1][0].type == "delete"
+
+
+async def test_local_writes_are_not_external(domain):
+    external = []
+    domain.store.on("external-change", external.append)
+    await domain.characters.create({"name": "Ada"})
+    assert external == []
+
+
+async def test_transaction_missing_a_table_is_refused(domain):
+    from app.db.errors import SubTransactionError
+
+    with pytest.raises(SubTransactionError):
+        async with domain.store.transaction("rw", "characters"):
+            await domain.characters.create({"name": "Ada"})  # also reads folders
+
+
+async def test_unsubscribe_and_failing_listener(domain):
+    calls = []
+
+    def bad(_changes):
+        raise ValueError("listener bug")
+
+    domain.store.on("characters:changed", bad)
+    off = domain.store.on("characters:changed", calls.append)
+    await domain.characters.create({"name": "Ada"})
+    off()
+    await domain.characters.create({"name": "Bob"})
+    assert len(calls) == 1  # the failing listener did not stop the others
+
+
+async def test_open_domain_registers_every_module():
+    db = memory_db()
+    domain = await open_domain(db)
+    names = {t.name for t in db.tables}
+    assert {"characters", "chats", "messages", "lorebook_entries", "series", "settings"} <= names
+    assert domain.store.repo("chats") is domain.chats
+    assert isinstance(chats.Chat(), chats.Chat)
+    await db.delete()
