@@ -157,7 +157,10 @@ class DBCoreTableLayer(DBCoreTable):
     def __init__(self, down: DBCoreTable) -> None:
         self.down = down
         self.name = down.name
-        self.schema = down.schema
+
+    @property
+    def schema(self) -> TableSchema:  # type: ignore[override]
+        return self.down.schema
 
     async def mutate(self, trans: CoreTransaction, req: MutateRequest) -> MutateResponse:
         return await self.down.mutate(trans, req)
@@ -187,8 +190,11 @@ class DBCoreLayer(DBCore):
 
     def __init__(self, down: DBCore) -> None:
         self.down = down
-        self.schema = down.schema
         self._tables: dict[str, DBCoreTable] = {}
+
+    @property
+    def schema(self) -> DBSchema:  # type: ignore[override]
+        return self.down.schema
 
     def table(self, name: str) -> DBCoreTable:
         t = self._tables.get(name)
