@@ -98,24 +98,24 @@
       fail(`A required file is missing: ${url.split("/").pop()} (HTTP ${response.status}).`, url);
       return response;
     }
+    // Count bytes on a clone: the original response keeps its identity, so the browser can
+    // still stream-compile the wasm and reuse its code cache on later loads.
     const total = Number(response.headers.get("content-length")) || 0;
     if (!response.body || !total) return response;
     bytes.total += total;
-    const reader = response.body.getReader();
-    const stream = new ReadableStream({
-      async pull(controller) {
+    const reader = response.clone().body.getReader();
+    const count = async () => {
+      for (;;) {
         const { done, value } = await reader.read();
-        if (done) { controller.close(); return; }
+        if (done) return;
         bytes.loaded += value.byteLength;
         const from = current === "packages" ? ENDS.runtime : 0;
         const to = current === "packages" ? ENDS.packages : ENDS.runtime;
         setProgress(from + (to - from) * Math.min(1, bytes.loaded / bytes.total));
-        controller.enqueue(value);
-      },
-      cancel(reason) { return reader.cancel(reason); },
-    });
-    return new Response(stream, { status: response.status, statusText: response.statusText,
-                                  headers: response.headers });
+      }
+    };
+    count().catch(() => {});
+    return response;
   };
 
   window.addEventListener("error", (event) => {
