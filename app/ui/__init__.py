@@ -2,7 +2,7 @@
 
 from ._app import App, current_app, start
 from ._browser_dom import BrowserDom
-from ._characters import CharacterLike, CharacterRepository
+from ._characters import CharacterActions, CharacterLike, CharacterRepository, RepositoryCharacters
 from ._context import AttrValue, Child, Ctx, Readable, is_store
 from ._dom import Dom, Handler, Node, Unlisten
 from ._keyed_list import KeyedList, Row
@@ -20,6 +20,7 @@ __all__ = [
     "App",
     "AttrValue",
     "BrowserDom",
+    "CharacterActions",
     "CharacterLike",
     "CharacterRepository",
     "Child",
@@ -39,6 +40,7 @@ __all__ = [
     "Observable",
     "Plan",
     "Readable",
+    "RepositoryCharacters",
     "Route",
     "Router",
     "Row",

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._characters import CharacterLike, CharacterRepository, character_screen, characters_screen
+from ._characters import (
+    CharacterActions,
+    CharacterLike,
+    CharacterRepository,
+    RepositoryCharacters,
+    character_screen,
+    characters_screen,
+)
 from ._context import Ctx
 from ._dom import Dom, Node
 from ._live_list import LiveList
@@ -17,23 +24,21 @@ __all__ = ["App", "current_app", "start"]
 
 
 class App:
-    """The running UI: its router, the live character list and the mounted shell."""
+    """The running UI: its router, the characters it shows and the mounted shell."""
 
-    def __init__(self, dom: Dom, root: Node, characters: CharacterRepository) -> None:
+    def __init__(self, dom: Dom, root: Node, characters: CharacterActions) -> None:
         self.dom = dom
         self.root = root
         self.characters = characters
-        self.records: LiveList[CharacterLike] = _follow(characters)
         self.router = Router(dom)
         self.mounted: Mounted | None = None
         self._hold: Any = None
 
     def screens(self) -> Mapping[str, Screen]:
-        records = self.records
-        repo = self.characters
+        actions = self.characters
         return {
-            "characters": lambda c, m: characters_screen(c, repo, records),
-            "character": lambda c, m: character_screen(c, m.params["id"], records),
+            "characters": lambda c, m: characters_screen(c, actions),
+            "character": lambda c, m: character_screen(c, m.params["id"], actions.records),
             "chat": placeholder_screen("Chat"),
             "series_list": placeholder_screen("Series"),
             "series": placeholder_screen("Series"),
@@ -45,8 +50,11 @@ class App:
 
     async def start(self) -> None:
         """Load the first data, then render once; returns when the screen is in the DOM."""
-        self._hold = self.records.subscribe(lambda _: None)  # keep the list live
-        await self.records.loaded()
+        records = self.characters.records
+        self._hold = records.subscribe(lambda _: None)  # keep the list live while we run
+        loaded = getattr(records, "loaded", None)
+        if loaded is not None:
+            await loaded()
         self.router.start()
         screens = self.screens()
 
@@ -65,15 +73,18 @@ class App:
             self._hold = None
 
 
-def _follow(repo: CharacterRepository) -> LiveList[CharacterLike]:
-    """Follow the database with a live query when the repository sits on ``app.db``
-    (it sees other tabs' commits too); otherwise through the repository's notices."""
+def follow(repo: CharacterRepository) -> RepositoryCharacters:
+    """Actions over ``repo`` with a live list: an ``app.db`` live query when the repository
+    sits on a database (it also sees other tabs' commits), else the repository's notices."""
     store = getattr(repo, "store", None)
+    records: LiveList[CharacterLike]
     if getattr(store, "db", None) is not None:
         from app.db import live_query
 
-        return LiveList(repo.list, observable=live_query(repo.list))
-    return LiveList.of(repo)
+        records = LiveList(repo.list, observable=live_query(repo.list))
+    else:
+        records = LiveList.of(repo)
+    return RepositoryCharacters(repo, records)
 
 
 _current: list[App] = []
@@ -85,22 +96,27 @@ def current_app() -> App | None:
 
 
 async def start(
-    root: Node, *, dom: Dom | None = None, characters: CharacterRepository | None = None
+    root: Node,
+    *,
+    dom: Dom | None = None,
+    characters: CharacterRepository | CharacterActions | None = None,
 ) -> None:
     """Render the shell and the first screen from the database into ``root``.
 
-    ``characters`` defaults to the registered domain repository (see ``_library``).
+    ``characters`` defaults to the repository of the library the boot opened; a
+    repository is followed live, ``CharacterActions`` are used as they are.
     """
-    from ._library import characters_repository
-
     if dom is None:
         from ._browser_dom import BrowserDom
 
         dom = BrowserDom()
     if characters is None:
+        from ._library import characters_repository
+
         characters = await characters_repository()
+    actions = characters if hasattr(characters, "rename") else follow(characters)  # type: ignore[arg-type]
     while _current:
         _current.pop().stop()
-    app = App(dom, root, characters)
+    app = App(dom, root, actions)  # type: ignore[arg-type]
     await app.start()
     _current.append(app)

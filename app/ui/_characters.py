@@ -10,7 +10,14 @@ from ._keyed_list import Row
 from ._live_list import LiveList, Source
 from ._router import href
 
-__all__ = ["CharacterLike", "CharacterRepository", "character_screen", "characters_screen"]
+__all__ = [
+    "CharacterActions",
+    "CharacterLike",
+    "CharacterRepository",
+    "RepositoryCharacters",
+    "character_screen",
+    "characters_screen",
+]
 
 
 class CharacterLike(Protocol):
@@ -26,6 +33,46 @@ class CharacterRepository(Source[CharacterLike], Protocol):
     async def create(self, data: Mapping[str, Any], /) -> Any: ...
     async def update(self, id: str, changes: Mapping[str, Any], /) -> Any: ...
     async def delete(self, id: str, /) -> Any: ...
+
+
+class CharacterActions(Protocol):
+    """What the screen needs: the live list of characters and the three writes."""
+
+    @property
+    def records(self) -> Readable[Sequence[CharacterLike]]: ...
+    async def create(self, name: str) -> Any: ...
+    async def rename(self, id: str, name: str) -> Any: ...
+    async def delete(self, id: str) -> Any: ...
+
+
+class RepositoryCharacters:
+    """``CharacterActions`` over a repository and a live list of its records.
+
+    After each write the list is reloaded before the action returns, so the screen is
+    current even where change notices arrive later.
+    """
+
+    def __init__(self, repo: CharacterRepository, records: LiveList[CharacterLike]) -> None:
+        self.repo = repo
+        self.live = records
+
+    @property
+    def records(self) -> Readable[Sequence[CharacterLike]]:
+        return self.live
+
+    async def create(self, name: str) -> Any:
+        created = await self.repo.create({"name": name})
+        await self.live.refresh()
+        return created
+
+    async def rename(self, id: str, name: str) -> Any:
+        updated = await self.repo.update(id, {"name": name})
+        await self.live.refresh()
+        return updated
+
+    async def delete(self, id: str) -> Any:
+        await self.repo.delete(id)
+        await self.live.refresh()
 
 
 def sort_key(character: CharacterLike) -> tuple[str, str, str]:
@@ -45,11 +92,12 @@ def _message(error: BaseException) -> str:
     return text or type(error).__name__
 
 
-def characters_screen(ctx: Ctx, repo: CharacterRepository, records: LiveList[CharacterLike]) -> Any:
-    """The list screen. ``records`` is the live list of every character."""
+def characters_screen(ctx: Ctx, actions: CharacterActions) -> Any:
+    """The list screen over ``actions.records``, the live list of every character."""
     from app.reactive import derived, writable
 
     dom = ctx.dom
+    records = actions.records
     query = writable("")
     error = writable("")
     shown = derived([records, query], lambda vs: visible(vs[0], vs[1]))
@@ -72,7 +120,6 @@ def characters_screen(ctx: Ctx, repo: CharacterRepository, records: LiveList[Cha
         except Exception as exc:
             error.set(_message(exc))
             return False
-        await records.refresh()
         return True
 
     # -- create ----------------------------------------------------------------------------
@@ -96,7 +143,7 @@ def characters_screen(ctx: Ctx, repo: CharacterRepository, records: LiveList[Cha
             error.set("A character needs a name.")
             dom.call(new_name, "focus")
             return
-        if await guarded(lambda: repo.create({"name": name})):
+        if await guarded(lambda: actions.create(name)):
             dom.set_prop(new_name, "value", "")
         dom.call(new_name, "focus")
 
@@ -131,7 +178,7 @@ def characters_screen(ctx: Ctx, repo: CharacterRepository, records: LiveList[Cha
     listing = ctx.el("ul", {"class": "character-list", "aria-label": "Characters"})
 
     def row(rctx: Ctx, character: CharacterLike) -> Row[CharacterLike]:
-        return _character_row(rctx, character, repo, guarded, refs)
+        return _character_row(rctx, character, actions, guarded, refs)
 
     ctx.each(listing, shown, key=lambda c: c.id, render=row)
 
@@ -156,7 +203,7 @@ def characters_screen(ctx: Ctx, repo: CharacterRepository, records: LiveList[Cha
 def _character_row(
     ctx: Ctx,
     character: CharacterLike,
-    repo: CharacterRepository,
+    actions: CharacterActions,
     guarded: Callable[[Callable[[], Any]], Any],
     refs: dict[str, Any],
 ) -> Row[CharacterLike]:
@@ -229,7 +276,7 @@ def _character_row(
             if not value:
                 dom.call(field, "focus")
                 return
-            if value == get(name) or await guarded(lambda: repo.update(cid, {"name": value})):
+            if value == get(name) or await guarded(lambda: actions.rename(cid, value)):
                 if value != get(name):
                     name.set(value)
                 show("view", "rename")
@@ -257,7 +304,7 @@ def _character_row(
         question_id = f"confirm-{cid}"
 
         async def really_delete(event: Any) -> None:
-            if await guarded(lambda: repo.delete(cid)):
+            if await guarded(lambda: actions.delete(cid)):
                 dom.call(refs["search"], "focus")
 
         own["cancel"] = c.el(
