@@ -16,14 +16,18 @@ class BrowserDom:
     and destroys the proxy, so a disposed view leaves no PyProxy behind.
     """
 
-    def __init__(self, document: Any = None, window: Any = None) -> None:
+    def __init__(
+        self, document: Any = None, window: Any = None, *, move_before: bool | None = None
+    ) -> None:
+        """``move_before=False`` forces the insertBefore fallback (focus is then restored)."""
         import js
 
         self.document = document if document is not None else js.document
         self.window = window if window is not None else js.window
         self._live = 0
         self._tasks = _Tasks()
-        self._has_move_before = hasattr(js.Element.prototype, "moveBefore")
+        supported = hasattr(js.Element.prototype, "moveBefore")
+        self._has_move_before = supported if move_before is None else move_before and supported
 
     def element(self, tag: str) -> Node:
         return self.document.createElement(tag)

@@ -165,12 +165,12 @@ _RECORDER_JS = """
 
 
 class BrowserHarness(Harness):
-    def __init__(self, hash: str = "") -> None:
+    def __init__(self, hash: str = "", *, move_before: bool | None = None) -> None:
         import js
 
         if hash:
             js.window.history.replaceState(None, "", hash)
-        self.dom = dom = BrowserDom()
+        self.dom = dom = BrowserDom(move_before=move_before)
         self.root = dom.element("div")
         js.document.body.appendChild(self.root)
         self._recorder = js.eval(_RECORDER_JS)(self.root)
@@ -207,8 +207,9 @@ def to_js_dict(d: dict[str, Any]) -> Any:
     return to_js(d, dict_converter=js.Object.fromEntries)
 
 
-def make_harness(hash: str = "") -> Harness:
-    return BrowserHarness(hash) if IN_BROWSER else MemoryHarness(hash)
+def make_harness(hash: str = "", *, move_before: bool | None = None) -> Harness:
+    """``move_before=False``: in the browser, moves use insertBefore (the fallback path)."""
+    return BrowserHarness(hash, move_before=move_before) if IN_BROWSER else MemoryHarness(hash)
 
 
 def same(a: Any, b: Any) -> bool:

@@ -9,7 +9,7 @@ import pytest
 
 from app.ui import Ctx, Row, mount
 
-from ._support import Cell, Harness, same, touched
+from ._support import Cell, Harness, make_harness, same, touched
 
 RUN_IN_BROWSER = True
 
@@ -147,8 +147,19 @@ def test_shuffle_keeps_nodes_and_order(harness: Harness, listing: Any) -> None:
             assert same(_row(harness, m.node, i), node)
 
 
-def test_focus_and_selection_survive_moves_and_updates(harness: Harness, listing: Any) -> None:
-    items, _created, m = listing
+@pytest.mark.parametrize("move_before", [None, False], ids=["native-move", "insert-fallback"])
+def test_focus_and_selection_survive_moves_and_updates(move_before: bool | None) -> None:
+    harness = make_harness(move_before=move_before)
+    items = Cell(_items(200))
+    m = mount(harness.dom, harness.root, _list_view(items, []))
+    try:
+        _focus_survives(harness, items, m)
+    finally:
+        m.unmount()
+        harness.close()
+
+
+def _focus_survives(harness: Harness, items: Cell, m: Any) -> None:
     row = _row(harness, m.node, 50)
     field = harness.children(row)[1]
     dom = harness.dom
