@@ -1,0 +1,269 @@
+"""A state ``Backend`` over the app.db memory backend, with gates to hold calls mid-flight."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from app.db import Database
+
+TABLES = {
+    "settings": "key",
+    "characters": "id, name, folder_id",
+    "personas": "id",
+    "presets": "id",
+    "modules": "id, folder_id",
+    "module_links": "id, module_id, [target_level+target_id]",
+    "plugins": "id",
+    "series": "id",
+    "stories": "id, folder_id",
+    "folders": "id, parent_id",
+    "chats": "id, character_id, folder_id",
+    "messages": "id, chat_id, [chat_id+seq]",
+    "lorebook_entries": "id, level, [level+scope_id]",
+    "scripts": "id, level, [level+scope_id]",
+}
+KIND_TABLE = {
+    "character": "characters",
+    "persona": "personas",
+    "preset": "presets",
+    "module": "modules",
+    "plugin": "plugins",
+    "series": "series",
+    "story": "stories",
+    "folder": "folders",
+    "chat": "chats",
+    "message": "messages",
+    "lorebook_entry": "lorebook_entries",
+    "script": "scripts",
+}
+_names = itertools.count()
+
+
+class MemoryBackend:
+    """Reads and writes plain dicts. ``hold(name)`` pauses the next call of ``name``
+    after it has done its database work, until the returned event is set."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._gates: dict[str, list[asyncio.Event]] = {}
+        self._seq = itertools.count()
+        self._watchers: list[Callable[[list[str]], Any]] = []
+        self.calls: list[str] = []
+
+    @classmethod
+    async def open(cls) -> MemoryBackend:
+        db = Database(f"state-{next(_names)}-{uuid.uuid4().hex[:8]}", backend="memory")
+        db.version(1).stores(TABLES)
+        await db.open()
+        return cls(db)
+
+    # -- test controls ------------------------------------------------------------------------
+    def hold(self, name: str) -> asyncio.Event:
+        gate = asyncio.Event()
+        self._gates.setdefault(name, []).append(gate)
+        return gate
+
+    async def _gate(self, name: str) -> None:
+        self.calls.append(name)
+        gates = self._gates.get(name)
+        if gates:
+            await gates.pop(0).wait()
+
+    def watch_external(self, fn: Callable[[list[str]], Any]) -> Callable[[], None]:
+        self._watchers.append(fn)
+        return lambda: self._watchers.remove(fn)
+
+    def simulate_other_tab(self, tables: list[str]) -> list[Any]:
+        return [fn(tables) for fn in list(self._watchers)]
+
+    def t(self, name: str) -> Any:
+        return self.db.table(name)
+
+    # -- loaders ------------------------------------------------------------------------------
+    async def load_settings(self) -> dict[str, Any]:
+        rows = await self.t("settings").to_array()
+        await self._gate("load_settings")
+        return {row["key"]: row["value"] for row in rows}
+
+    async def _scoped(self, table: str, level: str, scope_id: Any) -> list[dict[str, Any]]:
+        if level == "global":
+            return list(await self.t(table).where("level").equals("global").to_array())
+        return list(
+            await self.t(table).where("[level+scope_id]").equals([level, scope_id]).to_array()
+        )
+
+    async def _modules_of(self, level: str, target_id: str) -> list[dict[str, Any]]:
+        links = (
+            await self.t("module_links")
+            .where("[target_level+target_id]")
+            .equals([level, target_id])
+            .to_array()
+        )
+        ids = [link["module_id"] for link in links if link.get("enabled", True)]
+        found = await self.t("modules").bulk_get(ids)
+        return [m for m in found if m is not None]
+
+    async def _module_entries(self, table: str, modules: list[dict[str, Any]]) -> list[Any]:
+        out: list[Any] = []
+        for module in modules:
+            out += await self._scoped(table, "module", module["id"])
+        return out
+
+    async def load_lists(self) -> dict[str, Any]:
+        values = {
+            store: list(await self.t(table).to_array())
+            for store, table in {
+                "characters": "characters",
+                "personas": "personas",
+                "presets": "presets",
+                "modules": "modules",
+                "plugins": "plugins",
+                "series": "series",
+                "stories": "stories",
+                "folders": "folders",
+            }.items()
+        }
+        values["global_lorebook"] = await self._scoped("lorebook_entries", "global", None)
+        values["global_scripts"] = await self._scoped("scripts", "global", None)
+        await self._gate("load_lists")
+        return values
+
+    async def load_character(self, character_id: str) -> dict[str, Any]:
+        character = await self.t("characters").get(character_id)
+        if character is None:
+            raise LookupError(f"no character {character_id}")
+        modules = await self._modules_of("character", character_id)
+        values = {
+            "active_character": character,
+            "chats": list(
+                await self.t("chats").where("character_id").equals(character_id).to_array()
+            ),
+            "character_lorebooks": await self._scoped(
+                "lorebook_entries", "character", character_id
+            ),
+            "character_scripts": await self._scoped("scripts", "character", character_id),
+            "character_modules": modules,
+            "module_lorebooks": await self._module_entries("lorebook_entries", modules),
+            "module_scripts": await self._module_entries("scripts", modules),
+        }
+        await self._gate("load_character")
+        return values
+
+    async def load_chat(self, chat_id: str) -> dict[str, Any]:
+        chat = await self.t("chats").get(chat_id)
+        if chat is None:
+            raise LookupError(f"no chat {chat_id}")
+        modules = await self._modules_of("chat", chat_id)
+        messages = await self.t("messages").where("chat_id").equals(chat_id).to_array()
+        values = {
+            "active_chat": chat,
+            "messages": sorted(messages, key=lambda m: m["seq"]),
+            "chat_lorebooks": await self._scoped("lorebook_entries", "chat", chat_id),
+            "chat_modules": modules,
+            "chat_module_lorebooks": await self._module_entries("lorebook_entries", modules),
+            "chat_module_scripts": await self._module_entries("scripts", modules),
+        }
+        await self._gate("load_chat")
+        return values
+
+    # -- writers ------------------------------------------------------------------------------
+    async def get(self, kind: str, id: str) -> Any:
+        return await self.t(KIND_TABLE[kind]).get(id)
+
+    async def create(self, kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
+        record = {"id": uuid.uuid4().hex, **data}
+        if kind == "message":
+            record["seq"] = next(self._seq)
+        await self.t(KIND_TABLE[kind]).add(record)
+        if kind == "message":
+            await self._sync_chat(record["chat_id"])
+        await self._gate("create")
+        return record
+
+    async def update(self, kind: str, id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
+        table = self.t(KIND_TABLE[kind])
+        record = {**(await table.get(id)), **changes}
+        await table.put(record)
+        if kind == "message":
+            await self._sync_chat(record["chat_id"])
+        await self._gate("update")
+        return record
+
+    async def delete(self, kind: str, id: str) -> None:
+        table = self.t(KIND_TABLE[kind])
+        record = await table.get(id)
+        if kind == "character":
+            for chat_id in await self.t("chats").where("character_id").equals(id).primary_keys():
+                await self._delete_chat(chat_id)
+            for name in ("lorebook_entries", "scripts"):
+                await self.t(name).where("[level+scope_id]").equals(["character", id]).delete()
+        elif kind == "chat":
+            await self._delete_chat(id)
+        elif kind == "module":
+            await self.t("module_links").where("module_id").equals(id).delete()
+            for name in ("lorebook_entries", "scripts"):
+                await self.t(name).where("[level+scope_id]").equals(["module", id]).delete()
+        elif kind == "folder" and record is not None:
+            parent = record.get("parent_id")
+            for name in ("characters", "chats", "modules", "stories"):
+                await self.t(name).where("folder_id").equals(id).modify({"folder_id": parent})
+        await table.delete(id)
+        if kind == "message" and record is not None:
+            await self._sync_chat(record["chat_id"])
+        await self._gate("delete")
+
+    async def _delete_chat(self, chat_id: str) -> None:
+        await self.t("messages").where("chat_id").equals(chat_id).delete()
+        await (
+            self.t("lorebook_entries").where("[level+scope_id]").equals(["chat", chat_id]).delete()
+        )
+        await self.t("chats").delete(chat_id)
+
+    async def _sync_chat(self, chat_id: str) -> None:
+        messages = await self.t("messages").where("chat_id").equals(chat_id).to_array()
+        last = max(messages, key=lambda m: m["seq"], default=None)
+        await self.t("chats").update(
+            chat_id,
+            {
+                "preview": "" if last is None else str(last.get("content", "")),
+                "message_count": len(messages),
+            },
+        )
+
+    async def set_setting(self, key: str, value: Any) -> Any:
+        await self.t("settings").put({"key": key, "value": value})
+        await self._gate("set_setting")
+        return value
+
+    async def set_active_preset(self, id: str) -> dict[str, Any]:
+        presets = self.t("presets")
+        for preset in await presets.to_array():
+            await presets.update(preset["id"], {"is_active": preset["id"] == id})
+        await self._gate("set_active_preset")
+        return await presets.get(id)
+
+    async def attach_module(self, module_id: str, level: str, target_id: str) -> dict[str, Any]:
+        link = {
+            "id": uuid.uuid4().hex,
+            "module_id": module_id,
+            "target_level": level,
+            "target_id": target_id,
+            "enabled": True,
+        }
+        await self.t("module_links").add(link)
+        return link
+
+    async def detach_module(self, module_id: str, level: str, target_id: str) -> int:
+        links = (
+            await self.t("module_links")
+            .where("[target_level+target_id]")
+            .equals([level, target_id])
+            .to_array()
+        )
+        doomed = [link["id"] for link in links if link["module_id"] == module_id]
+        await self.t("module_links").bulk_delete(doomed)
+        return len(doomed)
