@@ -79,6 +79,12 @@ class Harness:
         self.dom.set_prop(node, "value", value)
         self.fire(node, "input")
 
+    def back(self) -> None:
+        raise NotImplementedError
+
+    def forward(self) -> None:
+        raise NotImplementedError
+
     def inside(self, ancestor: Any, node: Any) -> bool:
         return self.dom.contains(ancestor, node)
 
@@ -106,6 +112,14 @@ class MemoryHarness(Harness):
     def fire(self, node: Any, event: str, key: str = "") -> None:
         assert isinstance(self.dom, MemoryDom)
         self.dom.dispatch(node, event, key=key)
+
+    def back(self) -> None:
+        assert isinstance(self.dom, MemoryDom)
+        self.dom.back()
+
+    def forward(self) -> None:
+        assert isinstance(self.dom, MemoryDom)
+        self.dom.forward()
 
     def close(self) -> None:
         pass
@@ -194,6 +208,16 @@ class BrowserHarness(Harness):
         else:
             ev = js.Event.new(event, to_js_dict({"bubbles": True, "cancelable": True}))
         node.dispatchEvent(ev)
+
+    def back(self) -> None:
+        import js
+
+        js.history.back()
+
+    def forward(self) -> None:
+        import js
+
+        js.history.forward()
 
     def close(self) -> None:
         self._recorder.stop()
