@@ -2,7 +2,13 @@
 
 from ._app import App, current_app, start
 from ._browser_dom import BrowserDom
-from ._characters import CharacterActions, CharacterLike, CharacterRepository, RepositoryCharacters
+from ._characters import (
+    CharacterActions,
+    CharacterLike,
+    CharacterRepository,
+    RepositoryCharacters,
+    StateCharacters,
+)
 from ._context import AttrValue, Child, Ctx, Readable, is_store
 from ._dom import Dom, Handler, Node, Unlisten
 from ._keyed_list import KeyedList, Row
@@ -46,6 +52,7 @@ __all__ = [
     "Row",
     "Scope",
     "Source",
+    "StateCharacters",
     "Step",
     "Unlisten",
     "apply_plan",

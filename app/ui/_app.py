@@ -52,7 +52,7 @@ class App:
         """Load the first data, then render once; returns when the screen is in the DOM."""
         records = self.characters.records
         self._hold = records.subscribe(lambda _: None)  # keep the list live while we run
-        loaded = getattr(records, "loaded", None)
+        loaded = getattr(self.characters, "loaded", None) or getattr(records, "loaded", None)
         if loaded is not None:
             await loaded()
         self.router.start()

@@ -15,6 +15,7 @@ __all__ = [
     "CharacterLike",
     "CharacterRepository",
     "RepositoryCharacters",
+    "StateCharacters",
     "character_screen",
     "characters_screen",
 ]
@@ -73,6 +74,32 @@ class RepositoryCharacters:
     async def delete(self, id: str) -> Any:
         await self.repo.delete(id)
         await self.live.refresh()
+
+
+class StateCharacters:
+    """``CharacterActions`` over ``app.state``: its readonly ``characters`` view and its
+    character operations (the state owns the list; the UI never writes it)."""
+
+    def __init__(self, state: Any) -> None:
+        self.state = state
+
+    @property
+    def records(self) -> Readable[Sequence[CharacterLike]]:
+        records: Readable[Sequence[CharacterLike]] = self.state.characters
+        return records
+
+    async def loaded(self) -> None:
+        """Load the lists level (the characters among them)."""
+        await self.state.load_lists()
+
+    async def create(self, name: str) -> Any:
+        return await self.state.create_character({"name": name})
+
+    async def rename(self, id: str, name: str) -> Any:
+        return await self.state.rename_character(id, name)
+
+    async def delete(self, id: str) -> Any:
+        await self.state.delete_character(id)
 
 
 def sort_key(character: CharacterLike) -> tuple[str, str, str]:
