@@ -3,10 +3,13 @@
 Semantics are Svelte's (start/stop notifiers, ``safe_not_equal``, breadth-first
 ordered delivery), made strictly glitch-free: no subscriber ever sees a mix of
 new and old upstream values, whatever the shape of the store graph.
+``batch()`` groups several sets into one update; ``query_store(querier)`` is a
+store fed by a database live query while it has subscribers.
 """
 
 from ._derived import derived
 from ._equality import Equals, safe_not_equal
+from ._query import Observable, QueryStore, from_observable, query_store
 from ._queue import batch
 from ._store import (
     Readable,
@@ -24,6 +27,8 @@ from ._store import (
 
 __all__ = [
     "Equals",
+    "Observable",
+    "QueryStore",
     "Readable",
     "StartStopNotifier",
     "Subscribable",
@@ -33,7 +38,9 @@ __all__ = [
     "Writable",
     "batch",
     "derived",
+    "from_observable",
     "get",
+    "query_store",
     "readable",
     "readonly",
     "safe_not_equal",
