@@ -128,7 +128,7 @@ class Collection:
             resp = await core.query(
                 trans,
                 QueryRequest(
-                    part.index, part.ranges[0], limit, c.reverse, False, needs_values, True
+                    part.index, part.ranges[0], limit, c.reverse, False, needs_values, want_keys
                 ),
             )
             ents = _entries(resp, part)
@@ -142,8 +142,9 @@ class Collection:
             for rng in ranges:
                 if rng.is_empty():
                     continue
+                kw = want_keys or part.key_filter is not None
                 resp = await core.query(
-                    trans, QueryRequest(part.index, rng, None, c.reverse, False, needs_values, True)
+                    trans, QueryRequest(part.index, rng, None, c.reverse, False, needs_values, kw)
                 )
                 ents.extend(_entries(resp, part))
             if part.key_filter is not None:
@@ -499,7 +500,7 @@ def _entries(resp: QueryResponse, part: _Part) -> list[tuple[Any, Any, Any]]:
     pks = resp.primary_keys
     keys = resp.keys if resp.keys is not None else pks
     vals = resp.values if resp.values is not None else [None] * len(pks)
-    if part.prefix_len:
+    if part.prefix_len and resp.keys is not None:
         n = part.prefix_len
         keys = [k[:n] if n > 1 else k[0] for k in keys]
     return list(zip(keys, pks, vals, strict=True))

@@ -141,7 +141,11 @@ class Transaction:
         # The body is suspended on something that is not a database request:
         # IndexedDB commits here, and so do we.
         self.premature = True
-        core.finish()
+        if core.mode == "versionchange":
+            # never commit half an upgrade: fail it instead
+            core.abort(PrematureCommitError("the upgrade function awaited a non-database operation"))
+        else:
+            core.finish()
 
 
 class TransactionScope:

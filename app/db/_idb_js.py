@@ -1,0 +1,347 @@
+"""The JavaScript half of the IndexedDB backend, as one source string.
+
+Every DBCore call crosses into JavaScript once: the helper places all requests of a
+call at once and resolves one Promise with a JSON string when the last completes.
+Values travel as JSON (dates, binary and non-finite numbers as tagged objects), which
+is far cheaper than converting each record through proxies.
+"""
+
+HELPER_JS = r"""
+(() => {
+  const TAG = "__lk$";
+  const errs = [];
+  let special = false;
+
+  function b64(bytes) {
+    let s = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) {
+      s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    }
+    return btoa(s);
+  }
+  function unb64(s) {
+    const bin = atob(s);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+  function reviver(k, v) {
+    if (v !== null && typeof v === "object" && v[TAG] !== undefined) {
+      const t = v[TAG];
+      if (t === "d") return new Date(v.v);
+      if (t === "b") return unb64(v.v).buffer;
+      if (t === "n") return Number(v.v);
+    }
+    return v;
+  }
+  function replacer(k, v) {
+    const o = this[k];
+    if (o instanceof Date) { special = true; return { [TAG]: "d", v: o.getTime() }; }
+    if (o instanceof ArrayBuffer) { special = true; return { [TAG]: "b", v: b64(new Uint8Array(o)) }; }
+    if (ArrayBuffer.isView(o)) {
+      special = true;
+      return { [TAG]: "b", v: b64(new Uint8Array(o.buffer, o.byteOffset, o.byteLength)) };
+    }
+    if (typeof o === "number" && !isFinite(o)) { special = true; return { [TAG]: "n", v: String(o) }; }
+    return v;
+  }
+  function parse(s, sp) { return sp ? JSON.parse(s, reviver) : JSON.parse(s); }
+  // Output: first char "1" when tagged values need reviving in Python, then JSON.
+  function out(x) {
+    special = false;
+    const s = JSON.stringify(x, replacer);
+    return (special ? "1" : "0") + s;
+  }
+  function fail(e) {
+    errs.push(e);
+    return [errs.length - 1, String(e && e.name || "Error"), String(e && e.message || e)];
+  }
+  function range(spec) {
+    // spec: null (all) or [lower, upper, lowerOpen, upperOpen] with null for unbounded
+    if (spec === null) return undefined;
+    const [lo, hi, lo_open, hi_open] = spec;
+    if (lo !== null && hi !== null) return IDBKeyRange.bound(lo, hi, lo_open, hi_open);
+    if (lo !== null) return IDBKeyRange.lowerBound(lo, lo_open);
+    if (hi !== null) return IDBKeyRange.upperBound(hi, hi_open);
+    return undefined;
+  }
+  function source(tx, store, index) {
+    const s = tx.objectStore(store);
+    return index ? s.index(index) : s;
+  }
+
+  const H = {
+    errs,
+    clearErrors() { errs.length = 0; },
+    takeError(i) { return errs[i]; },
+    transaction(db, stores, mode, onDone) {
+      const tx = db.transaction(stores, mode === "r" ? "readonly" : "readwrite");
+      tx.oncomplete = () => onDone(null);
+      tx.onabort = () => onDone(tx.error ? fail(tx.error) : [-1, "AbortError", "transaction aborted"]);
+      return tx;
+    },
+    watch(tx, onDone) {
+      tx.oncomplete = () => onDone(null);
+      tx.onabort = () => onDone(tx.error ? fail(tx.error) : [-1, "AbortError", "transaction aborted"]);
+    },
+    commit(tx) { try { tx.commit(); } catch (e) {} },
+    abort(tx) { try { tx.abort(); } catch (e) {} },
+
+    mutate(tx, store, type, valuesJson, keysJson, sp) {
+      return new Promise((resolve) => {
+        let s;
+        const failures = [];
+        try { s = tx.objectStore(store); } catch (e) { resolve(out({ error: fail(e) })); return; }
+        if (type === "delete_range") {
+          let req;
+          try {
+            const spec = parse(keysJson, sp);
+            const r = range(spec);
+            req = r === undefined ? s.clear() : s.delete(r);
+          } catch (e) { resolve(out({ error: fail(e) })); return; }
+          req.onsuccess = () => resolve(out({ results: [], failures }));
+          req.onerror = (ev) => { ev.preventDefault(); ev.stopPropagation(); resolve(out({ error: fail(req.error) })); };
+          return;
+        }
+        const keys = keysJson == null ? null : parse(keysJson, sp);
+        const values = type === "delete" ? keys : parse(valuesJson, sp);
+        const n = values.length;
+        const reqs = new Array(n);
+        if (n === 0) { resolve(out({ results: [], failures })); return; }
+        let last = null;
+        const finish = () => {
+          const results = new Array(n);
+          for (let i = 0; i < n; i++) {
+            const r = reqs[i];
+            results[i] = r && r.readyState === "done" && !r.error ? (type === "delete" ? keys[i] : r.result) : null;
+          }
+          resolve(out({ results, failures }));
+        };
+        for (let i = 0; i < n; i++) {
+          let req;
+          try {
+            if (type === "delete") req = s.delete(keys[i]);
+            else if (type === "add") req = keys === null ? s.add(values[i]) : s.add(values[i], keys[i]);
+            else req = keys === null ? s.put(values[i]) : s.put(values[i], keys[i]);
+          } catch (e) { failures.push([i, ...fail(e)]); continue; }
+          reqs[i] = req;
+          const idx = i;
+          req.onerror = (ev) => {
+            ev.preventDefault(); ev.stopPropagation();
+            failures.push([idx, ...fail(req.error)]);
+            if (req === last) finish();
+          };
+          last = req;
+        }
+        if (last === null) { finish(); return; }
+        last.onsuccess = finish;
+      });
+    },
+
+    get(tx, store, keyJson, sp) {
+      return new Promise((resolve) => {
+        let req;
+        try { req = tx.objectStore(store).get(parse(keyJson, sp)); }
+        catch (e) { resolve(out({ error: fail(e) })); return; }
+        req.onsuccess = () => resolve(out({ value: req.result === undefined ? null : req.result }));
+        req.onerror = (ev) => { ev.preventDefault(); resolve(out({ error: fail(req.error) })); };
+      });
+    },
+
+    getMany(tx, store, keysJson, sp) {
+      return new Promise((resolve) => {
+        let s, keys;
+        try { s = tx.objectStore(store); keys = parse(keysJson, sp); }
+        catch (e) { resolve(out({ error: fail(e) })); return; }
+        const n = keys.length;
+        if (n === 0) { resolve(out({ values: [] })); return; }
+        const reqs = new Array(n);
+        try { for (let i = 0; i < n; i++) reqs[i] = s.get(keys[i]); }
+        catch (e) { resolve(out({ error: fail(e) })); return; }
+        reqs[n - 1].onsuccess = () => {
+          const values = new Array(n);
+          for (let i = 0; i < n; i++) values[i] = reqs[i].result === undefined ? null : reqs[i].result;
+          resolve(out({ values }));
+        };
+        for (const r of reqs) r.onerror = (ev) => { ev.preventDefault(); resolve(out({ error: fail(r.error) })); };
+      });
+    },
+
+    // want: bit 1 = values, bit 2 = index keys
+    query(tx, store, index, rangeJson, sp, limit, reverse, unique, want) {
+      return new Promise((resolve) => {
+        let src, r;
+        try { src = source(tx, store, index); r = range(parse(rangeJson, sp)); }
+        catch (e) { resolve(out({ error: fail(e) })); return; }
+        const wantValues = (want & 1) !== 0, wantKeys = (want & 2) !== 0;
+        const count = limit == null ? undefined : limit;
+        const onerr = (req) => (ev) => { ev.preventDefault(); resolve(out({ error: fail(req.error) })); };
+        try {
+          if (!reverse && !unique && !wantKeys) {
+            if (!wantValues || !index) {
+              // primary keys (and values, for the primary index) with getAll/getAllKeys
+              const kreq = src.getAllKeys(r, count);
+              if (!wantValues) {
+                kreq.onsuccess = () => resolve(out({ pks: kreq.result }));
+                kreq.onerror = onerr(kreq);
+                return;
+              }
+              const vreq = src.getAll(r, count);
+              vreq.onsuccess = () => resolve(out({ pks: kreq.result, values: vreq.result }));
+              vreq.onerror = onerr(vreq);
+              kreq.onerror = onerr(kreq);
+              return;
+            }
+          }
+          const direction = (reverse ? "prev" : "next") + (unique ? "unique" : "");
+          if (typeof src.getAllRecords === "function") {
+            const req = src.getAllRecords({ query: r, count, direction });
+            req.onsuccess = () => {
+              const recs = req.result, n = recs.length;
+              const pks = new Array(n);
+              const keys = wantKeys ? new Array(n) : undefined;
+              const values = wantValues ? new Array(n) : undefined;
+              for (let i = 0; i < n; i++) {
+                const rec = recs[i];
+                pks[i] = rec.primaryKey;
+                if (wantKeys) keys[i] = rec.key;
+                if (wantValues) values[i] = rec.value;
+              }
+              resolve(out({ pks, keys, values }));
+            };
+            req.onerror = onerr(req);
+            return;
+          }
+          const req = wantValues ? src.openCursor(r, direction) : (src.openKeyCursor ? src.openKeyCursor(r, direction) : src.openCursor(r, direction));
+          const pks = [], keys = [], values = [];
+          req.onsuccess = () => {
+            const c = req.result;
+            if (!c || (count !== undefined && pks.length >= count)) {
+              resolve(out({ pks, keys: wantKeys ? keys : undefined, values: wantValues ? values : undefined }));
+              return;
+            }
+            pks.push(c.primaryKey);
+            if (wantKeys) keys.push(c.key);
+            if (wantValues) values.push(c.value);
+            c.continue();
+          };
+          req.onerror = onerr(req);
+        } catch (e) { resolve(out({ error: fail(e) })); }
+      });
+    },
+
+    count(tx, store, index, rangeJson, sp) {
+      return new Promise((resolve) => {
+        let req;
+        try { req = source(tx, store, index).count(range(parse(rangeJson, sp))); }
+        catch (e) { resolve(out({ error: fail(e) })); return; }
+        req.onsuccess = () => resolve(out({ count: req.result }));
+        req.onerror = (ev) => { ev.preventDefault(); resolve(out({ error: fail(req.error) })); };
+      });
+    },
+
+    // A cursor read in chunks: next() resolves with up to `chunk` records (JSON).
+    cursor(tx, store, index, rangeJson, sp, reverse, unique, chunk) {
+      let req = null, cur = null, ended = false, started = false;
+      const src = source(tx, store, index);
+      const r = range(parse(rangeJson, sp));
+      const direction = (reverse ? "prev" : "next") + (unique ? "unique" : "");
+      return {
+        next() {
+          return new Promise((resolve) => {
+            if (ended) { resolve(out({ pks: [], keys: [], values: [], end: true })); return; }
+            const pks = [], keys = [], values = [];
+            const onsuccess = () => {
+              cur = req.result;
+              if (!cur) { ended = true; resolve(out({ pks, keys, values, end: true })); return; }
+              pks.push(cur.primaryKey); keys.push(cur.key); values.push(cur.value);
+              if (pks.length >= chunk) { resolve(out({ pks, keys, values, end: false })); return; }
+              cur.continue();
+            };
+            try {
+              if (!started) {
+                started = true;
+                req = src.openCursor(r, direction);
+                req.onerror = (ev) => { ev.preventDefault(); ended = true; resolve(out({ error: fail(req.error) })); };
+              } else {
+                cur.continue();
+              }
+              req.onsuccess = onsuccess;
+            } catch (e) { ended = true; resolve(out({ error: fail(e) })); }
+          });
+        },
+      };
+    },
+
+    open(name, version, onUpgrade, onBlocked) {
+      return new Promise((resolve, reject) => {
+        const req = version == null ? indexedDB.open(name) : indexedDB.open(name, version);
+        req.onupgradeneeded = (ev) => onUpgrade(req.result, req.transaction, ev.oldVersion);
+        req.onblocked = (ev) => onBlocked(ev.oldVersion, ev.newVersion);
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = (ev) => { ev.preventDefault(); reject(req.error); };
+      });
+    },
+
+    deleteDatabase(name, onBlocked) {
+      return new Promise((resolve, reject) => {
+        const req = indexedDB.deleteDatabase(name);
+        req.onblocked = (ev) => onBlocked(ev.oldVersion, null);
+        req.onsuccess = () => resolve(null);
+        req.onerror = () => reject(req.error);
+      });
+    },
+
+    describe(db) {
+      // schema of an open database: [{name, keyPath, auto, indexes: [{name, keyPath, unique, multi}]}]
+      const names = Array.from(db.objectStoreNames);
+      if (names.length === 0) return "[]";
+      const tx = db.transaction(names, "readonly");
+      const outv = names.map((n) => {
+        const s = tx.objectStore(n);
+        return {
+          name: n, keyPath: s.keyPath, auto: s.autoIncrement,
+          indexes: Array.from(s.indexNames).map((i) => {
+            const ix = s.index(i);
+            return { name: i, keyPath: ix.keyPath, unique: ix.unique, multi: ix.multiEntry };
+          }),
+        };
+      });
+      return JSON.stringify(outv);
+    },
+
+    storeNames(db) { return JSON.stringify(Array.from(db.objectStoreNames)); },
+
+    describeTx(db, tx) {
+      return JSON.stringify(Array.from(db.objectStoreNames).map((n) => {
+        const s = tx.objectStore(n);
+        return {
+          name: n, keyPath: s.keyPath, auto: s.autoIncrement,
+          indexes: Array.from(s.indexNames).map((i) => {
+            const ix = s.index(i);
+            return { name: i, keyPath: ix.keyPath, unique: ix.unique, multi: ix.multiEntry };
+          }),
+        };
+      }));
+    },
+    createStore(db, name, keyPathJson, auto) {
+      const keyPath = JSON.parse(keyPathJson);
+      const opts = { autoIncrement: !!auto };
+      if (keyPath !== null) opts.keyPath = keyPath;
+      db.createObjectStore(name, opts);
+    },
+    deleteStore(db, name) { db.deleteObjectStore(name); },
+    createIndex(tx, store, name, keyPathJson, unique, multi) {
+      tx.objectStore(store).createIndex(name, JSON.parse(keyPathJson), { unique: !!unique, multiEntry: !!multi });
+    },
+    deleteIndex(tx, store, name) { tx.objectStore(store).deleteIndex(name); },
+    channel(name, onMessage) {
+      if (typeof BroadcastChannel === "undefined") return null;
+      const ch = new BroadcastChannel(name);
+      ch.onmessage = (ev) => onMessage(ev.data);
+      return ch;
+    },
+  };
+  return H;
+})()
+"""
