@@ -11,6 +11,7 @@ stale meanwhile are skipped.
 
 from ._app_state import LOADED, AppState
 from ._backend import Backend, Kind, TableWatcher
+from ._domain_backend import DomainBackend
 from ._levels import LEVEL_STORES, Level
 from ._views import Views
 
@@ -19,6 +20,7 @@ __all__ = [
     "LOADED",
     "AppState",
     "Backend",
+    "DomainBackend",
     "Kind",
     "Level",
     "TableWatcher",
