@@ -1,1 +1,30 @@
-"""lore."""
+"""Lore engine: lorebook matching, prompt context building, lint and file formats.
+
+from app.lore import Matcher, MatchOptions
+result = Matcher(entries, MatchOptions(token_budget=800)).scan(chapter_text)
+result.entries   # activated, in insertion order
+result.trace     # why each candidate was included or left out
+"""
+
+from __future__ import annotations
+
+from ._cache import LayerCache
+from ._entry import LEVELS, LoreEntry
+from ._keys import REGEX_KEY
+from ._matcher import Matcher
+from ._options import MatchOptions, approx_tokens
+from ._trace import REASONS, KeyHit, ScanResult, TraceItem
+
+__all__ = [
+    "LEVELS",
+    "REASONS",
+    "REGEX_KEY",
+    "KeyHit",
+    "LayerCache",
+    "LoreEntry",
+    "MatchOptions",
+    "Matcher",
+    "ScanResult",
+    "TraceItem",
+    "approx_tokens",
+]
