@@ -8,6 +8,7 @@ result.trace     # why each candidate was included or left out
 
 from __future__ import annotations
 
+from . import formats
 from ._cache import LayerCache
 from ._entry import LEVELS, LoreEntry
 from ._keys import REGEX_KEY
@@ -27,4 +28,5 @@ __all__ = [
     "ScanResult",
     "TraceItem",
     "approx_tokens",
+    "formats",
 ]

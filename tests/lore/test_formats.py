@@ -1,0 +1,429 @@
+"""Import / export of character cards, lorebooks, SillyTavern, NovelAI and Agnai files."""
+
+from __future__ import annotations
+
+import base64
+import json
+import struct
+import zlib
+
+import pytest
+
+from app.lore import Matcher, MatchOptions, formats
+from app.lore.formats import FormatError
+from tests.lore import _samples
+
+RUN_IN_BROWSER = True
+
+
+def as_bytes(obj):
+    return json.dumps(obj).encode()
+
+
+def strip_ours(obj):
+    """Drop `extensions.lorekeeper` (our scope metadata) and then-empty entry extensions."""
+    if isinstance(obj, dict):
+        out = {}
+        for k, v in obj.items():
+            if k == "extensions" and isinstance(v, dict):
+                v = {kk: vv for kk, vv in v.items() if kk != "lorekeeper"}
+                if not v and "content" in obj:
+                    continue
+            out[k] = strip_ours(v)
+        return out
+    if isinstance(obj, list):
+        return [strip_ours(v) for v in obj]
+    return obj
+
+
+def png_with(texts):
+    return formats.write_text_chunks(formats.tiny_png(), texts)
+
+
+def b64(obj):
+    return base64.b64encode(json.dumps(obj).encode()).decode()
+
+
+# -- SillyTavern -----------------------------------------------------------------------
+
+
+def test_st_world_info_fields():
+    book = formats.load(as_bytes(_samples.st_world()), "world.json")
+    assert book.format == "st"
+    eldoria, swords, moon = book.entries
+    assert eldoria.name == "Eldoria"
+    assert eldoria.keys == ["Eldoria", "the old kingdom"]
+    assert eldoria.secondary_keys == ["war"]
+    assert eldoria.position == "before_char"
+    assert eldoria.depth == 4
+    assert swords.selective_logic == "and_all"
+    assert swords.position == "at_depth"
+    assert swords.probability == 40
+    assert swords.case_sensitive is True
+    assert swords.match_whole_words is False
+    assert swords.scan_depth == 5
+    assert swords.delay_until_recursion is True
+    assert swords.prevent_recursion is True
+    assert moon.constant is True and moon.enabled is False
+    assert moon.position == "outlet"
+    assert moon.insertion_order == 5
+    assert moon.probability == 100  # useProbability false
+    assert moon.secondary_keys == []  # selective false: secondary keys are inactive
+
+
+def test_st_round_trip_is_verbatim():
+    original = _samples.st_world()
+    book = formats.load(as_bytes(original))
+    again = json.loads(formats.dump(book, "st"))
+    assert strip_ours(again) == strip_ours(original)
+
+
+def test_st_recursion_snake_case_spelling():
+    world = {"entries": {"0": _samples.st_entry(0, exclude_recursion=True, prevent_recursion=True)}}
+    del world["entries"]["0"]["excludeRecursion"]
+    del world["entries"]["0"]["preventRecursion"]
+    entry = formats.load(as_bytes(world)).entries[0]
+    assert entry.exclude_recursion is True
+    assert entry.prevent_recursion is True
+    again = json.loads(formats.dump(formats.load(as_bytes(world)), "st"))
+    assert strip_ours(again) == strip_ours(world)
+
+
+def test_st_selective_logic_in_extensions():
+    world = {"entries": {"0": _samples.st_entry(0, extensions={"selectiveLogic": 1})}}
+    del world["entries"]["0"]["selectiveLogic"]
+    assert formats.load(as_bytes(world)).entries[0].selective_logic == "not_all"
+
+
+def test_st_imported_entries_match():
+    book = formats.load(as_bytes(_samples.st_world()))
+    m = Matcher(book.entries, MatchOptions(recursive=False, seed=1))
+    assert [e.name for e in m.scan("The old kingdom went to war.").entries] == ["Eldoria"]
+    # regex key honoured (case-insensitive flag), secondary AND ALL
+    result = m.scan("Aria and Bren found the SWORD OF DAWN", seed=3)
+    assert result.item(book.entries[1].id) is not None
+
+
+# -- character cards -------------------------------------------------------------------
+
+
+def test_card_v2_json():
+    book = formats.load(as_bytes(_samples.card_v2()), "sera.json")
+    assert book.format == "ccv2"
+    assert book.name == "Seraphina's lore"
+    assert book.card["data"]["name"] == "Seraphina"
+    assert "character_book" not in book.card["data"]
+    aria, forest = book.entries
+    assert aria.selective_logic == "not_any"  # from extensions.selectiveLogic
+    assert aria.keys == ["Aria"]
+    assert forest.name == "The forest"
+    assert forest.constant and forest.priority == 10 and forest.case_sensitive is True
+    assert forest.position == "after_char"  # extensions.position (1) is more specific
+
+
+def test_blanket_use_regex_is_not_trusted():
+    # SillyTavern writes use_regex: true on every entry; "Aria" stays a literal word key
+    book = formats.load(as_bytes(_samples.card_v2()))
+    m = Matcher(book.entries, MatchOptions(recursive=False))
+    assert [e.name for e in m.scan("Ariana arrived").entries] == ["The forest"]  # constant
+    assert [e.name for e in m.scan("Aria arrived").entries] == ["The forest", "Aria"]
+
+
+@pytest.mark.parametrize(
+    ("sample", "fmt"), [(_samples.card_v2, "ccv2"), (_samples.card_v3, "ccv3")]
+)
+def test_card_round_trip_is_verbatim(sample, fmt):
+    original = sample()
+    book = formats.load(as_bytes(original))
+    again = json.loads(formats.dump(book, fmt))
+    assert strip_ours(again) == strip_ours(original)
+
+
+def test_card_v3_fields():
+    book = formats.load(as_bytes(_samples.card_v3()))
+    assert book.format == "ccv3"
+    assert book.card["data"]["nickname"] == "Sera"
+    dawn = book.entries[2]
+    assert dawn.keys == ["/\\bdawn(?:blade)?\\b/i"]
+    m = Matcher(book.entries, MatchOptions(recursive=False))
+    assert dawn in m.scan("The DAWNBLADE shone").entries
+    assert dawn not in m.scan("The dawnblades shone").entries
+
+
+def test_lorebook_v3_round_trip():
+    original = _samples.lorebook_v3()
+    book = formats.load(as_bytes(original))
+    assert book.format == "lorebook_v3"
+    assert len(book.entries) == 3
+    assert strip_ours(json.loads(formats.dump(book, "lorebook_v3"))) == strip_ours(original)
+
+
+def test_bare_character_book():
+    raw = _samples.card_v2()["data"]["character_book"]
+    book = formats.load(as_bytes(raw))
+    assert [e.name for e in book.entries] == ["Aria", "The forest"]
+
+
+def test_cross_format_conversion_keeps_semantics():
+    book = formats.load(as_bytes(_samples.st_world()))
+    for fmt in formats.DUMP_FORMATS:
+        again = formats.load(formats.dump(book, fmt))
+        for a, b in zip(book.entries, again.entries, strict=True):
+            for field in (
+                "keys",
+                "secondary_keys",
+                "selective_logic",
+                "content",
+                "name",
+                "enabled",
+                "constant",
+                "case_sensitive",
+                "match_whole_words",
+                "probability",
+                "insertion_order",
+                "position",
+                "depth",
+                "scan_depth",
+                "exclude_recursion",
+                "prevent_recursion",
+                "delay_until_recursion",
+            ):
+                if fmt in ("ccv2", "ccv3", "lorebook_v3") and field == "position":
+                    continue
+                assert getattr(a, field) == getattr(b, field), (fmt, field)
+
+
+def test_scope_metadata_round_trips():
+    book = formats.load(as_bytes(_samples.card_v2()))
+    entry = book.entries[0]
+    entry.level, entry.scope_id, entry.category, entry.tags = "series", "s-9", "character", ["kin"]
+    for fmt in formats.DUMP_FORMATS:
+        dumped = json.loads(formats.dump(book, fmt))
+        again = formats.load(json.dumps(dumped).encode()).entries[0]
+        assert (again.level, again.scope_id, again.category, again.tags, again.id) == (
+            "series",
+            "s-9",
+            "character",
+            ["kin"],
+            entry.id,
+        )
+
+
+def test_new_book_exports():
+    book = formats.LoreBook(name="Mine")
+    from app.lore import LoreEntry
+
+    book.entries.append(
+        LoreEntry(
+            name="A", keys=["a"], content="x", secondary_keys=["b"], selective_logic="not_all"
+        )
+    )
+    for fmt in formats.DUMP_FORMATS:
+        again = formats.load(formats.dump(book, fmt))
+        assert again.entries[0].keys == ["a"]
+        assert again.entries[0].selective_logic == "not_all"
+    card = json.loads(formats.dump(book, "ccv3"))
+    assert card["spec"] == "chara_card_v3" and card["data"]["name"] == "Mine"
+    assert card["data"]["character_book"]["entries"][0]["use_regex"] is False
+
+
+# -- PNG -------------------------------------------------------------------------------
+
+
+def test_png_chara_chunk():
+    png = png_with({"chara": b64(_samples.card_v2())})
+    book = formats.load(png, "sera.png")
+    assert book.format == "ccv2" and len(book.entries) == 2
+
+
+def test_png_prefers_ccv3_chunk():
+    png = png_with({"chara": b64(_samples.card_v2()), "ccv3": b64(_samples.card_v3())})
+    assert formats.load(png).format == "ccv3"
+
+
+def test_png_dump_and_load():
+    book = formats.load(as_bytes(_samples.card_v3()))
+    png = formats.dump(book, "ccv3", png=formats.tiny_png(2, 2))
+    chunks = formats.read_text_chunks(png)
+    assert set(chunks) == {"chara", "ccv3"}
+    again = formats.load(png)
+    assert again.format == "ccv3"
+    assert [e.keys for e in again.entries] == [e.keys for e in book.entries]
+    v2 = json.loads(base64.b64decode(chunks["chara"]))
+    assert v2["spec"] == "chara_card_v2"
+
+
+def test_png_itxt_and_ztxt_chunks_are_read():
+    def chunk(ctype, payload):
+        return (
+            struct.pack(">I", len(payload))
+            + ctype
+            + payload
+            + struct.pack(">I", zlib.crc32(ctype + payload))
+        )
+
+    base = formats.tiny_png()
+    iend = base.rindex(b"IEND") - 4
+    payload = b64(_samples.card_v2()).encode()
+    ztxt = chunk(b"zTXt", b"chara\x00\x00" + zlib.compress(payload))
+    png = base[:iend] + ztxt + base[iend:]
+    assert formats.load(png).format == "ccv2"
+    itxt = chunk(b"iTXt", b"chara\x00\x00\x00\x00\x00" + payload)
+    assert formats.load(base[:iend] + itxt + base[iend:]).format == "ccv2"
+
+
+def test_png_naidata_chunk():
+    png = png_with({"naidata": b64(_samples.novelai_book())})
+    assert formats.load(png).format == "novelai"
+
+
+# -- NovelAI / Agnai -------------------------------------------------------------------
+
+
+def test_novelai_lorebook():
+    book = formats.load(as_bytes(_samples.novelai_book()))
+    kael, world = book.entries
+    assert kael.name == "Kael" and kael.content == "Kael is a wandering mage."
+    assert kael.category == "Characters"
+    assert kael.priority == 400
+    assert world.constant is True  # forceActivation is kept (SillyTavern drops it)
+    fields = kael.extensions["lorekeeper"]["import"]["fields"]
+    assert fields["searchRange"] == 1000 and fields["contextConfig"]["suffix"] == "\n"
+    m = Matcher(book.entries, MatchOptions(recursive=False))
+    assert sorted(e.name for e in m.scan("a wanderer came").entries) == ["Kael", "World"]
+
+
+def test_agnai_memory_book():
+    book = formats.load(as_bytes(_samples.agnai_book()))
+    grom, ale = book.entries
+    assert grom.priority == 10 and grom.insertion_order == 5
+    assert ale.enabled is False
+    m = Matcher(book.entries, MatchOptions(recursive=False))
+    assert m.scan("the bartender nods").entries == [grom]
+    assert m.scan("Grom nods").entries == [grom]
+
+
+# -- hostile and malformed files -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "malformed JSON"),
+        (b"{not json", "malformed JSON"),
+        (b"[1, 2]", "top level"),
+        (b'{"hello": 1}', "not a recognised"),
+        (b"\xff\xfe{}", "not UTF-8"),
+        (b"[" * 5000 + b"]" * 5000, "nested deeper"),
+        (b'{"a": NaN}', "NaN"),
+        (b'{"spec": "chara_card_v9"}', "unsupported spec"),
+        (b'{"type": "risu", "ver": 1}', "RisuAI"),
+        (b'{"name": "x", "first_mes": "y"}', "V1"),
+        (
+            json.dumps({"entries": {"0": {"key": "a", "content": 5}}}).encode(),
+            "content: expected a string",
+        ),
+        (
+            json.dumps({"entries": {"0": {"key": [1], "content": ""}}}).encode(),
+            "key: expected a list of strings",
+        ),
+        (json.dumps({"entries": {"0": {"key": [], "position": 99}}}).encode(), "position"),
+        (
+            json.dumps({"entries": {"0": {"key": [], "selectiveLogic": "x"}}}).encode(),
+            "selectiveLogic",
+        ),
+        (json.dumps({"entries": {"0": {"key": [], "probability": 500}}}).encode(), "0-100"),
+        (
+            json.dumps({"entries": {"0": {"key": [], "order": {}}}}).encode(),
+            "order: expected a number",
+        ),
+        (
+            json.dumps({"spec": "chara_card_v2", "data": {"name": 3}}).encode(),
+            "name: expected a string",
+        ),
+        (
+            json.dumps(
+                {"spec": "chara_card_v2", "data": {"character_book": {"entries": {}}}}
+            ).encode(),
+            "expected a list",
+        ),
+        (
+            json.dumps({"spec": "lorebook_v3", "data": {"entries": [{"keys": ["a"]}]}}).encode(),
+            "content: required",
+        ),
+        (
+            json.dumps({"kind": "memory", "entries": [{"keywords": "a", "entry": 1}]}).encode(),
+            "entry: expected a string",
+        ),
+        (
+            json.dumps(
+                {"entries": {"0": {"key": [], "extensions": {"lorekeeper": {"level": "galaxy"}}}}}
+            ).encode(),
+            "unknown level",
+        ),
+    ],
+)
+def test_malformed_json_is_rejected(data, message):
+    with pytest.raises(FormatError, match=message):
+        formats.load(data)
+
+
+def test_bad_png_signature():
+    with pytest.raises(FormatError, match="signature"):
+        formats.load(b"GIF89a....", "x.png")
+
+
+def test_truncated_png():
+    png = png_with({"chara": b64(_samples.card_v2())})
+    with pytest.raises(FormatError, match="truncated"):
+        formats.load(png[:-20])
+
+
+def test_png_crc_mismatch():
+    png = bytearray(png_with({"chara": b64(_samples.card_v2())}))
+    pos = png.index(b"tEXt") + 10
+    png[pos] ^= 0xFF
+    with pytest.raises(FormatError, match="CRC"):
+        formats.load(bytes(png))
+
+
+def test_png_without_card():
+    with pytest.raises(FormatError, match="no character card"):
+        formats.load(formats.tiny_png())
+
+
+def test_png_bad_base64():
+    with pytest.raises(FormatError, match="base64"):
+        formats.load(png_with({"chara": "!!!not base64!!!"}))
+
+
+def test_png_decompression_bomb():
+    def chunk(ctype, payload):
+        return (
+            struct.pack(">I", len(payload))
+            + ctype
+            + payload
+            + struct.pack(">I", zlib.crc32(ctype + payload))
+        )
+
+    base = formats.tiny_png()
+    iend = base.rindex(b"IEND") - 4
+    bomb = zlib.compress(b"A" * (40 * 1024 * 1024), 9)
+    png = base[:iend] + chunk(b"zTXt", b"chara\x00\x00" + bomb) + base[iend:]
+    with pytest.raises(FormatError, match="size limit"):
+        formats.load(png)
+
+
+def test_chunk_with_wrong_payload_kind():
+    with pytest.raises(FormatError, match="character card"):
+        formats.load(png_with({"chara": b64(_samples.agnai_book())}))
+
+
+def test_not_bytes():
+    with pytest.raises(FormatError, match="expected bytes"):
+        formats.load("text")  # type: ignore[arg-type]
+
+
+def test_unknown_dump_format():
+    with pytest.raises(ValueError, match="unknown export format"):
+        formats.dump(formats.LoreBook(), "yaml")
