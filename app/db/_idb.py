@@ -381,6 +381,13 @@ class IDBCore(DBCore):
             raise _js_error(err, f"transaction on {tables!r}") from None
 
 
+def _num(x: Any) -> Any:
+    """JS null/undefined -> None."""
+    if x is None or type(x).__name__ in ("JsNull", "JsUndefined"):
+        return None
+    return x
+
+
 def _js_error(err: Any, context: str) -> DatabaseError:
     inner = getattr(err, "js_error", None)
     if inner is not None:
@@ -444,6 +451,7 @@ class IndexedDBBackend:
         def on_blocked(old: int, new: Any) -> None:
             from ._database import VersionChangeEvent
 
+            new = _num(new)
             db._fire("blocked", VersionChangeEvent(old // 10, None if new is None else new // 10))
 
         up = create_proxy(on_upgrade)
@@ -458,6 +466,13 @@ class IndexedDBBackend:
                 if state["error"] is not None:
                     raise state["error"] from None
                 e = _js_error(err, f"opening database {db.name!r}")
+                if task is not None:
+                    version = state.get("current") or (versions[-1].number if versions else 0)
+                    raise UpgradeError(
+                        f"database {db.name!r}: upgrade to version {version} failed: {e}",
+                        inner=e.inner,
+                        version=version,
+                    ) from None
                 if isinstance(e, VersionError):
                     raise VersionError(
                         f"database {db.name!r}: the stored version is newer than declared "
@@ -485,7 +500,7 @@ class IndexedDBBackend:
         def on_versionchange(ev: Any) -> None:
             from ._database import VersionChangeEvent
 
-            new = ev.newVersion
+            new = _num(ev.newVersion)
             db._on_versionchange(
                 VersionChangeEvent(ev.oldVersion // 10, None if new is None else new // 10)
             )
@@ -513,14 +528,14 @@ class IndexedDBBackend:
             old = old_version / 10
             versions = db.declared_versions()
             if old_version == 0:
-                current = versions[-1].number
+                current = state["current"] = versions[-1].number
                 self._apply(H, idb, vtx, core, db.schema_at(current), current)
                 db._fire("populate", db)
             else:
                 for version in versions:
                     if version.number <= old:
                         continue
-                    current = version.number
+                    current = state["current"] = version.number
                     self._apply(H, idb, vtx, core, db.schema_at(current), current)
                     trans.tables = list(core.schema)
                     await run_upgrade_fn(db, trans, version)

@@ -76,12 +76,12 @@ HELPER_JS = r"""
     takeError(i) { return errs[i]; },
     transaction(db, stores, mode, onDone) {
       const tx = db.transaction(stores, mode === "r" ? "readonly" : "readwrite");
-      tx.oncomplete = () => onDone(null);
+      tx.oncomplete = () => onDone(undefined);
       tx.onabort = () => onDone(tx.error ? fail(tx.error) : [-1, "AbortError", "transaction aborted"]);
       return tx;
     },
     watch(tx, onDone) {
-      tx.oncomplete = () => onDone(null);
+      tx.oncomplete = () => onDone(undefined);
       tx.onabort = () => onDone(tx.error ? fail(tx.error) : [-1, "AbortError", "transaction aborted"]);
     },
     commit(tx) { try { tx.commit(); } catch (e) {} },
@@ -277,7 +277,7 @@ HELPER_JS = r"""
       return new Promise((resolve, reject) => {
         const req = version == null ? indexedDB.open(name) : indexedDB.open(name, version);
         req.onupgradeneeded = (ev) => onUpgrade(req.result, req.transaction, ev.oldVersion);
-        req.onblocked = (ev) => onBlocked(ev.oldVersion, ev.newVersion);
+        req.onblocked = (ev) => onBlocked(ev.oldVersion, ev.newVersion === null ? undefined : ev.newVersion);
         req.onsuccess = () => resolve(req.result);
         req.onerror = (ev) => { ev.preventDefault(); reject(req.error); };
       });
@@ -286,7 +286,7 @@ HELPER_JS = r"""
     deleteDatabase(name, onBlocked) {
       return new Promise((resolve, reject) => {
         const req = indexedDB.deleteDatabase(name);
-        req.onblocked = (ev) => onBlocked(ev.oldVersion, null);
+        req.onblocked = (ev) => onBlocked(ev.oldVersion, undefined);
         req.onsuccess = () => resolve(null);
         req.onerror = () => reject(req.error);
       });
@@ -336,7 +336,7 @@ HELPER_JS = r"""
     },
     deleteIndex(tx, store, name) { tx.objectStore(store).deleteIndex(name); },
     channel(name, onMessage) {
-      if (typeof BroadcastChannel === "undefined") return null;
+      if (typeof BroadcastChannel === "undefined") return undefined;
       const ch = new BroadcastChannel(name);
       ch.onmessage = (ev) => onMessage(ev.data);
       return ch;

@@ -75,6 +75,7 @@ class Transaction:
         self.tables = tables
         self.core = core
         self.premature = False
+        self.aborted = False
         self.failed: BaseException | None = None
         self._probe: asyncio.Handle | None = None
 
@@ -98,6 +99,7 @@ class Transaction:
 
     def abort(self) -> None:
         """Abort: nothing written in this transaction is kept."""
+        self.aborted = True
         self._cancel_probe()
         self.core.abort(AbortError("the transaction was aborted by the code"))
 
@@ -110,7 +112,7 @@ class Transaction:
                 "(the body awaited something that is not a database operation)"
             )
         if self.core.done or self.core._finishing:
-            if self.core.error is not None and self.failed is None:
+            if self.aborted or (self.core.error is not None and self.failed is None):
                 raise AbortError(f"table {table!r}: the transaction was aborted", self.core.error)
             raise TransactionInactiveError(f"table {table!r}: the transaction is no longer active")
         if table not in self.tables and table not in self.core.tables:
@@ -143,7 +145,9 @@ class Transaction:
         self.premature = True
         if core.mode == "versionchange":
             # never commit half an upgrade: fail it instead
-            core.abort(PrematureCommitError("the upgrade function awaited a non-database operation"))
+            core.abort(
+                PrematureCommitError("the upgrade function awaited a non-database operation")
+            )
         else:
             core.finish()
 
