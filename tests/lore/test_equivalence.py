@@ -1,0 +1,100 @@
+"""Property test: the indexed matcher finds exactly what a naive reference finds.
+
+CPython only (hypothesis); the engine's semantics tests also run in Pyodide.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.lore import LoreEntry, Matcher, MatchOptions
+from tests.lore._reference import reference_active, reference_hits
+
+# Letters in both cases, digits, underscore, separators, symbols, combining marks, CJK,
+# Hangul, Thai, a dotted capital I (lowers to two characters) and final sigma.
+ALPHABET = "aAbBcC_1 -.#'\u0301é魔法엘แİΣςσ\n"
+
+keys = st.text(alphabet=ALPHABET, min_size=1, max_size=4)
+texts = st.text(alphabet=ALPHABET, max_size=60)
+
+
+@st.composite
+def entries(draw):
+    n = draw(st.integers(1, 8))
+    out = []
+    for i in range(n):
+        out.append(
+            LoreEntry(
+                id=f"e{i}",
+                level=draw(st.sampled_from(["global", "story", "chat"])),
+                scope_id=None,
+                keys=draw(st.lists(keys, min_size=0, max_size=3)),
+                secondary_keys=draw(st.lists(keys, max_size=2)),
+                selective_logic=draw(st.sampled_from(["and_any", "and_all", "not_any", "not_all"])),
+                case_sensitive=draw(st.sampled_from([None, True, False])),
+                match_whole_words=draw(st.sampled_from([None, True, False])),
+                enabled=draw(st.booleans()) or draw(st.booleans()),
+                constant=draw(st.integers(0, 9)) == 0,
+            )
+        )
+    for e in out:
+        if e.level != "global":
+            e.scope_id = "s1"
+    return out
+
+
+def text_with_keys(data, es):
+    """A text stitched from the entries' keys (case-flipped sometimes) and random pieces."""
+    pool = [k for e in es for k in (*e.keys, *e.secondary_keys)] or ["a"]
+    piece = st.one_of(
+        st.sampled_from(pool),
+        st.sampled_from(pool).map(str.swapcase),
+        st.text(alphabet=ALPHABET, max_size=2),
+    )
+    return "".join(data.draw(st.lists(piece, max_size=8)))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(entries(), texts, st.booleans(), st.booleans())
+def test_hits_match_reference(es, text, cs, ww):
+    m = Matcher(es, MatchOptions(case_sensitive=cs, match_whole_words=ww, recursive=False))
+    got = {(e.id, kind, idx, s, t) for e, kind, idx, s, t in m.find(text)}
+    assert got == reference_hits(es, text, cs, ww)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(entries(), st.data(), st.booleans(), st.booleans())
+def test_hits_in_key_rich_text_match_reference(es, data, cs, ww):
+    text = text_with_keys(data, es)
+    m = Matcher(es, MatchOptions(case_sensitive=cs, match_whole_words=ww, recursive=False))
+    got = {(e.id, kind, idx, s, t) for e, kind, idx, s, t in m.find(text)}
+    assert got == reference_hits(es, text, cs, ww)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(entries(), st.data(), st.booleans(), st.booleans())
+def test_activation_matches_reference(es, data, cs, ww):
+    text = text_with_keys(data, es)
+    m = Matcher(es, MatchOptions(case_sensitive=cs, match_whole_words=ww, recursive=False))
+    assert set(m.scan(text).ids) == reference_active(es, text, cs, ww)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(alphabet="abcd ", min_size=1, max_size=5), min_size=30, max_size=60), texts)
+def test_many_substring_keys_trie_matches_reference(key_list, text):
+    # more than FIND_LOOP_LIMIT substring keys: exercises the trie regex path
+    es = [LoreEntry(id=f"k{i}", keys=[k], match_whole_words=False) for i, k in enumerate(key_list)]
+    m = Matcher(es, MatchOptions(recursive=False))
+    got = {(e.id, kind, idx, s, t) for e, kind, idx, s, t in m.find(text)}
+    assert got == reference_hits(es, text, False, True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(alphabet="ab c", min_size=1, max_size=7), min_size=10, max_size=40), texts)
+def test_many_multiword_keys_match_reference(key_list, text):
+    # many keys sharing first words: exercises the second-run dispatch
+    es = [LoreEntry(id=f"k{i}", keys=["ab " + k]) for i, k in enumerate(key_list)]
+    m = Matcher(es, MatchOptions(recursive=False))
+    got = {(e.id, kind, idx, s, t) for e, kind, idx, s, t in m.find("ab " + text)}
+    assert got == reference_hits(es, "ab " + text, False, True)
