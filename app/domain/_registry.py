@@ -78,8 +78,9 @@ def register_all(store: Store) -> Domain:
     )
 
 
-async def open_domain(db: Any, *, clock: Clock = utc_now) -> Domain:
-    """A store over `db` with every module registered, opened (upgrading if needed)."""
+async def open_domain(db: Any, *, clock: Clock = utc_now, wait_if_blocked: bool = True) -> Domain:
+    """A store over `db` with every module registered, opened (upgrading if needed;
+    see `Store.open` for `wait_if_blocked`)."""
     domain = register_all(Store(db, clock=clock))
-    await domain.store.open()
+    await domain.store.open(wait_if_blocked=wait_if_blocked)
     return domain

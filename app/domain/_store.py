@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from ._db_errors import translate_db_errors
+from ._errors import UpgradeBlockedError
 from ._events import EventBus, Listener
 from ._ids import Clock, utc_now
 from ._schema_history import CURRENT_VERSION, VERSION_1_TABLES
@@ -62,6 +64,11 @@ def _to_change(raw: Any, external: bool) -> Change:
     )
 
 
+def _consume_exception(future: Any) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
 #: Event names under which a database may report other tabs' committed writes.
 _EXTERNAL_EVENTS = ("external_changes", "external-changes", "storagemutated")
 
@@ -87,8 +94,9 @@ class Store:
         self._repos: dict[str, Any] = {}
         self._versions_declared = False
         db.on("changes", self._on_db_changes)
+        self._blocked_waiters: list[Any] = []
         with contextlib.suppress(Exception):
-            db.on("blocked", lambda *args: self.bus.emit("upgrade-blocked"))
+            db.on("blocked", self._on_blocked)
         for event in _EXTERNAL_EVENTS:  # whichever name the database offers, if any
             with contextlib.suppress(Exception):
                 db.on(event, self.receive_external)
@@ -142,11 +150,40 @@ class Store:
         if upgrades:
             version.upgrade(upgrade)
 
-    async def open(self) -> None:
-        """Declare the schema versions (once) and open the database."""
+    async def open(self, *, wait_if_blocked: bool = True) -> None:
+        """Declare the schema versions (once) and open the database (upgrading it).
+
+        If other tabs hold an older version open, `"upgrade-blocked"` is emitted with
+        an `UpgradeBlockedError` (a message for the UI) and the open waits for them to
+        close; with `wait_if_blocked=False` it raises that error instead (the upgrade
+        still completes in the background once the other tabs close).
+        """
         self._declare_versions()
         async with translate_db_errors():
-            await self.db.open()
+            if wait_if_blocked:
+                await self.db.open()
+                return
+            loop = asyncio.get_running_loop()
+            blocked: asyncio.Future[None] = loop.create_future()
+            self._blocked_waiters.append(blocked)
+            opening = asyncio.ensure_future(self.db.open())
+            try:
+                await asyncio.wait({opening, blocked}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                self._blocked_waiters.remove(blocked)
+            if opening.done():
+                blocked.cancel()
+                opening.result()
+                return
+            opening.add_done_callback(_consume_exception)
+            raise UpgradeBlockedError()
+
+    def _on_blocked(self, *args: Any) -> None:
+        error = UpgradeBlockedError()
+        for waiter in self._blocked_waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+        self.bus.emit("upgrade-blocked", error)
 
     # -- access -----------------------------------------------------------------------
     def table(self, name: str) -> Any:

@@ -29,3 +29,36 @@ async def dump_tables(db: Database) -> dict[str, list[dict]]:
     for table in db.tables:
         out[table.name] = await table.to_array()
     return out
+
+
+class FaultInjector:
+    """A DBCore middleware that makes writes to chosen tables fail (`db.use(injector)`)."""
+
+    def __init__(self) -> None:
+        self.failing: dict[str, BaseException] = {}
+        self.writes: list[str] = []
+
+    def fail_writes(self, table: str, error: BaseException) -> None:
+        self.failing[table] = error
+
+    def heal(self) -> None:
+        self.failing.clear()
+
+    def __call__(self, down):
+        from app.db import DBCoreLayer, DBCoreTableLayer
+
+        injector = self
+
+        class _Table(DBCoreTableLayer):
+            async def mutate(self, trans, req):
+                injector.writes.append(self.name)
+                error = injector.failing.get(self.name)
+                if error is not None:
+                    raise error
+                return await self.down.mutate(trans, req)
+
+        class _Layer(DBCoreLayer):
+            def wrap_table(self, table):
+                return _Table(table)
+
+        return _Layer(down)

@@ -137,3 +137,48 @@ async def test_delete_with_cleanup_passes_references_to_restore():
     with pytest.raises(KeyError):
         await delete_with_cleanup(unlink, delete, restore)
     assert calls == ["unlink", "delete", ("restore", ["ref-1", "ref-2"])]
+
+
+@pytest.fixture
+async def faulty():
+    from app.domain import open_domain
+    from tests.domain._support import FaultInjector, memory_db
+
+    db = memory_db()
+    injector = FaultInjector()
+    db.use(injector)
+    domain = await open_domain(db)
+    yield domain, injector
+    await db.delete()
+
+
+async def test_storage_fault_while_attaching_removes_the_created_module(faulty):
+    from app.db.errors import QuotaExceededError
+
+    domain, injector = faulty
+    state = ModuleState(domain)
+    ada = await domain.characters.create({"name": "Ada"})
+    injector.fail_writes("module_links", QuotaExceededError("quota"))
+    with pytest.raises(StorageFullError):
+        await domain.modules.create_attached({"name": "M"}, "character", ada.id)
+    assert injector.writes.count("modules") == 2  # created, then removed
+    assert await domain.modules.modules.count() == 0
+    await assert_consistent(domain, state)
+
+
+async def test_storage_fault_while_deleting_restores_the_links(faulty):
+    from app.db.errors import AbortError
+
+    domain, injector = faulty
+    state = ModuleState(domain)
+    ada = await domain.characters.create({"name": "Ada"})
+    module = await domain.modules.create_attached({"name": "M"}, "character", ada.id)
+    entry = await domain.lorebook.create({"level": "module", "scope_id": module.id})
+    links_before = await domain.store.table("module_links").to_array()
+    injector.fail_writes("modules", AbortError("aborted"))
+    with pytest.raises(AbortError):
+        await domain.modules.delete_detached(module.id)
+    injector.heal()
+    assert await domain.store.table("module_links").to_array() == links_before
+    assert await domain.lorebook.get(entry.id) == entry  # the delete's cascade rolled back
+    await assert_consistent(domain, state)
