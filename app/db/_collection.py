@@ -116,7 +116,7 @@ class Collection:
         )
 
     async def _scan(
-        self, want_values: bool, want_keys: bool, trans: Any
+        self, want_values: bool, want_keys: bool, trans: Any, want_pks: bool = True
     ) -> list[tuple[Any, Any, Any]]:
         """All matching (key, primary key, value) entries, in order, fully filtered."""
         c = self._ctx
@@ -128,7 +128,14 @@ class Collection:
             resp = await core.query(
                 trans,
                 QueryRequest(
-                    part.index, part.ranges[0], limit, c.reverse, False, needs_values, want_keys
+                    part.index,
+                    part.ranges[0],
+                    limit,
+                    c.reverse,
+                    False,
+                    needs_values,
+                    want_keys,
+                    want_pks,
                 ),
             )
             ents = _entries(resp, part)
@@ -199,7 +206,7 @@ class Collection:
         """All matching values."""
 
         async def run(trans: Any) -> list[Any]:
-            return [e[2] for e in await self._scan(True, False, trans)]
+            return [e[2] for e in await self._scan(True, False, trans, want_pks=False)]
 
         return await self._run(False, run)
 
@@ -498,6 +505,9 @@ def _arity(fn: Callable[..., Any]) -> int:
 
 def _entries(resp: QueryResponse, part: _Part) -> list[tuple[Any, Any, Any]]:
     pks = resp.primary_keys
+    if pks is None:
+        n = len(resp.values if resp.values is not None else resp.keys or [])
+        pks = [None] * n
     keys = resp.keys if resp.keys is not None else pks
     vals = resp.values if resp.values is not None else [None] * len(pks)
     if part.prefix_len and resp.keys is not None:

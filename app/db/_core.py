@@ -54,11 +54,13 @@ class QueryRequest:
     unique: bool = False
     want_values: bool = True
     want_keys: bool = False
+    #: Primary keys may be skipped (None in the response) when False.
+    want_pks: bool = True
 
 
 @dataclass(slots=True)
 class QueryResponse:
-    primary_keys: list[Any]
+    primary_keys: list[Any] | None
     values: list[Any] | None = None
     keys: list[Any] | None = None
 

@@ -309,7 +309,9 @@ class Database:
                 trans.abort(AbortError(f"aborted by {type(exc).__name__}", exc))
             raise
         trans.finish()
-        await trans.wait()
+        if write:
+            # like Dexie: writes resolve after commit, reads as soon as they have a result
+            await trans.wait()
         return result
 
 

@@ -102,51 +102,53 @@ def _install_microtask_scheduling() -> None:
 # ---------------------------------------------------------------- JSON transport
 
 
-def _default_factory(flag: list[bool]) -> Any:
+_flag = [False]
+
+
+def _default(o: Any) -> Any:
     import datetime as _dt
 
-    def default(o: Any) -> Any:
-        if isinstance(o, _dt.datetime):
-            flag[0] = True
-            return {_TAG: "d", "v": date_to_ms(o)}
-        if isinstance(o, (bytes, bytearray, memoryview)):
-            flag[0] = True
-            return {_TAG: "b", "v": base64.b64encode(bytes(o)).decode("ascii")}
-        raise TypeError(f"cannot store a value of type {type(o).__name__}")
-
-    return default
+    if isinstance(o, _dt.datetime):
+        _flag[0] = True
+        return {_TAG: "d", "v": date_to_ms(o)}
+    if isinstance(o, (bytes, bytearray, memoryview)):
+        _flag[0] = True
+        return {_TAG: "b", "v": base64.b64encode(bytes(o)).decode("ascii")}
+    raise TypeError(f"cannot store a value of type {type(o).__name__}")
 
 
-def _fix_floats(x: Any, flag: list[bool]) -> Any:
+_encoder = json.JSONEncoder(
+    default=_default, allow_nan=False, separators=(",", ":"), ensure_ascii=False
+)
+_encode = _encoder.encode
+
+
+def _fix_floats(x: Any) -> Any:
     if isinstance(x, float) and not math.isfinite(x):
-        flag[0] = True
+        _flag[0] = True
         return {_TAG: "n", "v": "NaN" if x != x else ("Infinity" if x > 0 else "-Infinity")}
     if isinstance(x, dict):
-        return {k: _fix_floats(v, flag) for k, v in x.items()}
+        return {k: _fix_floats(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
-        return [_fix_floats(v, flag) for v in x]
+        return [_fix_floats(v) for v in x]
     return x
 
 
 def dumps(x: Any) -> tuple[str, bool]:
     """JSON for the helper, and whether tagged values need reviving in JS."""
-    flag = [False]
-    default = _default_factory(flag)
+    t = type(x)
+    if t is int:
+        return str(x), False
+    if t is str:
+        return _encode(x), False
+    _flag[0] = False
     try:
-        s = json.dumps(
-            x, default=default, allow_nan=False, separators=(",", ":"), ensure_ascii=False
-        )
+        s = _encode(x)
     except ValueError:
-        s = json.dumps(
-            _fix_floats(x, flag),
-            default=default,
-            allow_nan=False,
-            separators=(",", ":"),
-            ensure_ascii=False,
-        )
+        s = _encode(_fix_floats(x))
     except TypeError as err:
         raise DataError(f"DataCloneError: {err}") from None
-    return s, flag[0]
+    return s, _flag[0]
 
 
 def _revive(d: dict) -> Any:
@@ -198,14 +200,14 @@ class _Err:
 class IDBTransaction(CoreTransaction):
     def __init__(self, idb: Any, tables: list[str], mode: Mode, js_tx: Any = None) -> None:
         super().__init__(tables, mode)
-        from pyodide.ffi import create_once_callable, to_js
+        from pyodide.ffi import create_once_callable
 
         H = helper()
         self._future: asyncio.Future = asyncio.get_event_loop().create_future()
         self._abort_error: DatabaseError | None = None
         cb = create_once_callable(self._on_js_done)
         if js_tx is None:
-            self.js = H.transaction(idb, to_js(tables), mode, cb)
+            self.js = H.transaction(idb, json.dumps(tables), mode, cb)
         else:
             self.js = js_tx
             H.watch(js_tx, cb)
@@ -318,14 +320,16 @@ class IDBTable(DBCoreTable):
         if req.range.is_empty() or req.limit == 0:
             return QueryResponse([], [] if req.want_values else None, [] if req.want_keys else None)
         rj, sp = _range_json(req.range)
-        want = (1 if req.want_values else 0) | (2 if req.want_keys else 0)
+        want = (
+            (1 if req.want_values else 0) | (2 if req.want_keys else 0) | (4 if req.want_pks else 0)
+        )
         data = await self._call(
             trans, "query", req.index, rj, sp, req.limit, req.reverse, req.unique, want
         )
-        pks = data["pks"]
+        pks = data.get("pks")
         values = data.get("values") if req.want_values else None
         keys = data.get("keys") if req.want_keys else None
-        if req.want_keys and keys is None:
+        if req.want_keys and keys is None and pks is not None:
             keys = list(pks) if not req.index else None
         return QueryResponse(pks, values, keys)
 

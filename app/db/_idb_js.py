@@ -74,8 +74,8 @@ HELPER_JS = r"""
     errs,
     clearErrors() { errs.length = 0; },
     takeError(i) { return errs[i]; },
-    transaction(db, stores, mode, onDone) {
-      const tx = db.transaction(stores, mode === "r" ? "readonly" : "readwrite");
+    transaction(db, storesJson, mode, onDone) {
+      const tx = db.transaction(JSON.parse(storesJson), mode === "r" ? "readonly" : "readwrite");
       tx.oncomplete = () => onDone(undefined);
       tx.onabort = () => onDone(tx.error ? fail(tx.error) : [-1, "AbortError", "transaction aborted"]);
       return tx;
@@ -173,11 +173,17 @@ HELPER_JS = r"""
         let src, r;
         try { src = source(tx, store, index); r = range(parse(rangeJson, sp)); }
         catch (e) { resolve(out({ error: fail(e) })); return; }
-        const wantValues = (want & 1) !== 0, wantKeys = (want & 2) !== 0;
+        const wantValues = (want & 1) !== 0, wantKeys = (want & 2) !== 0, wantPks = (want & 4) !== 0;
         const count = limit == null ? undefined : limit;
         const onerr = (req) => (ev) => { ev.preventDefault(); resolve(out({ error: fail(req.error) })); };
         try {
           if (!reverse && !unique && !wantKeys) {
+            if (wantValues && !wantPks) {
+              const req = src.getAll(r, count);
+              req.onsuccess = () => resolve(out({ values: req.result }));
+              req.onerror = onerr(req);
+              return;
+            }
             if (!wantValues || !index) {
               // primary keys (and values, for the primary index) with getAll/getAllKeys
               const kreq = src.getAllKeys(r, count);

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from ._core import (
@@ -249,6 +249,8 @@ class _ObservedTable(DBCoreTableLayer):
 
     async def query(self, trans: CoreTransaction, req: QueryRequest) -> QueryResponse:
         reads = current_reads.get()
+        if reads is not None and not req.want_pks:
+            req = replace(req, want_pks=True)
         resp = await self.down.query(trans, req)
         if reads is not None:
             if req.limit is not None and not req.unique and len(resp.primary_keys) >= req.limit > 0:
@@ -257,7 +259,7 @@ class _ObservedTable(DBCoreTableLayer):
             else:
                 rng = req.range
             reads.add_range(self.db.name, self.name, req.index, rng)
-            if req.want_values:
+            if req.want_values and resp.primary_keys is not None:
                 reads.add_pks(self.db.name, self.name, resp.primary_keys)
         return resp
 

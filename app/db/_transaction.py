@@ -77,7 +77,8 @@ class Transaction:
         self.premature = False
         self.aborted = False
         self.failed: BaseException | None = None
-        self._probe: asyncio.Handle | None = None
+        self._probe_queued = False
+        self._probe_off = False
 
     # ---------------------------------------------------------- user API
     def table(self, name: str) -> Table:
@@ -121,22 +122,23 @@ class Transaction:
             raise ReadOnlyError(f"table {table!r}: cannot write in a read-only transaction")
 
     def arm(self) -> None:
-        """(Re)schedule the auto-commit probe after the body resumed."""
-        if self._probe is not None:
-            self._probe.cancel()
+        """Make sure a probe runs when the body next hands control to the event loop."""
+        if self._probe_queued or self._probe_off:
+            return
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return
-        self._probe = loop.call_soon(self._on_probe)
+        self._probe_queued = True
+        loop.call_soon(self._on_probe)
 
     def _cancel_probe(self) -> None:
-        if self._probe is not None:
-            self._probe.cancel()
-            self._probe = None
+        self._probe_off = True
 
     def _on_probe(self) -> None:
-        self._probe = None
+        self._probe_queued = False
+        if self._probe_off:
+            return
         core = self.core
         if core.done or core._finishing or core.pending > 0:
             return
