@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime, timedelta
 
 from app.db import Database
@@ -20,7 +21,9 @@ class FakeClock:
 
 
 def memory_db() -> Database:
-    return Database(f"domain-test-{new_id()}", backend="memory")
+    """A fresh database: memory in CPython; in the browser tier, real IndexedDB."""
+    backend = "indexeddb" if sys.platform == "emscripten" else "memory"
+    return Database(f"domain-test-{new_id()}", backend=backend)
 
 
 async def dump_tables(db: Database) -> dict[str, list[dict]]:

@@ -9,7 +9,7 @@ import pytest
 from app.db import Database
 from app.domain import CURRENT_VERSION, VERSION_1_TABLES, LorebookEntry, new_id, open_domain
 
-RUN_IN_BROWSER = False  # TODO(domain): True once app.db ships its IndexedDB backend (app.db._idb)
+RUN_IN_BROWSER = True
 
 OLD_STORIES = [
     {
