@@ -1,0 +1,104 @@
+"""Lore engine benchmark: index build and scan, CPython and Pyodide (headless Chromium).
+
+    .venv/bin/python -m bench.lore [--json PATH] [--runs N] [--no-browser]
+
+Cases: 5k entries / 15k keys and 20k entries / 60k keys against a 50 KB chapter, each
+compared in the same run with a per-key regex loop (`_naive.py`). Columns (ms):
+
+* build: `Matcher(...)` with an empty `LayerCache` (three scope layers indexed);
+* rebuild: `Matcher(...)` again with the warm cache (what a rescan after an edit costs);
+* match: `scan()` without recursion (finding keys + selective logic + order);
+* cold / warm: full `scan()` with recursion (3 steps), first and repeated;
+* naive: building and running the per-key regex loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ._measure import measure
+
+__all__ = ["main"]
+
+CASES = [(5_000, 3), (20_000, 3)]
+TARGETS = {5_000: {"build_ms": 300, "match_ms": 20}, 20_000: {"match_ms": 100}}
+_HERE = Path(__file__).resolve().parent
+_FILES = ("_data.py", "_naive.py", "_measure.py")
+
+
+def run_cpython(runs: int) -> list[dict[str, Any]]:
+    return [
+        measure(n, k, runs=runs) | {"runtime": "CPython " + sys.version.split()[0]}
+        for n, k in CASES
+    ]
+
+
+def run_pyodide(runs: int) -> list[dict[str, Any]]:
+    from tools.browser import browser_session
+
+    sources = {name: (_HERE / name).read_text() for name in _FILES}
+    setup = (
+        "import os, sys\n"
+        "os.makedirs('/home/pyodide/lorebench', exist_ok=True)\n"
+        f"files = {sources!r}\n"
+        "for name, text in files.items():\n"
+        "    open('/home/pyodide/lorebench/' + name, 'w').write(text)\n"
+        "open('/home/pyodide/lorebench/__init__.py', 'w').write('')\n"
+        "sys.path.insert(0, '/home/pyodide')\n"
+        "import lorebench._measure\n"
+        "sys.version.split()[0]\n"
+    )
+    out = []
+    with browser_session(timeout_ms=1_800_000) as s:
+        version = s.run_python(setup)
+        for n, k in CASES:
+            row = s.run_python(f"lorebench._measure.measure({n}, {k}, runs={runs})")
+            row["runtime"] = f"Pyodide (Python {version}, Chromium)"
+            out.append(row)
+    return out
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    head = (
+        "| runtime | entries (keys) | build | rebuild (cached) | match | scan cold | scan warm "
+        "| naive build | naive scan | naive ÷ match | activated (direct / +recursion) | target |"
+    )
+    lines = [head, "|" + "---|" * 12]
+    for r in rows:
+        target = TARGETS.get(r["entries"], {})
+        verdict = ", ".join(
+            f"{k.removesuffix('_ms')} ≤ {v} {'✓' if r[k] <= v else '✗'}" for k, v in target.items()
+        )
+        lines.append(
+            f"| {r['runtime']} | {r['entries']:,} ({r['keys']:,}) | {r['build_ms']:.1f} | "
+            f"{r['rebuild_cached_ms']:.1f} | {r['match_ms']:.1f} | {r['scan_cold_ms']:.1f} | "
+            f"{r['scan_warm_ms']:.1f} | {r.get('naive_build_ms', 0):.0f} | {r.get('naive_scan_ms', 0):.0f} | "
+            f"{r.get('speedup')}× | {r['activated_direct']} / {r['activated_with_recursion']}"
+            f"{'' if r.get('naive_agrees', True) else ' (naive disagrees!)'} | {verdict} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.lore", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--json", type=Path, help="write the figures to this file")
+    parser.add_argument("--runs", type=int, default=5, help="repetitions per timing (median)")
+    parser.add_argument("--no-browser", action="store_true", help="CPython only")
+    args = parser.parse_args(argv)
+    rows = run_cpython(args.runs)
+    if not args.no_browser:
+        rows = run_pyodide(args.runs) + rows
+    print(table(rows))
+    if args.json:
+        args.json.write_text(json.dumps({"lore": rows}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
