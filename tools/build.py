@@ -22,6 +22,7 @@ from pathlib import Path
 
 from tools.hashing import sha256_bytes, sha256_file
 from tools.paths import APP, BUILD, ROOT, SITE, STATIC, VENDOR_OUT
+from tools.pyc import compile_wheels
 
 __all__ = ["APP_WHEEL", "build_site", "make_app_wheel", "write_service_worker"]
 
@@ -173,8 +174,9 @@ def build_site(out: Path = SITE, quiet: bool = False) -> Path:
     shutil.copy2(ROOT / "index.html", staging / "index.html")
     shutil.copy2(ROOT / "pyscript.toml", staging / "pyscript.toml")
     pyodide_dir = staging / "static" / "vendor" / "pyodide"
-    wheel = make_app_wheel()
-    (pyodide_dir / APP_WHEEL).write_bytes(wheel)
+    (pyodide_dir / APP_WHEEL).write_bytes(make_app_wheel())
+    compile_wheels(sorted(pyodide_dir.glob("*.whl")))
+    wheel = (pyodide_dir / APP_WHEEL).read_bytes()
     lock = _patched_lock(pyodide_dir, sha256_bytes(wheel))
     (pyodide_dir / "pyodide-lock.json").write_text(json.dumps(lock, separators=(",", ":")))
     icons = staging / "static" / "icons"
