@@ -10,7 +10,7 @@ from ._characters import (
     StateCharacters,
 )
 from ._context import AttrValue, Child, Ctx, Readable, is_store
-from ._dom import Dom, Handler, Node, Unlisten
+from ._dom import Dom, Handler, Node, Unlisten, prevent_default
 from ._keyed_list import KeyedList, Row
 from ._live_list import LiveList, Observable, Source
 from ._memory_dom import MemoryDom, MemoryEvent, MemoryNode, Mutation
@@ -63,6 +63,7 @@ __all__ = [
     "match",
     "mount",
     "plan_keyed",
+    "prevent_default",
     "split_hash",
     "start",
 ]

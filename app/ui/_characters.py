@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from ._context import Ctx, Readable
+from ._dom import prevent_default
 from ._keyed_list import Row
 from ._live_list import LiveList, Source
 from ._router import href
@@ -164,7 +165,6 @@ def characters_screen(ctx: Ctx, actions: CharacterActions) -> Any:
     refs["new"] = new_name
 
     async def create(event: Any) -> None:
-        event.preventDefault()
         name = str(dom.get_prop(new_name, "value")).strip()
         if not name:
             error.set("A character needs a name.")
@@ -184,7 +184,7 @@ def characters_screen(ctx: Ctx, actions: CharacterActions) -> Any:
             new_name,
             ctx.el("button", {"type": "submit", "class": "primary"}, "Create"),
         ),
-        on={"submit": create},
+        on={"submit": prevent_default(create)},
     )
 
     # -- search ----------------------------------------------------------------------------
@@ -298,7 +298,6 @@ def _character_row(
         own["field"] = field
 
         async def save(event: Any) -> None:
-            event.preventDefault()
             value = str(dom.get_prop(field, "value")).strip()
             if not value:
                 dom.call(field, "focus")
@@ -324,7 +323,10 @@ def _character_row(
                     on={"click": lambda ev: show("view", "rename")},
                 ),
             ),
-            on={"submit": save, "keydown": on_escape(lambda: show("view", "rename"))},
+            on={
+                "submit": prevent_default(save),
+                "keydown": on_escape(lambda: show("view", "rename")),
+            },
         )
 
     def confirm(c: Ctx) -> Any:

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-__all__ = ["Dom", "Handler", "Node", "Unlisten", "run_handler"]
+__all__ = ["Dom", "Handler", "Node", "Unlisten", "prevent_default", "run_handler"]
 
 Node = Any
 """A DOM node: a ``JsProxy`` in the browser, a ``MemoryNode`` in tests."""
@@ -103,6 +103,20 @@ class _Tasks:
     async def settle(self) -> None:
         while self.pending:
             await asyncio.gather(*list(self.pending), return_exceptions=True)
+
+
+def prevent_default(handler: Handler) -> Handler:
+    """Wrap ``handler`` so the event's default action is cancelled *synchronously*.
+
+    An ``async def`` handler's body only starts after the event was dispatched, so
+    its own ``event.preventDefault()`` comes too late (a form would already submit).
+    """
+
+    def wrapper(event: Any) -> object:
+        event.preventDefault()
+        return handler(event)
+
+    return wrapper
 
 
 def run_handler(tasks: _Tasks, handler: Handler, event: Any) -> None:

@@ -72,7 +72,8 @@ class Harness:
     def query(self, selector: str, within: Any = None) -> list[Any]:
         raise NotImplementedError
 
-    def fire(self, node: Any, event: str, key: str = "") -> None:
+    def fire(self, node: Any, event: str, key: str = "") -> bool:
+        """Dispatch ``event``; ``True`` when a handler cancelled its default action."""
         raise NotImplementedError
 
     def type_into(self, node: Any, value: str) -> None:
@@ -109,9 +110,9 @@ class MemoryHarness(Harness):
     def query(self, selector: str, within: Any = None) -> list[Any]:
         return _memory_query(self.root if within is None else within, selector)
 
-    def fire(self, node: Any, event: str, key: str = "") -> None:
+    def fire(self, node: Any, event: str, key: str = "") -> bool:
         assert isinstance(self.dom, MemoryDom)
-        self.dom.dispatch(node, event, key=key)
+        return self.dom.dispatch(node, event, key=key).default_prevented
 
     def back(self) -> None:
         assert isinstance(self.dom, MemoryDom)
@@ -198,7 +199,7 @@ class BrowserHarness(Harness):
     def query(self, selector: str, within: Any = None) -> list[Any]:
         return list((self.root if within is None else within).querySelectorAll(selector))
 
-    def fire(self, node: Any, event: str, key: str = "") -> None:
+    def fire(self, node: Any, event: str, key: str = "") -> bool:
         import js
 
         if key:
@@ -207,7 +208,7 @@ class BrowserHarness(Harness):
             )
         else:
             ev = js.Event.new(event, to_js_dict({"bubbles": True, "cancelable": True}))
-        node.dispatchEvent(ev)
+        return not node.dispatchEvent(ev)
 
     def back(self) -> None:
         import js

@@ -56,7 +56,7 @@ async def test_create_rename_delete_persist(two_tabs: Any) -> None:
     assert names(h) == ["Mira"]
     (field,) = h.query("input[id=new-character-name]")
     h.type_into(field, "Ansel")
-    h.fire(h.query("form.create-form")[0], "submit")
+    assert h.fire(h.query("form.create-form")[0], "submit"), "a submit must not reach the browser"
     await h.dom.settle()
     assert names(h) == ["Ansel", "Mira"]
     assert sorted(c.name for c in await repo.list()) == ["Ansel", "Mira"]
@@ -66,7 +66,7 @@ async def test_create_rename_delete_persist(two_tabs: Any) -> None:
     h.fire(rename, "click")
     (edit,) = h.query("input", li)
     h.type_into(edit, "Zed")
-    h.fire(h.query("form", li)[0], "submit")
+    assert h.fire(h.query("form", li)[0], "submit"), "a submit must not reach the browser"
     await h.dom.settle()
     assert names(h) == ["Mira", "Zed"]
     assert sorted(c.name for c in await repo.list()) == ["Mira", "Zed"]
@@ -98,7 +98,7 @@ async def test_an_empty_name_is_refused_with_the_domain_message(two_tabs: Any) -
     h.fire(rename, "click")
     (edit,) = h.query("input", li)
     h.type_into(edit, "   ")
-    h.fire(h.query("form", li)[0], "submit")
+    assert h.fire(h.query("form", li)[0], "submit"), "a submit must not reach the browser"
     await h.dom.settle()
     assert [c.name for c in await mine.repo("characters").list()] == ["Mira"]
     assert h.query("input", li)  # still editing: nothing was saved

@@ -80,7 +80,7 @@ async def test_create_adds_a_row_in_order_and_clears_the_field(ui: Any) -> None:
     (field,) = h.query("input[id=new-character-name]")
     (form,) = h.query("form.create-form")
     h.type_into(field, "  Cleo ")
-    h.fire(form, "submit")
+    assert h.fire(form, "submit"), "a submit must not reach the browser"
     await h.dom.settle()
     assert names(h) == ["Ada", "bob", "Cleo", "zoe"]
     assert [c.name for c in repo.rows.values()][-1] == "Cleo"
@@ -91,7 +91,7 @@ async def test_create_adds_a_row_in_order_and_clears_the_field(ui: Any) -> None:
 async def test_create_without_a_name_explains_and_writes_nothing(ui: Any) -> None:
     h, repo, _app = ui
     (form,) = h.query("form.create-form")
-    h.fire(form, "submit")
+    assert h.fire(form, "submit"), "a submit must not reach the browser"
     await h.dom.settle()
     assert len(repo.rows) == 3
     (alert,) = h.query("p.error")
@@ -104,7 +104,7 @@ async def test_a_failing_write_is_shown_and_the_list_is_kept(ui: Any) -> None:
     repo.fail_next = RuntimeError("Storage is full: free some space and try again.")
     (field,) = h.query("input[id=new-character-name]")
     h.type_into(field, "Dan")
-    h.fire(h.query("form.create-form")[0], "submit")
+    assert h.fire(h.query("form.create-form")[0], "submit"), "a submit must not reach the browser"
     await h.dom.settle()
     (alert,) = h.query("p.error")
     assert h.text(alert) == "Storage is full: free some space and try again."
@@ -133,7 +133,7 @@ async def test_rename_saves_and_resorts_keeping_the_row_node(ui: Any) -> None:
     assert same(h.dom.focused(), field)
     assert h.dom.get_prop(field, "value") == "Ada"
     h.type_into(field, "Zelda")
-    h.fire(h.query("form", li)[0], "submit")
+    assert h.fire(h.query("form", li)[0], "submit"), "a submit must not reach the browser"
     await h.dom.settle()
     assert names(h) == ["bob", "Zelda", "zoe"]
     assert same(row(h, "Zelda"), li)
@@ -178,7 +178,7 @@ async def test_names_are_rendered_as_text(ui: Any) -> None:
     h, _repo, _app = ui
     (field,) = h.query("input[id=new-character-name]")
     h.type_into(field, XSS)
-    h.fire(h.query("form.create-form")[0], "submit")
+    assert h.fire(h.query("form.create-form")[0], "submit"), "a submit must not reach the browser"
     await h.dom.settle()
     assert XSS in names(h)
     assert h.query("img") == [] and h.query("b") == []

@@ -68,7 +68,7 @@ async def test_writes_go_through_the_state_and_reach_storage(ui: Any) -> None:
     h, repo, _state = ui
     (field,) = h.query("input[id=new-character-name]")
     h.type_into(field, "Odile")
-    h.fire(h.query("form.create-form")[0], "submit")
+    assert h.fire(h.query("form.create-form")[0], "submit"), "a submit must not reach the browser"
     await h.dom.settle()
     assert names(h) == ["Ines", "Odile", "Yara"]
     assert "Odile" in [c.name for c in repo.rows.values()]
@@ -78,7 +78,7 @@ async def test_writes_go_through_the_state_and_reach_storage(ui: Any) -> None:
     h.fire(rename, "click")
     (edit,) = h.query("input", li)
     h.type_into(edit, "Zita")
-    h.fire(h.query("form", li)[0], "submit")
+    assert h.fire(h.query("form", li)[0], "submit"), "a submit must not reach the browser"
     await h.dom.settle()
     assert names(h) == ["Odile", "Yara", "Zita"]
 
