@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import collections
+import itertools
 import json
 import math
 from collections.abc import AsyncIterator
@@ -56,8 +58,10 @@ def helper() -> Any:
     global _H
     if _H is None:
         from pyodide.code import run_js
+        from pyodide.ffi import create_proxy
 
         _H = run_js(HELPER_JS)
+        _H.setResolver(create_proxy(_resolve))
         _install_microtask_scheduling()
     return _H
 
@@ -66,16 +70,42 @@ def helper() -> Any:
 
 
 def _install_microtask_scheduling() -> None:
+    """While a transaction lives, run ``call_soon`` callbacks in a microtask queue."""
     import js
-    from pyodide.ffi import create_once_callable
+    from pyodide.ffi import create_proxy
 
     loop = asyncio.get_event_loop()
     if getattr(loop, "_lk_micro", False):
         return
     original = loop.call_soon
+    queue: collections.deque[asyncio.Handle] = collections.deque()
+    scheduled = [False]
 
     def reset() -> None:
         _state["micro"] = 0
+
+    def run_late(handle: asyncio.Handle) -> None:
+        if not handle.cancelled():
+            handle._run()
+
+    def drain() -> None:
+        install = getattr(loop, "_install_running_loop", None)
+        if install is not None:
+            install()
+        n = 0
+        while queue:
+            handle = queue.popleft()
+            if not handle.cancelled():
+                handle._run()
+            n += 1
+            if n > _MICRO_BUDGET:
+                # something spins on the loop: give the browser its turn back
+                while queue:
+                    original(run_late, queue.popleft())
+                break
+        scheduled[0] = False
+
+    drain_proxy = create_proxy(drain)
 
     def call_soon(callback: Any, *args: Any, context: Any = None) -> asyncio.Handle:
         if _state["live"] > 0 and _state["micro"] < _MICRO_BUDGET:
@@ -83,20 +113,35 @@ def _install_microtask_scheduling() -> None:
                 original(reset)
             _state["micro"] += 1
             handle = asyncio.Handle(callback, args, loop, context=context)
-
-            def run() -> None:
-                if not handle.cancelled():
-                    install = getattr(loop, "_install_running_loop", None)
-                    if install is not None:
-                        install()
-                    handle._run()
-
-            js.queueMicrotask(create_once_callable(run))
+            queue.append(handle)
+            if not scheduled[0]:
+                scheduled[0] = True
+                js.queueMicrotask(drain_proxy)
             return handle
         return original(callback, *args, context=context)
 
     loop.call_soon = call_soon  # type: ignore[method-assign]
     loop._lk_micro = True  # type: ignore[attr-defined]
+
+
+_futures: dict[int, asyncio.Future] = {}
+_ids = itertools.count()
+
+
+def _resolve(call_id: int, result: Any) -> None:
+    fut = _futures.pop(call_id, None)
+    if fut is not None and not fut.done():
+        fut.set_result(result)
+
+
+def invoke(name: str, *args: Any) -> asyncio.Future:
+    """Call helper ``name`` and get a future of its (JSON string) result."""
+    H = helper()
+    fut = asyncio.get_event_loop().create_future()
+    call_id = next(_ids)
+    _futures[call_id] = fut
+    H.call(name, call_id, *args)
+    return fut
 
 
 # ---------------------------------------------------------------- JSON transport
@@ -263,7 +308,7 @@ class IDBTable(DBCoreTable):
         assert isinstance(trans, IDBTransaction)
         trans.pending += 1
         try:
-            s = await getattr(helper(), fn)(trans.js, self.name, *args)
+            s = await invoke(fn, trans.js, self.name, *args)
         finally:
             trans.pending -= 1
         data = loads(s)

@@ -70,8 +70,11 @@ HELPER_JS = r"""
     return index ? s.index(index) : s;
   }
 
+  let resolver = null;
   const H = {
     errs,
+    setResolver(fn) { resolver = fn; },
+    call(name, id, ...args) { H[name](...args).then((s) => resolver(id, s)); },
     clearErrors() { errs.length = 0; },
     takeError(i) { return errs[i]; },
     transaction(db, storesJson, mode, onDone) {
