@@ -14,13 +14,16 @@ Keys fall into three groups, each searched by C code wherever possible:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from ._keys import KeyError_, compile_regex_key
-from ._text import FIRST_RUN, Folded, boundary_ok, lower, next_run, split_tokens, token_hits
+from ._text import FIRST_RUN, Folded, boundary_ok, lower, next_run, split_tokens
 from ._trie import MAX_TRIE_LITERAL, TrieRegex
 
-__all__ = ["PRIMARY", "SECONDARY", "LayerIndex", "PreparedText"]
+__all__ = ["PRIMARY", "SECONDARY", "LayerIndex", "PreparedText", "prime"]
+
+_START = itemgetter(1)
 
 _NEXT_RUN = next_run
 _FIRST_RUN = FIRST_RUN
@@ -35,12 +38,13 @@ MAX_REGEX_MATCHES = 10_000
 class PreparedText:
     """One text chunk, with the folded copy and word runs computed once for every layer."""
 
-    __slots__ = ("_folded", "_runs", "original")
+    __slots__ = ("_folded", "_positions", "_runs", "original")
 
     def __init__(self, original: str) -> None:
         self.original = original
         self._folded: Folded | None = None
         self._runs: dict[bool, tuple[list[str], list[int], set[str]]] = {}
+        self._positions: dict[bool, dict[str, list[int]]] = {False: {}, True: {}}
 
     @property
     def folded(self) -> Folded:
@@ -58,6 +62,20 @@ class PreparedText:
             got = (tokens, starts, set(tokens))
             self._runs[case_sensitive] = got
         return got
+
+    def positions(self, case_sensitive: bool, wanted: set[str]) -> dict[str, list[int]]:
+        """Run indexes of each wanted token; one pass over the runs per batch of new tokens
+        (`prime` asks for every layer's tokens at once)."""
+        cache = self._positions[case_sensitive]
+        missing = wanted.difference(cache)
+        if missing:
+            tokens = self.runs(case_sensitive)[0]
+            for tok in missing:
+                cache[tok] = []
+            for i, tok in enumerate(tokens):
+                if tok in missing:
+                    cache[tok].append(i)
+        return cache
 
     def to_original(self, case_sensitive: bool, offset: int) -> int:
         return offset if case_sensitive else self.folded.to_original(offset)
@@ -119,35 +137,38 @@ class _LiteralGroup:
             tokens, starts, tokset = prepared.runs(cs)
             wanted = tokset.intersection(self.first_runs)
             if wanted:
+                positions = prepared.positions(cs, wanted)
                 exact_map = self.exact
                 longer_map = self.longer
                 n_tokens = len(tokens)
-                for i in token_hits(tokens, wanted):
-                    start = starts[i]
-                    tok = tokens[i]
+                for tok in wanted:
                     exact = exact_map.get(tok)
-                    if exact:
-                        end = start + len(tok)
-                        s, e = (conv(start), conv(end)) if mapped else (start, end)
-                        for ref in exact:
-                            out.append((ref, s, e))
                     anchor = longer_map.get(tok)
-                    if anchor is None:
-                        continue
-                    longer = [nr for nr in anchor.rest if text.startswith(nr[0], start)]
-                    if anchor.by_second and i + 1 < n_tokens:
-                        second = anchor.by_second.get(tokens[i + 1])
-                        if second:
-                            longer.extend(nr for nr in second if text.startswith(nr[0], start))
-                    if not longer:
-                        continue
-                    for needle, refs in longer:
-                        end = start + len(needle)
-                        if not boundary_ok(text, start, end, needle):
+                    for i in positions[tok]:
+                        start = starts[i]
+                        if exact:
+                            end = start + len(tok)
+                            s, e = (conv(start), conv(end)) if mapped else (start, end)
+                            for ref in exact:
+                                out.append((ref, s, e))
+                        if anchor is None:
                             continue
-                        s, e = (conv(start), conv(end)) if mapped else (start, end)
-                        for ref in refs:
-                            out.append((ref, s, e))
+                        longer = []
+                        if anchor.rest:
+                            longer = [nr for nr in anchor.rest if text.startswith(nr[0], start)]
+                        if anchor.by_second and i + 1 < n_tokens:
+                            second = anchor.by_second.get(tokens[i + 1])
+                            if second:
+                                longer.extend(nr for nr in second if text.startswith(nr[0], start))
+                        if not longer:
+                            continue
+                        for needle, refs in longer:
+                            end = start + len(needle)
+                            if not boundary_ok(text, start, end, needle):
+                                continue
+                            s, e = (conv(start), conv(end)) if mapped else (start, end)
+                            for ref in refs:
+                                out.append((ref, s, e))
         if not self.substrings:
             return
         subs = self.substrings
@@ -237,8 +258,17 @@ class LayerIndex:
             group.freeze()
         self._active = [(cs, g) for cs, g in groups.items() if g.first_runs or g.substrings]
 
+    def wanted_runs(self, prepared: PreparedText) -> list[tuple[bool, set[str]]]:
+        """The text's runs that start some key of this layer, per case mode."""
+        out = []
+        for cs, group in self._active:
+            if group.first_runs:
+                out.append((cs, prepared.runs(cs)[2].intersection(group.first_runs)))
+        return out
+
     def find(self, prepared: PreparedText) -> list[tuple[int, int, int]]:
-        """Every `(ref, start, end)` occurrence in the chunk (offsets in the original text)."""
+        """Every `(ref, start, end)` occurrence in the chunk (offsets in the original text),
+        ordered by start offset."""
         out: list[tuple[int, int, int]] = []
         for cs, group in self._active:
             group.find(prepared, cs, out)
@@ -252,4 +282,16 @@ class LayerIndex:
                         n += 1
                         if n >= MAX_REGEX_MATCHES:
                             break
+        out.sort(key=_START)
         return out
+
+
+def prime(prepared: PreparedText, indexes: list[LayerIndex]) -> None:
+    """Locate the runs every layer needs in one pass over the text (instead of one per layer)."""
+    union: dict[bool, set[str]] = {False: set(), True: set()}
+    for index in indexes:
+        for cs, wanted in index.wanted_runs(prepared):
+            union[cs] |= wanted
+    for cs, wanted in union.items():
+        if wanted:
+            prepared.positions(cs, wanted)

@@ -9,7 +9,7 @@ from typing import Any
 
 from ._cache import LayerCache, LayerKey
 from ._entry import layer_of, level_rank
-from ._index import PRIMARY, LayerIndex, PreparedText
+from ._index import PRIMARY, LayerIndex, PreparedText, prime
 from ._options import MatchOptions
 from ._trace import KeyHit, ScanResult, TraceItem
 
@@ -175,6 +175,7 @@ class Matcher:
         got = self._content_cache.get(content)
         if got is None:
             prepared = PreparedText(content)
+            prime(prepared, [index for _, _, index, _ in self._layers])
             got = []
             for layer_no, (_, _, index, _) in enumerate(self._layers):
                 hits = index.find(prepared)
@@ -210,6 +211,7 @@ class _Run:
         self.default_depth = 0
         self.message_mode = False
         self.delayed: set[int] = set()
+        self._order_keys: dict[int, tuple[int, int, int]] = {}
 
     # -- window ---------------------------------------------------------------------------
 
@@ -243,6 +245,7 @@ class _Run:
         if not text:
             return touched
         prepared = PreparedText(text)
+        prime(prepared, [index for _, _, index, _ in self.m._layers])
         for _, _, index, base in self.m._layers:
             hits = index.find(prepared)
             if hits:
@@ -456,8 +459,11 @@ class _Run:
         self.delayed.clear()
 
     def _order_key(self, gid: int) -> tuple[int, int, int]:
-        e = self.entries[gid]
-        return (e.insertion_order or 0, level_rank(e.level), gid)
+        key = self._order_keys.get(gid)
+        if key is None:
+            e = self.entries[gid]
+            key = self._order_keys[gid] = (e.insertion_order or 0, level_rank(e.level), gid)
+        return key
 
     # -- result ---------------------------------------------------------------------------
 

@@ -88,7 +88,9 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m bench.lore", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--json", type=Path, help="write the figures to this file")
-    parser.add_argument("--runs", type=int, default=5, help="repetitions per timing (median)")
+    parser.add_argument(
+        "--runs", type=int, default=5, help="repetitions per timing (best is reported)"
+    )
     parser.add_argument("--no-browser", action="store_true", help="CPython only")
     args = parser.parse_args(argv)
     rows = run_cpython(args.runs)

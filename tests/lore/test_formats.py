@@ -427,3 +427,24 @@ def test_not_bytes():
 def test_unknown_dump_format():
     with pytest.raises(ValueError, match="unknown export format"):
         formats.dump(formats.LoreBook(), "yaml")
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        _samples.st_world,
+        _samples.card_v2,
+        _samples.card_v3,
+        _samples.lorebook_v3,
+        _samples.novelai_book,
+        _samples.agnai_book,
+    ],
+)
+def test_imported_entries_are_valid_domain_entries(sample):
+    from app.domain import LorebookEntry
+
+    book = formats.load(as_bytes(sample()))
+    for e in book.entries:
+        model = LorebookEntry.parse(e.to_record())
+        assert model.extensions == e.extensions
+        assert model.keys == e.keys
