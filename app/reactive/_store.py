@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections import deque
 from collections.abc import Callable
 from typing import Any, Generic, Protocol, TypeVar, cast
 
@@ -62,6 +63,9 @@ def positional_arity(fn: Callable[..., Any]) -> int:
     return count
 
 
+_warn_queue: deque[_Node[Any]] = deque()
+
+
 class _Node(Generic[T]):
     """The state of one store: value, subscribers, start/stop lifecycle.
 
@@ -107,13 +111,29 @@ class _Node(Generic[T]):
         self.set(fn(self.value))
 
     def invalidate(self) -> None:
-        """Warn every subscriber that a new value is coming (idempotent)."""
+        """Warn every subscriber that a new value is coming (idempotent).
+
+        A warned derived store warns its own subscribers in turn; that sweep runs
+        as a loop over a worklist, so deep graphs do not deepen the call stack.
+        """
         if self.stale:
             return
         self.stale = True
-        for subscription in list(self._subscribers):
-            if subscription.active and subscription.invalidate is not None:
-                subscription.invalidate()
+        _warn_queue.append(self)
+        if len(_warn_queue) > 1:
+            return  # an outer call is sweeping and will reach this node
+        error: Exception | None = None
+        while _warn_queue:
+            node = _warn_queue[0]
+            for subscription in list(node._subscribers):
+                if subscription.active and subscription.invalidate is not None:
+                    try:
+                        subscription.invalidate()
+                    except Exception as exc:  # warn everyone; report the first failure
+                        error = error or exc
+            _warn_queue.popleft()
+        if error is not None:
+            raise error
 
     def resolve(self) -> None:
         """Withdraw an outstanding warning: the value stays as it is."""

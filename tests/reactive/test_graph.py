@@ -539,3 +539,17 @@ def test_batch_delivers_even_when_the_block_raises() -> None:
     assert seen == [0, 2]
     a.set(2)
     assert seen == [0, 2, 4]
+
+
+def test_a_long_chain_beside_a_short_path_stays_glitch_free() -> None:
+    a = writable(0)
+    chain = a
+    for _ in range(150):
+        chain = derived(chain, lambda v: v + 1)
+    spy = Spy(lambda v: (v[0], v[1]))
+    end = derived([a, chain], spy)
+    seen = watch(end)
+    a.set(1)
+    a.set(2)
+    assert seen == [(0, 150), (1, 151), (2, 152)]
+    assert spy.calls == 3

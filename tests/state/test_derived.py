@@ -7,6 +7,8 @@ from typing import Any
 from app.reactive import get
 from app.state import AppState
 
+RUN_IN_BROWSER = True
+
 
 def ids(store: Any) -> list[str]:
     return [item["id"] for item in get(store)]

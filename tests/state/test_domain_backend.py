@@ -12,6 +12,8 @@ from app.domain import new_id, open_domain
 from app.reactive import get
 from app.state import AppState, DomainBackend, Level
 
+RUN_IN_BROWSER = True
+
 
 @pytest.fixture
 async def domain() -> Any:

@@ -11,6 +11,8 @@ from app.reactive import derived, get
 from app.state import LEVEL_STORES, AppState, Level
 from tests.state._memory_backend import MemoryBackend
 
+RUN_IN_BROWSER = True
+
 
 def ids(store: Any) -> list[str]:
     return [item["id"] for item in get(store)]

@@ -9,6 +9,8 @@ from app.reactive import get
 from app.state import AppState, Level
 from tests.state._memory_backend import MemoryBackend
 
+RUN_IN_BROWSER = True
+
 
 def ids(store: Any) -> list[str]:
     return [item["id"] for item in get(store)]
