@@ -250,16 +250,28 @@ class IDBTransaction(CoreTransaction):
         H = helper()
         self._future: asyncio.Future = asyncio.get_event_loop().create_future()
         self._abort_error: DatabaseError | None = None
-        cb = create_once_callable(self._on_js_done)
-        if js_tx is None:
-            self.js = H.transaction(idb, json.dumps(tables), mode, cb)
+        self._live = True
+        # Read-only transactions need no completion event: nothing waits for their
+        # commit, so they settle as soon as the code is done with them.
+        self._quiet = mode == "r" and js_tx is None
+        if self._quiet:
+            self.js = H.transaction(idb, json.dumps(tables), mode, None)
         else:
-            self.js = js_tx
-            H.watch(js_tx, cb)
+            cb = create_once_callable(self._on_js_done)
+            if js_tx is None:
+                self.js = H.transaction(idb, json.dumps(tables), mode, cb)
+            else:
+                self.js = js_tx
+                H.watch(js_tx, cb)
         _state["live"] += 1
 
+    def _unlive(self) -> None:
+        if self._live:
+            self._live = False
+            _state["live"] -= 1
+
     def _on_js_done(self, err: Any) -> None:
-        _state["live"] -= 1
+        self._unlive()
         if err is None:
             error = None
         else:
@@ -276,6 +288,8 @@ class IDBTransaction(CoreTransaction):
             return
         self._finishing = True
         helper().commit(self.js)
+        if self._quiet:
+            self._on_js_done(None)
 
     def abort(self, error: DatabaseError | None = None) -> None:
         if self.done:
@@ -284,6 +298,11 @@ class IDBTransaction(CoreTransaction):
             self._abort_error = error or AbortError("the transaction was aborted")
         self._finishing = True
         helper().abort(self.js)
+        if self._quiet:
+            self._unlive()
+            self._settle(self._abort_error)
+            if not self._future.done():
+                self._future.set_result(None)
 
     async def wait(self) -> None:
         if not self.done:

@@ -79,6 +79,7 @@ HELPER_JS = r"""
     takeError(i) { return errs[i]; },
     transaction(db, storesJson, mode, onDone) {
       const tx = db.transaction(JSON.parse(storesJson), mode === "r" ? "readonly" : "readwrite");
+      if (onDone == null) return tx;
       tx.oncomplete = () => onDone(undefined);
       tx.onabort = () => onDone(tx.error ? fail(tx.error) : [-1, "AbortError", "transaction aborted"]);
       return tx;
