@@ -336,10 +336,11 @@ class AppState:
                             ),
                         ),
                     )
-            if kind == "character" and self.context(Level.CHARACTER) == key:
-                self.leave(Level.CHARACTER)
-            if kind == "chat" and self.context(Level.CHAT) == key:
-                self.leave(Level.CHAT)
+            for gone, level in (("character", Level.CHARACTER), ("chat", Level.CHAT)):
+                load = self._loads.get(level)
+                shown = self.context(level) == key or (load is not None and load.key == key)
+                if kind == gone and shown:
+                    self.leave(level)
 
     # -- writes -------------------------------------------------------------------------------
     async def create(self, kind: Kind, data: Mapping[str, Any]) -> Any:
@@ -404,6 +405,16 @@ class AppState:
         link = await self._backend.attach_module(module_id, level, target_id)
         await self.refresh(["module_links"])
         return link
+
+    async def create_attached_module(
+        self, data: Mapping[str, Any], level: str, target_id: str
+    ) -> Any:
+        """Create a module and attach it to a character or chat (compensated by the
+        backend: if attaching fails the module is removed again and nothing shows)."""
+        module = await self._backend.create_attached_module(data, level, target_id)
+        self._show("module", module)
+        await self.refresh(["module_links"])
+        return module
 
     async def detach_module(self, module_id: str, level: str, target_id: str) -> Any:
         result = await self._backend.detach_module(module_id, level, target_id)

@@ -57,6 +57,12 @@ class Backend(Protocol):
 
     async def detach_module(self, module_id: str, level: str, target_id: str) -> Any: ...
 
+    async def create_attached_module(
+        self, data: Mapping[str, Any], level: str, target_id: str
+    ) -> Any:
+        """Create a module, then attach it; remove it again if attaching fails."""
+        ...
+
 
 class TableWatcher(Protocol):
     """Optional: a backend that reports tables changed by another tab."""

@@ -113,7 +113,10 @@ class DomainBackend:
         return await self._repo(kind).update(id, changes)
 
     async def delete(self, kind: Kind, id: str) -> None:
-        await self._repo(kind).delete(id)
+        if kind == "module":  # unlink, then delete; the links come back if the delete fails
+            await self.domain.modules.delete_detached(id)
+        else:
+            await self._repo(kind).delete(id)
 
     async def set_setting(self, key: str, value: Any) -> Any:
         return await self.domain.settings.set(key, value)
@@ -126,6 +129,11 @@ class DomainBackend:
 
     async def detach_module(self, module_id: str, level: str, target_id: str) -> Any:
         return await self.domain.modules.links.detach(module_id, level, target_id)
+
+    async def create_attached_module(
+        self, data: Mapping[str, Any], level: str, target_id: str
+    ) -> Any:
+        return await self.domain.modules.create_attached(data, level, target_id)
 
     def watch_external(self, fn: Callable[[list[str]], Any]) -> Callable[[], None]:
         """Call ``fn(table_names)`` when the store reports another tab's writes."""

@@ -53,6 +53,7 @@ class MemoryBackend:
         self._seq = itertools.count()
         self._watchers: list[Callable[[list[str]], Any]] = []
         self.calls: list[str] = []
+        self.fail_attach = False
 
     @classmethod
     async def open(cls) -> MemoryBackend:
@@ -267,3 +268,16 @@ class MemoryBackend:
         doomed = [link["id"] for link in links if link["module_id"] == module_id]
         await self.t("module_links").bulk_delete(doomed)
         return len(doomed)
+
+    async def create_attached_module(
+        self, data: Mapping[str, Any], level: str, target_id: str
+    ) -> dict[str, Any]:
+        module = await self.create("module", data)
+        try:
+            if self.fail_attach:
+                raise RuntimeError("attach failed")
+            await self.attach_module(module["id"], level, target_id)
+        except Exception:
+            await self.delete("module", module["id"])  # compensation
+            raise
+        return module

@@ -167,3 +167,15 @@ async def test_promoting_a_character_entry_moves_it_to_the_global_lorebook(
     await state.update("lorebook_entry", entry.id, {"level": "global", "scope_id": None})
     assert names(state.character_lorebooks) == []
     assert names(state.global_lorebook) == ["World", "Alice lore"]
+
+
+async def test_create_attached_module_through_the_domain(state: AppState, domain: Any) -> None:
+    s = await seed(domain)
+    await state.load_lists()
+    await state.open_chat(s["chat"].id)
+    module = await state.create_attached_module({"name": "Weather"}, "chat", s["chat"].id)
+    assert module.id in [m.id for m in get(state.chat_modules)]
+    assert module.id in get(state.active_module_ids)
+    await state.delete("module", module.id)
+    assert module.id not in [m.id for m in get(state.modules)]
+    assert await domain.modules.links.for_target("chat", s["chat"].id) == []

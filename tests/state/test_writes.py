@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
+
 from app.reactive import get
 from app.state import AppState, Level
 from tests.state._memory_backend import MemoryBackend
@@ -237,3 +239,37 @@ async def test_unchanged_stores_do_not_notify(state: AppState) -> None:
     await state.rename_character("bob", "Robert")
     unsubscribe()
     assert len(seen) == 1
+
+
+async def test_create_attached_module_shows_it_where_it_is_attached(state: AppState) -> None:
+    await open_all(state)
+    module = await state.create_attached_module({"name": "New", "enabled": True}, "chat", "a1")
+    assert module["id"] in ids(state.modules)
+    assert module["id"] in ids(state.chat_modules)
+    assert module["id"] in get(state.active_module_ids)
+
+
+async def test_create_attached_module_that_fails_to_attach_shows_nothing(
+    state: AppState, backend: MemoryBackend
+) -> None:
+    await open_all(state)
+    backend.fail_attach = True
+    before = ids(state.modules)
+    with pytest.raises(RuntimeError, match="attach failed"):
+        await state.create_attached_module({"name": "Broken"}, "chat", "a1")
+    assert ids(state.modules) == before
+    assert await backend.t("modules").count() == len(before)
+
+
+async def test_deleting_a_character_while_it_loads_drops_the_load(
+    state: AppState, backend: MemoryBackend
+) -> None:
+    await state.load_lists()
+    gate = backend.hold("load_character")
+    opening = asyncio.ensure_future(state.open_character("alice"))
+    await started(backend, "load_character")
+    await state.delete_character("alice")
+    gate.set()
+    assert await opening is False
+    assert get(state.active_character) is None
+    assert ids(state.characters) == ["bob"]
