@@ -170,21 +170,34 @@ class Matcher:
             run.scan_window_messages(list(text), depth)
         return run.finish()
 
-    def content_hits(self, content: str) -> list[tuple[int, list[tuple[int, int, int]]]]:
-        """Key hits inside an entry's content, per layer number (cached per content)."""
-        got = self._content_cache.get(content)
-        if got is None:
-            prepared = PreparedText(content)
+    def content_hits(
+        self, contents: list[str]
+    ) -> list[list[tuple[int, list[tuple[int, int, int]]]]]:
+        """Key hits inside each entry content, per layer number. Contents not seen before
+        are joined and scanned in one pass; results are cached per content string."""
+        cache = self._content_cache
+        missing = [c for c in dict.fromkeys(contents) if c not in cache]
+        if missing:
+            starts: list[int] = []
+            pos = 0
+            for c in missing:
+                starts.append(pos)
+                pos += len(c) + len(SEPARATOR)
+            prepared = PreparedText(SEPARATOR.join(missing))
             prime(prepared, [index for _, _, index, _ in self._layers])
-            got = []
+            found: list[dict[int, list[tuple[int, int, int]]]] = [{} for _ in missing]
             for layer_no, (_, _, index, _) in enumerate(self._layers):
-                hits = index.find(prepared)
-                if hits:
-                    got.append((layer_no, hits))
-            if len(self._content_cache) >= CONTENT_CACHE_SIZE:
-                self._content_cache.pop(next(iter(self._content_cache)))
-            self._content_cache[content] = got
-        return got
+                for ref, start, end in index.find(prepared):
+                    piece = bisect_right(starts, start) - 1
+                    base = starts[piece]
+                    if end - base > len(missing[piece]):
+                        continue  # a regex match running into the next content
+                    found[piece].setdefault(layer_no, []).append((ref, start - base, end - base))
+            while len(cache) + len(missing) > CONTENT_CACHE_SIZE and cache:
+                cache.pop(next(iter(cache)))
+            for c, per_layer in zip(missing, found, strict=True):
+                cache[c] = sorted(per_layer.items())
+        return [cache[c] for c in contents]
 
     def count_tokens(self, content: str) -> int:
         got = self._token_cache.get(content)
@@ -256,10 +269,11 @@ class _Run:
         """Record the hits in the contents of newly admitted entries (cached per content)."""
         touched: set[int] = set()
         layers = self.m._layers
-        for gid in pieces:
+        contents = [self.entries[gid].content for gid in pieces]
+        for gid, per_layer in zip(pieces, self.m.content_hits(contents), strict=True):
             entry = self.entries[gid]
             chunk = _Chunk(step, "recursion", [0], [entry.id])
-            for layer_no, hits in self.m.content_hits(entry.content):
+            for layer_no, hits in per_layer:
                 _, _, index, base = layers[layer_no]
                 self._record(index.refs, base, hits, chunk, entry.id, touched)
         return touched

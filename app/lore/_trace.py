@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["REASONS", "KeyHit", "ScanResult", "TraceItem"]
 
@@ -22,8 +22,7 @@ REASONS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class KeyHit:
+class KeyHit(NamedTuple):
     """One key occurrence.
 
     `source` is "text" (the scanned text), "message" (`message` is its index in the list

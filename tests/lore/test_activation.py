@@ -301,3 +301,21 @@ def test_invalidate_all():
     e.keys = ["Anna"]
     cache.invalidate()
     assert Matcher([e], cache=cache).scan("Anna").ids == ["Ann"]
+
+
+def test_recursion_regex_does_not_span_two_contents():
+    entries = [
+        entry("a", content="first Zed", insertion_order=1),
+        entry("b", content="Ann second", insertion_order=2),
+        entry("/Zed\\W+Ann/", id="span"),
+    ]
+    result = scan(entries, "a b")
+    assert result.ids == ["a", "b"]
+
+
+def test_recursion_sees_edited_content():
+    ann = entry("Ann", content="Ann carries Zed.")
+    m = Matcher([ann, entry("Zed"), entry("Ember")])
+    assert m.scan("Ann").ids == ["Ann", "Zed"]
+    ann.content = "Ann lives in Ember."
+    assert m.scan("Ann").ids == ["Ann", "Ember"]
