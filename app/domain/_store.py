@@ -11,6 +11,7 @@ from typing import Any, Literal
 from ._db_errors import translate_db_errors
 from ._errors import UpgradeBlockedError
 from ._events import EventBus, Listener
+from ._external import ExternalWatcher
 from ._ids import Clock, utc_now
 from ._schema_history import CURRENT_VERSION, VERSION_1_TABLES
 
@@ -95,6 +96,7 @@ class Store:
         self._versions_declared = False
         db.on("changes", self._on_db_changes)
         self._blocked_waiters: list[Any] = []
+        self._watcher = ExternalWatcher(db, self.receive_external)
         with contextlib.suppress(Exception):
             db.on("blocked", self._on_blocked)
         for event in _EXTERNAL_EVENTS:  # whichever name the database offers, if any
@@ -150,7 +152,7 @@ class Store:
         if upgrades:
             version.upgrade(upgrade)
 
-    async def open(self, *, wait_if_blocked: bool = True) -> None:
+    async def open(self, *, wait_if_blocked: bool = True, watch_external: bool = True) -> None:
         """Declare the schema versions (once) and open the database (upgrading it).
 
         If other tabs hold an older version open, `"upgrade-blocked"` is emitted with
@@ -162,21 +164,32 @@ class Store:
         async with translate_db_errors():
             if wait_if_blocked:
                 await self.db.open()
-                return
-            loop = asyncio.get_running_loop()
-            blocked: asyncio.Future[None] = loop.create_future()
-            self._blocked_waiters.append(blocked)
-            opening = asyncio.ensure_future(self.db.open())
-            try:
-                await asyncio.wait({opening, blocked}, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                self._blocked_waiters.remove(blocked)
-            if opening.done():
-                blocked.cancel()
-                opening.result()
-                return
-            opening.add_done_callback(_consume_exception)
-            raise UpgradeBlockedError()
+            else:
+                await self._open_or_fail_when_blocked()
+        if watch_external:
+            self._watcher.stop()
+            self._watcher.start(self._tables)
+
+    def close(self) -> None:
+        """Stop watching for other tabs' writes and close the database."""
+        self._watcher.stop()
+        self.db.close()
+
+    async def _open_or_fail_when_blocked(self) -> None:
+        loop = asyncio.get_running_loop()
+        blocked: asyncio.Future[None] = loop.create_future()
+        self._blocked_waiters.append(blocked)
+        opening = asyncio.ensure_future(self.db.open())
+        try:
+            await asyncio.wait({opening, blocked}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            self._blocked_waiters.remove(blocked)
+        if opening.done():
+            blocked.cancel()
+            opening.result()
+            return
+        opening.add_done_callback(_consume_exception)
+        raise UpgradeBlockedError()
 
     def _on_blocked(self, *args: Any) -> None:
         error = UpgradeBlockedError()
@@ -201,7 +214,7 @@ class Store:
         """
         self._declare_versions()
         names = dict.fromkeys(n for part in parts for n in _table_names(part))
-        return self.db.transaction(mode, *[self.table(n) for n in names if self.has_table(n)])
+        return self.db.transaction(mode, *[self.table(n) for n in names])
 
     # -- events -----------------------------------------------------------------------
     def on(self, event: str, fn: Listener) -> Callable[[], None]:
@@ -213,6 +226,8 @@ class Store:
     def _on_db_changes(self, changes: Iterable[Any], *rest: Any) -> None:
         external = bool(rest and rest[0])
         converted = [_to_change(c, external) for c in changes]
+        if not external:
+            self._watcher.note_local({c.table for c in converted})
         self._dispatch(converted)
 
     def receive_external(self, writes: Any) -> None:

@@ -22,4 +22,6 @@ async def db():
 
 @pytest.fixture
 async def domain(db, clock):
-    return await open_domain(db, clock=clock)
+    domain = await open_domain(db, clock=clock)
+    yield domain
+    domain.store.close()

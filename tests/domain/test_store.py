@@ -1,11 +1,13 @@
 """The module pattern: register(store), events after commit, caller transactions."""
 
+import asyncio
 import importlib
 import sys
 
 import pytest
 
-from app.domain import Change, InvalidDataError, Store, characters, chats, open_domain
+from app.db import Database
+from app.domain import Change, InvalidDataError, Store, characters, chats, open_domain, register_all
 from tests.domain._support import FakeClock, memory_db
 
 RUN_IN_BROWSER = True
@@ -94,11 +96,49 @@ async def test_external_writes_become_an_external_change_event(domain):
     assert external[1][0].key == "c1" and external[1][0].type == "delete"
 
 
-async def test_local_writes_are_not_external(domain):
+async def test_another_connections_writes_arrive_as_external_changes(domain, db):
+    """A second connection to the same database plays the other tab."""
+    other_tab = await open_domain(Database(db.name, backend=db.backend))
+    external: list[str] = []
+    arrived = asyncio.Event()
+
+    def on_external(changes):
+        external.extend(c.table for c in changes)
+        arrived.set()
+
+    domain.store.on("external-change", on_external)
+    await domain.characters.create({"name": "local"})  # this tab: not external
+    await other_tab.personas.create({"name": "Them"})
+    await asyncio.wait_for(arrived.wait(), 10)
+    arrived.clear()
+    await other_tab.chats.create({"title": "theirs"})
+    await asyncio.wait_for(arrived.wait(), 10)
+    assert external == ["personas", "chats"]
+    assert [p.name for p in await domain.personas.list()] == ["Them"]
+    other_tab.store.close()
+
+
+async def test_local_writes_are_not_external(db):
     external = []
-    domain.store.on("external-change", external.append)
+    store = Store(db)
+    domain = register_all(store)
+    store.on("external-change", external.append)  # listening from before the open
+    await store.open()
+    for _ in range(50):  # let the watcher's initial runs finish
+        await asyncio.sleep(0)
     await domain.characters.create({"name": "Ada"})
-    assert external == []
+    async with domain.store.transaction("rw", domain.chats, domain.messages):
+        chat = await domain.chats.create({})
+        await domain.messages.create({"chat_id": chat.id, "role": "user"})
+    # a foreign write afterwards proves the watcher ran: only it is external
+    other_tab = await open_domain(Database(db.name, backend=db.backend))
+    arrived = asyncio.Event()
+    domain.store.on("external-change", lambda _changes: arrived.set())
+    await other_tab.plugins.create({"name": "P"})
+    await asyncio.wait_for(arrived.wait(), 10)
+    assert [[c.table for c in changes] for changes in external] == [["plugins"]]
+    other_tab.store.close()
+    store.close()
 
 
 async def test_transaction_missing_a_table_is_refused(domain):
