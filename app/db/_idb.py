@@ -30,7 +30,7 @@ from ._core import (
     QueryResponse,
 )
 from ._idb_js import HELPER_JS
-from ._keys import KeyRange, date_to_ms, decode, encode, ms_to_date
+from ._keys import MISSING, KeyRange, date_to_ms, decode, encode, extract_key, ms_to_date
 from ._schema import DBSchema, IndexSpec, TableSchema
 from ._upgrade import check_primary_keys, run_upgrade_fn
 from .errors import (
@@ -320,6 +320,13 @@ class IDBTable(DBCoreTable):
     def schema(self) -> TableSchema:  # type: ignore[override]
         return self.core.schema[self.name]
 
+    def _index_spec_json(self) -> str:
+        spec = self.__dict__.get("_idx_json")
+        if spec is None:
+            spec = json.dumps([[i.name, i.key_path, i.multi] for i in self.schema.indexes.values()])
+            self.__dict__["_idx_json"] = spec
+        return spec
+
     def _ctx(self, what: str) -> str:
         return f"table {self.name!r}, {what}"
 
@@ -349,13 +356,17 @@ class IDBTable(DBCoreTable):
                 kj, sp2 = dumps(req.keys)
             else:
                 kj, sp2 = None, False  # type: ignore[assignment]
-            data = await self._call(trans, "mutate", req.type, vj, kj, sp1 or sp2)
-        resp = MutateResponse(results=data["results"])
+            idx = self._index_spec_json() if req.want_index_keys else None
+            data = await self._call(trans, "mutate", req.type, vj, kj, sp1 or sp2, idx)
+        resp = MutateResponse(results=data["results"], new_index_keys=data.get("idx"))
         for f in data["failures"]:
             pos = f[0]
             key = None
-            if req.type != "delete" and req.keys is not None:
+            if req.keys is not None:
                 key = req.keys[pos]
+            elif req.values is not None and self.schema.primary_key.key_path is not None:
+                k = extract_key(req.values[pos], self.schema.primary_key.key_path)
+                key = None if k is MISSING else k
             resp.failures[pos] = _error(
                 f[1:],
                 self._ctx(
@@ -495,6 +506,9 @@ def _same_pk(a: IndexSpec, b: IndexSpec) -> bool:
 
 class IndexedDBBackend:
     """The ``backend="indexeddb"`` implementation of Database's open/close/delete."""
+
+    #: Other tabs hear about commits over BroadcastChannel.
+    broadcasts = True
 
     def __init__(self) -> None:
         self.idb: Any = None

@@ -65,6 +65,22 @@ HELPER_JS = r"""
     if (hi !== null) return IDBKeyRange.upperBound(hi, hi_open);
     return undefined;
   }
+  function path(obj, p) {
+    let cur = obj;
+    for (const part of p.split(".")) {
+      if (cur === null || typeof cur !== "object" || !(part in cur)) return undefined;
+      cur = cur[part];
+    }
+    return cur;
+  }
+  function extract(obj, kp) {
+    if (Array.isArray(kp)) {
+      const out = [];
+      for (const p of kp) { const v = path(obj, p); if (v === undefined) return undefined; out.push(v); }
+      return out;
+    }
+    return path(obj, kp);
+  }
   function source(tx, store, index) {
     const s = tx.objectStore(store);
     return index ? s.index(index) : s;
@@ -91,7 +107,7 @@ HELPER_JS = r"""
     commit(tx) { try { tx.commit(); } catch (e) {} },
     abort(tx) { try { tx.abort(); } catch (e) {} },
 
-    mutate(tx, store, type, valuesJson, keysJson, sp) {
+    mutate(tx, store, type, valuesJson, keysJson, sp, idxJson) {
       return new Promise((resolve) => {
         let s;
         const failures = [];
@@ -119,7 +135,21 @@ HELPER_JS = r"""
             const r = reqs[i];
             results[i] = r && r.readyState === "done" && !r.error ? (type === "delete" ? keys[i] : r.result) : null;
           }
-          resolve(out({ results, failures }));
+          let idx;
+          if (idxJson != null) {
+            idx = {};
+            for (const [name, kp, multi] of JSON.parse(idxJson)) {
+              const ks = [];
+              for (let i = 0; i < n; i++) {
+                if (results[i] === null) continue;
+                const k = extract(values[i], kp);
+                if (k === undefined) continue;
+                if (multi && Array.isArray(k)) { for (const e of k) ks.push(e); } else ks.push(k);
+              }
+              idx[name] = ks;
+            }
+          }
+          resolve(out({ results, failures, idx }));
         };
         for (let i = 0; i < n; i++) {
           let req;

@@ -45,6 +45,9 @@ async def _ask_others_to_close(db: Database, old: int, new: int | None) -> None:
 class MemoryBackend:
     """The ``backend="memory"`` implementation of Database's open/close/delete."""
 
+    #: Other connections live in this process and are notified directly.
+    broadcasts = False
+
     async def open(self, db: Database) -> None:
         data = REGISTRY.get(db.name)
         versions = db.declared_versions()

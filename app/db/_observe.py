@@ -53,6 +53,9 @@ class Change:
 @dataclass(slots=True)
 class TableWrites:
     all: bool = False
+    #: Old index keys were not read (nobody listened in this tab): readers that did
+    #: not record the primary keys they saw must assume they are affected.
+    unknown_old: bool = False
     pks: set[tuple] = field(default_factory=set)
     index_keys: dict[str, set[tuple]] = field(default_factory=dict)
 
@@ -68,7 +71,8 @@ class TableWrites:
 
 @dataclass(slots=True)
 class TableReads:
-    ranges: list[tuple[str, KeyRange]] = field(default_factory=list)
+    #: (index, range, whether the primary keys of the results were recorded too)
+    ranges: list[tuple[str, KeyRange, bool]] = field(default_factory=list)
     pks: set[tuple] = field(default_factory=set)
 
 
@@ -89,8 +93,10 @@ class ReadSet:
             t = self.tables[key] = TableReads()
         return t
 
-    def add_range(self, db: str, table: str, index: str, rng: KeyRange) -> None:
-        self._t(db, table).ranges.append((index, rng))
+    def add_range(
+        self, db: str, table: str, index: str, rng: KeyRange, exact: bool = False
+    ) -> None:
+        self._t(db, table).ranges.append((index, rng, exact))
 
     def add_pks(self, db: str, table: str, pks: list[Any]) -> None:
         t = self._t(db, table)
@@ -106,11 +112,13 @@ class ReadSet:
                 return True
             if r.pks & w.pks:
                 return True
-            for index, rng in r.ranges:
+            for index, rng, exact in r.ranges:
                 keys = w.pks if index == "" else w.index_keys.get(index, ())
                 for ek in keys:
                     if rng.contains_enc(ek):
                         return True
+                if w.unknown_old and index != "" and not exact and w.pks:
+                    return True
         return False
 
 
@@ -126,6 +134,7 @@ def merge_writes(into: Writes, other: Writes) -> None:
             into[key] = w
             continue
         t.all = t.all or w.all
+        t.unknown_old = t.unknown_old or w.unknown_old
         t.pks |= w.pks
         for name, ks in w.index_keys.items():
             t.index_keys.setdefault(name, set()).update(ks)
@@ -169,10 +178,7 @@ class _ObservedTable(DBCoreTableLayer):
         if trans.mode == "versionchange":
             return await self.down.mutate(trans, req)
         if not self.db._tracking():
-            resp = await self.down.mutate(trans, req)
-            self._writes(trans).all = True
-            trans.data["untracked"] = True
-            return resp
+            return await self._untracked(trans, req)
         schema = self.down.schema
         pk_path = schema.primary_key.key_path
         changes: list[Change] = trans.data.setdefault("changes", [])
@@ -234,6 +240,37 @@ class _ObservedTable(DBCoreTableLayer):
             olds_by_key[ek] = new
         return resp
 
+    async def _untracked(self, trans: CoreTransaction, req: MutateRequest) -> MutateResponse:
+        """Nobody listens here: note keys only (enough for other tabs), no old values."""
+        w = self._writes(trans)
+        if req.type == "delete_range" or not self.db._impl.broadcasts:
+            resp = await self.down.mutate(trans, req)
+            w.all = True
+            return resp
+        if req.type != "delete" and self.down.schema.indexes:
+            req.want_index_keys = True
+        resp = await self.down.mutate(trans, req)
+        w.unknown_old = True
+        for i, k in enumerate(resp.results):
+            if k is not None and i not in resp.failures:
+                w.pks.add(encode(k))
+        if req.type != "delete" and self.down.schema.indexes:
+            if resp.new_index_keys is None:
+                schema = self.down.schema
+                for i, v in enumerate(req.values or []):
+                    if i not in resp.failures:
+                        w.add_value(schema, (), v)
+                w.pks.discard(())
+            else:
+                for name, keys in resp.new_index_keys.items():
+                    bucket = w.index_keys.setdefault(name, set())
+                    for k in keys:
+                        try:
+                            bucket.add(encode(k))
+                        except Exception:  # not a valid key: not indexed
+                            pass
+        return resp
+
     # ------------------------------------------------------------ reads
     async def get(self, trans: CoreTransaction, key: Any) -> Any:
         reads = current_reads.get()
@@ -258,8 +295,9 @@ class _ObservedTable(DBCoreTableLayer):
                 rng = _covered(req, resp)
             else:
                 rng = req.range
-            reads.add_range(self.db.name, self.name, req.index, rng)
-            if req.want_values and resp.primary_keys is not None:
+            exact = resp.primary_keys is not None
+            reads.add_range(self.db.name, self.name, req.index, rng, exact)
+            if exact:
                 reads.add_pks(self.db.name, self.name, resp.primary_keys)
         return resp
 
