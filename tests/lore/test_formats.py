@@ -448,3 +448,41 @@ def test_imported_entries_are_valid_domain_entries(sample):
         model = LorebookEntry.parse(e.to_record())
         assert model.extensions == e.extensions
         assert model.keys == e.keys
+
+
+def test_v3_decorators_are_applied_and_kept():
+    card = _samples.card_v3()
+    card["data"]["character_book"]["entries"].append(
+        {
+            "keys": ["moon"],
+            "content": "@@activate\n@@scan_depth 7\n@@additional_keys night, sky\n@@@dont_activate\nThe moon.",
+            "extensions": {},
+            "enabled": True,
+            "insertion_order": 1,
+            "use_regex": False,
+        }
+    )
+    book = formats.load(as_bytes(card))
+    dawn, moon = book.entries[2], book.entries[3]
+    assert dawn.content == "Dawnblade glows at sunrise."
+    assert (dawn.depth, dawn.position) == (2, "at_depth")
+    assert moon.content == "The moon."
+    assert moon.constant and moon.scan_depth == 7 and moon.enabled
+    assert moon.secondary_keys == ["night", "sky"]
+    # V3 export puts the decorators back verbatim
+    assert strip_ours(json.loads(formats.dump(book, "ccv3"))) == strip_ours(card)
+    # V2 backfill strips them and carries their meaning in fields
+    v2 = json.loads(formats.dump(book, "ccv2"))["data"]["character_book"]["entries"]
+    assert v2[2]["content"] == "Dawnblade glows at sunrise."
+    assert v2[2]["extensions"]["depth"] == 2 and v2[2]["extensions"]["position"] == 4
+    assert v2[3]["constant"] is True and v2[3]["secondary_keys"] == ["night", "sky"]
+    again = formats.load(json.dumps(json.loads(formats.dump(book, "ccv2"))).encode())
+    assert (again.entries[2].depth, again.entries[2].position) == (2, "at_depth")
+
+
+def test_edited_decorated_entry_drops_stale_decorators():
+    book = formats.load(as_bytes(_samples.card_v3()))
+    book.entries[2].depth = 9
+    out = json.loads(formats.dump(book, "ccv3"))["data"]["character_book"]["entries"][2]
+    assert out["content"] == "Dawnblade glows at sunrise."
+    assert out["extensions"]["depth"] == 9

@@ -8,6 +8,7 @@ from typing import Any
 from .._entry import LoreEntry
 from .._keys import REGEX_KEY
 from ._book import LoreBook
+from ._decorators import parse_decorators
 from ._errors import FormatError
 from ._fields import Reader
 from ._mapping import (
@@ -127,6 +128,14 @@ def entry_from_json(obj: Any, path: str, fmt: str) -> LoreEntry:
         raise FormatError(f"{path}.extensions: depth and scan_depth must not be negative")
     kept["_name"] = entry.name
     kept["_position"] = entry.position
+    prefix, body, decorated = parse_decorators(entry.content)
+    if prefix:
+        kept["_decorator_prefix"] = prefix
+        kept["_decorated"] = decorated
+        kept["_undecorated"] = {f: getattr(entry, f) for f in decorated}
+        entry.content = body
+        for name, value in decorated.items():
+            setattr(entry, name, value)
     restore_scope(entry, path)
     info = bookkeeping(entry)
     info.update(
@@ -147,6 +156,15 @@ def _set_ext(ext: dict[str, Any], key: str, value: Any, default: Any) -> None:
 
 def entry_to_json(entry: LoreEntry, index: int, fmt: str) -> dict[str, Any]:
     fields, present, kept = import_info(entry)
+    prefix = ""
+    if kept.get("_decorator_prefix"):
+        decorated = kept.get("_decorated", {})
+        if fmt != "ccv2" and all(getattr(entry, f) == v for f, v in decorated.items()):
+            # Unchanged: the decorators say it; write the fields as they were without them.
+            prefix = kept["_decorator_prefix"]
+            entry = copy.copy(entry)
+            for name, value in kept.get("_undecorated", {}).items():
+                setattr(entry, name, value)
     ext = export_extensions(entry)
     _set_ext(ext, "position", POSITION_TO_ST.get(entry.position, 1), 1)
     _set_ext(ext, "selectiveLogic", LOGIC_TO_ST.get(entry.selective_logic, 0), 0)
@@ -182,7 +200,7 @@ def entry_to_json(entry: LoreEntry, index: int, fmt: str) -> dict[str, Any]:
     out.update(
         {
             "keys": list(entry.keys),
-            "content": entry.content,
+            "content": prefix + entry.content,
             "extensions": ext,
             "enabled": entry.enabled,
             "insertion_order": entry.insertion_order,
@@ -201,7 +219,10 @@ def entry_to_json(entry: LoreEntry, index: int, fmt: str) -> dict[str, Any]:
         out["name"] = out["comment"] = entry.name
     if "priority" in present or entry.priority != 0:
         out["priority"] = entry.priority
-    out["id"] = kept.get("id", index)
+    if "id" in kept:
+        out["id"] = kept["id"]
+    elif not present:  # a new entry (not imported from a card): number it
+        out["id"] = index
     selective = bool(entry.secondary_keys) or (bool(kept.get("selective", False)) and not secondary)
     if "selective" in present or selective:
         out["selective"] = (
