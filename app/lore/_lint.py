@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,8 @@ COMMON_WORDS = frozenset(
     thing think this time to two up us use very want was way we well what when which who will
     with would year you your yes said says said back down still where why too must""".split()
 )
+#: A quantified group that itself contains a quantifier, e.g. `(a+)+`: may backtrack for ages.
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]")
 _PROBES = (
     "The quick brown fox jumps over the lazy dog.",
     "She said nothing, and the rain kept falling on the empty street.",
@@ -32,7 +35,7 @@ _PROBES = (
 @dataclass
 class LintIssue:
     """One finding. `kind` is one of: key_collision, common_key, never_fits, invalid_key,
-    never_activates."""
+    slow_regex, never_activates."""
 
     kind: str
     message: str
@@ -67,6 +70,15 @@ def lint(
                 issues.append(LintIssue("invalid_key", str(exc), [e.id], raw))
                 continue
             if regex is not None:
+                if _NESTED_QUANTIFIER.search(regex.pattern):
+                    issues.append(
+                        LintIssue(
+                            "slow_regex",
+                            f"regex key {raw!r} nests quantifiers and can take very long on some texts",
+                            [e.id],
+                            raw,
+                        )
+                    )
                 hits = sum(1 for p in _PROBES if regex.search(p))
                 if regex.search("") is not None or hits >= 3:
                     issues.append(

@@ -56,3 +56,8 @@ def test_entries_that_never_fit_the_budget():
 def test_invalid_and_missing_keys():
     issues = lint([entry("/([/", id="bad"), entry(id="nokeys")])
     assert kinds(issues) == [("invalid_key", "/([/"), ("never_activates", None)]
+
+
+def test_nested_quantifier_regex_is_flagged():
+    issues = lint([entry("/(a+)+b/", id="slow"), entry("/(ab)+c/", id="fine")])
+    assert kinds(issues) == [("slow_regex", "/(a+)+b/")]
