@@ -298,6 +298,8 @@ class _Run:
             st = states.get(gid)
             if st is None:
                 st = states[gid] = _State()
+            elif st.status != _PENDING and not in_window:
+                continue  # already decided; later recursion hits change nothing
             message = None
             if messages:
                 piece, start, end, _ = chunk.locate(start, end)
