@@ -222,3 +222,10 @@ def test_many_substring_keys_use_the_trie_path():
     words = [f"k{i}x" for i in range(60)]
     entries = [entry(w, match_whole_words=False) for w in words]
     assert sorted(ids(entries, "zzk7xzz k59x")) == ["k59x", "k7x"]
+
+
+def test_deeply_nested_trie_compiles_everywhere():
+    # keys that are prefixes of each other nest the trie regex as deep as it goes
+    entries = [entry("x" * n, id=f"x{n}", match_whole_words=False) for n in range(1, 80)]
+    found = ids(entries, "y" + "x" * 50 + "y")
+    assert sorted(found, key=lambda i: int(i[1:])) == [f"x{n}" for n in range(1, 51)]
