@@ -19,7 +19,9 @@ from .errors import (
     AbortError,
     DatabaseClosedError,
     InvalidTableError,
+    PrematureCommitError,
     SchemaError,
+    TransactionInactiveError,
     VersionError,
 )
 
@@ -295,6 +297,15 @@ class Database:
             tx.check(table, write)
             try:
                 return await fn(tx.core)
+            except TransactionInactiveError as err:
+                if tx.active:
+                    # IndexedDB committed under us: the body awaited something foreign
+                    tx.premature = True
+                    raise PrematureCommitError(
+                        f"table {table!r}: the transaction committed before its body finished",
+                        err.inner,
+                    ) from err
+                raise
             finally:
                 if tx.active:
                     tx.arm()

@@ -79,6 +79,12 @@ class Transaction:
         self.failed: BaseException | None = None
         self._probe_queued = False
         self._probe_off = False
+        #: A probe found nothing in flight; if the body itself continues, it awaited
+        #: something foreign.
+        self.suspect = False
+        #: Operations by other tasks (gather) since the body's own last operation.
+        self.child_ops = 0
+        self.owner: Any = _current_task()
 
     # ---------------------------------------------------------- user API
     def table(self, name: str) -> Table:
@@ -107,6 +113,18 @@ class Transaction:
     # ---------------------------------------------------------- internals
     def check(self, table: str, write: bool) -> None:
         """Raise unless ``table`` may be used (for writing, if ``write``) now."""
+        if not self.premature:
+            if _current_task() is self.owner:
+                if self.suspect and self.child_ops == 0:
+                    # the body itself resumed from a non-database await
+                    self._commit_early()
+                else:
+                    self.child_ops = 0
+                    self.suspect = False
+            else:
+                # a task the body started (e.g. asyncio.gather) is doing the work
+                self.child_ops += 1
+                self.suspect = False
         if self.premature:
             raise PrematureCommitError(
                 f"table {table!r}: the transaction committed before its body finished "
@@ -130,21 +148,39 @@ class Transaction:
         except RuntimeError:
             return
         self._probe_queued = True
-        loop.call_soon(self._on_probe)
+        loop.call_soon(self._on_probe, 1)
 
     def _cancel_probe(self) -> None:
         self._probe_off = True
 
-    def _on_probe(self) -> None:
+    def _on_probe(self, phase: int) -> None:
         self._probe_queued = False
         if self._probe_off:
             return
         core = self.core
-        if core.done or core._finishing or core.pending > 0:
+        if core.done or core._finishing:
             return
-        # The body is suspended on something that is not a database request:
-        # IndexedDB commits here, and so do we.
+        if core.pending > 0:
+            self.suspect = False
+            return
+        if phase == 1:
+            # Nothing in flight. Give tasks the body may just have started (gather)
+            # one turn to place their requests before deciding.
+            self.suspect = True
+            self._probe_queued = True
+            asyncio.get_running_loop().call_soon(self._on_probe, 2)
+            return
+        if self.suspect and self.child_ops == 0:
+            self._commit_early()
+
+    def _commit_early(self) -> None:
+        """The body is suspended on something that is not a database request:
+        IndexedDB commits here, and so do we."""
         self.premature = True
+        self.suspect = False
+        core = self.core
+        if core.done or core._finishing:
+            return
         if core.mode == "versionchange":
             # never commit half an upgrade: fail it instead
             core.abort(
@@ -152,6 +188,13 @@ class Transaction:
             )
         else:
             core.finish()
+
+
+def _current_task() -> Any:
+    try:
+        return asyncio.current_task()
+    except RuntimeError:
+        return None
 
 
 class TransactionScope:
@@ -223,6 +266,8 @@ class TransactionScope:
                     "the transaction committed before its body finished", exc
                 ) from exc
             return False
+        if tx.suspect and not tx.premature and tx.child_ops == 0:
+            tx._commit_early()
         if tx.premature:
             try:
                 await core.wait()

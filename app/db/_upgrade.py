@@ -28,6 +28,8 @@ async def run_upgrade_fn(db: Database, core_trans: CoreTransaction, version: Ver
     finally:
         tx._cancel_probe()
         current_transaction.reset(token)
+    if tx.suspect and not tx.premature and tx.child_ops == 0:
+        tx._commit_early()
     if tx.premature:
         raise PrematureCommitError(
             f"upgrade to version {version.number}: the upgrade function awaited something "

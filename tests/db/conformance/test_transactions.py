@@ -237,3 +237,24 @@ async def test_collection_ops_join_transaction(friends):
             raise RuntimeError
     assert await friends.friends.where("age").equals(0).count() == 0
     assert await friends.friends.count() == 6
+
+
+async def test_gather_of_database_operations_inside_transaction(db):
+    async with db.transaction("rw", db.items):
+        keys = await asyncio.gather(*(db.items.add({"id": i, "code": str(i)}) for i in range(5)))
+        assert keys == [0, 1, 2, 3, 4]
+        assert await db.items.count() == 5
+        got = await asyncio.gather(db.items.get(1), db.items.get(2))
+        assert [g["id"] for g in got] == [1, 2]
+        await db.items.put({"id": 9, "code": "9"})
+    assert await db.items.count() == 6
+
+
+async def test_gather_rolls_back_together(db):
+    with pytest.raises(RuntimeError):
+        async with db.transaction("rw", db.items):
+            await asyncio.gather(
+                db.items.add({"id": 1, "code": "a"}), db.items.add({"id": 2, "code": "b"})
+            )
+            raise RuntimeError
+    assert await db.items.count() == 0
