@@ -222,7 +222,7 @@ class _Run:
         self.steps = 0
         self.n_messages = 0
         self.default_depth = 0
-        self.message_mode = False
+        self._first_message = 0
         self.delayed: set[int] = set()
         self._order_keys: dict[int, tuple[int, int, int]] = {}
 
@@ -233,7 +233,6 @@ class _Run:
         self._run_steps()
 
     def scan_window_messages(self, messages: list[str], depth: int) -> None:
-        self.message_mode = True
         self.n_messages = len(messages)
         self.default_depth = max(0, depth)
         widest = max(self.default_depth, self.m._max_scan_depth)
@@ -245,7 +244,6 @@ class _Run:
             starts.append(pos)
             pos += len(msg) + len(SEPARATOR)
         chunk = _Chunk(0, "message", starts, None)
-        chunk.starts = starts
         self._first_message = first
         self._scan_chunk(SEPARATOR.join(window), chunk)
         self._run_steps()
@@ -494,7 +492,7 @@ class _Run:
                     continue  # only secondary keys matched: not a candidate
                 st.reason = "scan_depth"
                 st.detail = f"{st.outside} hit(s) in older messages"
-            included = st.status == _ACTIVE and gid in self._admitted_set()
+            included = st.status == _ACTIVE  # active entries are exactly the admitted ones
             trace.append(
                 TraceItem(
                     entry_id=e.id,
@@ -518,9 +516,3 @@ class _Run:
             steps=self.steps,
             warnings=list(dict.fromkeys(self.warnings)),
         )
-
-    def _admitted_set(self) -> set[int]:
-        cached = getattr(self, "_adm", None)
-        if cached is None:
-            cached = self._adm = set(self.admitted)
-        return cached

@@ -10,7 +10,7 @@ CJK key (or a Latin key next to CJK text) matches without spaces.
 from __future__ import annotations
 
 import re
-from itertools import accumulate, compress
+from itertools import accumulate
 
 from ._unicode import MARK_CLASS, NO_BOUNDARY_RANGES
 
@@ -24,7 +24,6 @@ __all__ = [
     "lower",
     "next_run",
     "split_tokens",
-    "token_hits",
 ]
 
 
@@ -125,11 +124,6 @@ def split_tokens(text: str) -> tuple[list[str], list[int]]:
         parts = _SPLIT.split(text)
     ends = list(accumulate(map(len, parts)))
     return parts[1::2], ends[0:-1:2]
-
-
-def token_hits(tokens: list[str], wanted: set[str] | frozenset[str]) -> list[int]:
-    """Indexes of tokens that are in `wanted`."""
-    return list(compress(range(len(tokens)), map(wanted.__contains__, tokens)))
 
 
 class Folded:
