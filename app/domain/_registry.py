@@ -78,9 +78,11 @@ def register_all(store: Store) -> Domain:
     )
 
 
-async def open_domain(db: Any, *, clock: Clock = utc_now, wait_if_blocked: bool = True) -> Domain:
+async def open_domain(
+    db: Any, *, clock: Clock = utc_now, wait_if_blocked: bool = True, watch_external: bool = True
+) -> Domain:
     """A store over `db` with every module registered, opened (upgrading if needed;
-    see `Store.open` for `wait_if_blocked`)."""
+    see `Store.open` for `wait_if_blocked` and `watch_external`)."""
     domain = register_all(Store(db, clock=clock))
-    await domain.store.open(wait_if_blocked=wait_if_blocked)
+    await domain.store.open(wait_if_blocked=wait_if_blocked, watch_external=watch_external)
     return domain

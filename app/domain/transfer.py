@@ -426,6 +426,19 @@ async def _exists(store: Store, table: str, key: Any, cache: dict[tuple[str, Any
     return cache[(table, key)]
 
 
+async def _prefetch_existing(
+    store: Store, by_table: dict[str, list[_Item]], cache: dict[tuple[str, Any], bool]
+) -> None:
+    """One `bulk_get` per table tells which of the file's ids already exist."""
+    for table, items in by_table.items():
+        if not store.has_table(table):
+            continue
+        keys = [item.record[_pk(table)] for item in items]
+        found = await store.table(table).bulk_get(keys)
+        for key, record in zip(keys, found, strict=True):
+            cache[(table, key)] = record is not None
+
+
 async def _plan(store: Store, parsed: ParsedFile, options: ImportOptions) -> _Plan:
     report = ImportReport()
     chosen = options.tables()
@@ -443,6 +456,7 @@ async def _plan(store: Store, parsed: ParsedFile, options: ImportOptions) -> _Pl
     by_table: dict[str, list[_Item]] = {}
     for item in parsed.items:
         by_table.setdefault(item.table, []).append(item)
+    await _prefetch_existing(store, by_table, exists_cache)
 
     for table in IMPORT_ORDER:
         for item in by_table.get(table, []):
