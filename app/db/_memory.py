@@ -51,14 +51,64 @@ from .errors import (
 _MAX_GENERATED = 2**53
 
 
+class _LazySorted:
+    """A sorted list of unique items whose inserts and removals are batched.
+
+    Bulk writes just collect; the next read applies a few changes with bisect, or
+    many with one sort, so n writes cost O(n log n) rather than O(n^2).
+    """
+
+    __slots__ = ("_adds", "_dels", "_items")
+
+    def __init__(self) -> None:
+        self._items: list[Any] = []
+        self._adds: set[Any] = set()
+        self._dels: set[Any] = set()
+
+    def add(self, x: Any) -> None:
+        if x in self._dels:
+            self._dels.discard(x)
+        else:
+            self._adds.add(x)
+
+    def discard(self, x: Any) -> None:
+        if x in self._adds:
+            self._adds.discard(x)
+        else:
+            self._dels.add(x)
+
+    def view(self) -> list[Any]:
+        adds, dels = self._adds, self._dels
+        if adds or dels:
+            items = self._items
+            if len(adds) + len(dels) <= max(32, len(items) >> 5):
+                for d in dels:
+                    del items[bisect.bisect_left(items, d)]
+                for a in sorted(adds):
+                    bisect.insort(items, a)
+            else:
+                if dels:
+                    items = [x for x in items if x not in dels]
+                items.extend(adds)
+                items.sort()
+                self._items = items
+            self._adds = set()
+            self._dels = set()
+        return self._items
+
+
 class _Index:
-    __slots__ = ("by_pk", "counts", "entries", "spec")
+    __slots__ = ("_entries", "by_pk", "counts", "spec")
 
     def __init__(self, spec: IndexSpec) -> None:
         self.spec = spec
-        self.entries: list[tuple[tuple, tuple]] = []
+        self._entries = _LazySorted()
         self.by_pk: dict[tuple, list[tuple]] = {}
         self.counts: dict[tuple, int] = {}
+
+    @property
+    def entries(self) -> list[tuple[tuple, tuple]]:
+        return self._entries.view()
 
     def keys_of(self, value: Any) -> list[tuple]:
         assert self.spec.key_path is not None
@@ -69,7 +119,7 @@ class _Index:
             return
         self.by_pk[epk] = ekeys
         for ek in ekeys:
-            bisect.insort(self.entries, (ek, epk))
+            self._entries.add((ek, epk))
             self.counts[ek] = self.counts.get(ek, 0) + 1
 
     def remove(self, epk: tuple) -> None:
@@ -77,8 +127,7 @@ class _Index:
         if not ekeys:
             return
         for ek in ekeys:
-            i = bisect.bisect_left(self.entries, (ek, epk))
-            del self.entries[i]
+            self._entries.discard((ek, epk))
             n = self.counts[ek] - 1
             if n:
                 self.counts[ek] = n
@@ -91,12 +140,16 @@ class _Store:
 
     def __init__(self, schema: TableSchema) -> None:
         self.schema = schema
-        self.pks: list[tuple] = []
+        self._pks = _LazySorted()
         self.rows: dict[tuple, tuple[Any, Any]] = {}
         self.indexes: dict[str, _Index] = {}
         self.generator = 1
         for spec in schema.indexes.values():
             self.add_index(spec)
+
+    @property
+    def pks(self) -> list[tuple]:
+        return self._pks.view()
 
     def add_index(self, spec: IndexSpec) -> None:
         idx = _Index(spec)
@@ -119,7 +172,7 @@ class _Store:
     def raw_put(self, epk: tuple, pk: Any, value: Any) -> None:
         if epk in self.rows:
             self.raw_delete(epk)
-        bisect.insort(self.pks, epk)
+        self._pks.add(epk)
         self.rows[epk] = (pk, value)
         for idx in self.indexes.values():
             idx.add(epk, idx.keys_of(value))
@@ -128,8 +181,7 @@ class _Store:
         if epk not in self.rows:
             return
         del self.rows[epk]
-        i = bisect.bisect_left(self.pks, epk)
-        del self.pks[i]
+        self._pks.discard(epk)
         for idx in self.indexes.values():
             idx.remove(epk)
 
