@@ -17,6 +17,7 @@ that load lands, so a write racing a load is not lost. Effects are idempotent
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
@@ -29,6 +30,8 @@ from ._stores import Stores
 from ._views import Views
 
 __all__ = ["AppState"]
+
+_GONE = 1 << 62
 
 LOADED = "loaded"
 """The context key of the GLOBAL and LISTS levels once loaded."""
@@ -119,6 +122,8 @@ class AppState:
         self._generation: dict[Level, int] = dict.fromkeys(Level, 0)
         self._context: dict[Level, Any] = {}
         self._loads: dict[Level, _Load] = {}
+        self._order = itertools.count()
+        self._newest: dict[Any, int] = {}
         self._unwatch: Callable[[], Any] | None = None
         watch = getattr(backend, "watch_external", None)
         if callable(watch):
@@ -343,17 +348,28 @@ class AppState:
                     self.leave(level)
 
     # -- writes -------------------------------------------------------------------------------
+    def _newest_write(self, record: Any, number: int) -> bool:
+        """True if no write to ``record`` that started after write ``number`` has returned."""
+        if self._newest.get(record, -1) > number:
+            return False
+        self._newest[record] = number
+        return True
+
     async def create(self, kind: Kind, data: Mapping[str, Any]) -> Any:
         """Create an entity; it appears in the stores that show its context."""
+        number = next(self._order)
         entity = await self._backend.create(kind, data)
-        self._show(kind, entity)
+        if self._newest_write((kind, id_of(entity)), number):
+            self._show(kind, entity)
         await self._after_message(kind, entity)
         return entity
 
     async def update(self, kind: Kind, id: str, changes: Mapping[str, Any]) -> Any:
         """Update an entity; every store showing it follows (it may move between them)."""
+        number = next(self._order)
         entity = await self._backend.update(kind, id, changes)
-        self._show(kind, entity)
+        if self._newest_write((kind, id), number):
+            self._show(kind, entity)
         await self._after_message(kind, entity)
         return entity
 
@@ -361,6 +377,7 @@ class AppState:
         """Delete an entity and what it owns; if it was active, its level is left."""
         before = await self._backend.get(kind, id) if kind == "message" else None
         await self._backend.delete(kind, id)
+        self._newest[(kind, id)] = _GONE  # no older write may show it again
         self._hide(kind, id)
         if kind == "folder":  # its items moved to the parent folder
             await self.refresh(["folders", "characters", "chats", "modules", "series", "stories"])
@@ -370,16 +387,20 @@ class AppState:
         """A message write changed its chat's preview: show the chat as stored now."""
         if kind != "message" or message is None:
             return
+        number = next(self._order)
         chat = await self._backend.get("chat", field_of(message, "chat_id"))
-        if chat is not None:
+        if chat is not None and self._newest_write(("chat", id_of(chat)), number):
             self._show("chat", chat)
 
     async def set_setting(self, key: str, value: Any) -> Any:
         """Store one setting; returns the value as stored."""
+        number = next(self._order)
         stored = await self._backend.set_setting(key, value)
-        self._effect(
-            Level.GLOBAL, lambda: self._edit("settings", lambda s: with_fields(s, {key: stored}))
-        )
+        if self._newest_write(("setting", key), number):
+            self._effect(
+                Level.GLOBAL,
+                lambda: self._edit("settings", lambda s: with_fields(s, {key: stored})),
+            )
         return stored
 
     async def set_active_persona(self, persona_id: str | None) -> Any:
@@ -387,7 +408,10 @@ class AppState:
 
     async def set_active_preset(self, preset_id: str) -> Any:
         """Make one preset the active one (the previous one stops being active)."""
+        number = next(self._order)
         preset = await self._backend.set_active_preset(preset_id)
+        if not self._newest_write(("active preset",), number):
+            return preset
 
         def mark(items: list[Any]) -> list[Any]:
             return [
