@@ -8,6 +8,7 @@ from typing import Any
 
 from app.lore import LayerCache, Matcher, MatchOptions
 
+from ._aho import AhoCorasick
 from ._data import make_chapter, make_entries
 from ._naive import NaiveMatcher
 
@@ -35,6 +36,7 @@ def measure(
     text_size: int = 50_000,
     runs: int = 5,
     naive: bool = True,
+    aho: bool = False,
 ) -> dict[str, Any]:
     """Figures for one case; all times in milliseconds (best of `runs` where repeated: the machine may be shared)."""
     entries = make_entries(n_entries, keys_per_entry)
@@ -65,6 +67,16 @@ def measure(
         "activated_with_recursion": len(result.entries),
         "recursion_steps": result.steps,
     }
+    if aho:
+        lowered = text.lower()
+        ac_build, ac = _ms(lambda: AhoCorasick([k.lower() for e in entries for k in e.keys]))
+        ac_scan, _ = _best(lambda: ac.scan(lowered), max(1, runs // 3))
+        out.update(
+            {
+                "pure_python_ac_build_ms": round(ac_build, 1),
+                "pure_python_ac_scan_ms": round(ac_scan, 2),
+            }
+        )
     if naive:
         naive_build, nm = _ms(lambda: NaiveMatcher(entries))
         naive_scan, naive_result = _ms(lambda: nm.scan(text))
