@@ -486,3 +486,13 @@ def test_edited_decorated_entry_drops_stale_decorators():
     out = json.loads(formats.dump(book, "ccv3"))["data"]["character_book"]["entries"][2]
     assert out["content"] == "Dawnblade glows at sunrise."
     assert out["extensions"]["depth"] == 9
+
+
+@pytest.mark.parametrize("sample", [_samples.novelai_book, _samples.agnai_book, _samples.card_v3])
+@pytest.mark.parametrize("fmt", formats.DUMP_FORMATS)
+def test_every_source_exports_to_every_format(sample, fmt):
+    book = formats.load(as_bytes(sample()))
+    again = formats.load(formats.dump(book, fmt))
+    assert [(e.name, e.keys, e.content, e.constant, e.enabled) for e in again.entries] == [
+        (e.name, e.keys, e.content, e.constant, e.enabled) for e in book.entries
+    ]
