@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -53,14 +52,13 @@ def _field(obj: Any, name: str, default: Any = None) -> Any:
 
 
 def _to_change(raw: Any, external: bool) -> Change:
-    kind = str(_field(raw, "type", "update"))
-    kind = {"created": "create", "updated": "update", "deleted": "delete"}.get(kind, kind)
+    """An `app.db` change (or a dict with the same fields) as a domain `Change`."""
     return Change(
         table=str(_field(raw, "table")),
         key=_field(raw, "key"),
-        type=kind,  # type: ignore[arg-type]
-        old=_field(raw, "old", _field(raw, "old_obj")),
-        new=_field(raw, "new", _field(raw, "obj")),
+        type=_field(raw, "type", "update"),
+        old=_field(raw, "old"),
+        new=_field(raw, "new"),
         external=bool(_field(raw, "external", external)),
     )
 
@@ -70,19 +68,18 @@ def _consume_exception(future: Any) -> None:
         future.exception()
 
 
-#: Event names under which a database may report other tabs' committed writes.
-_EXTERNAL_EVENTS = ("external_changes", "external-changes", "storagemutated")
-
-
 class Store:
     """Holds the database, the declared tables, the event bus and the repositories.
 
     Events (all emitted after commit, never for aborted transactions):
     - `"<table>:changed"` with the list of `Change`s of that table in one commit;
     - `"changes"` with every `Change` of the commit;
-    - `"external-change"` with the `Change`s another tab committed (when the
-      database reports them), after which caches should be invalidated;
-    - `"upgrade-blocked"` when an upgrade waits for other tabs to close.
+    - `"external-change"` with the tables another tab (another connection) wrote:
+      `Change(table, key=None, external=True)`, since `app.db` tells other tabs
+      only that a table changed; caches of those tables should be reloaded. The
+      same changes also go out as `"<table>:changed"` and `"changes"`;
+    - `"upgrade-blocked"` with an `UpgradeBlockedError` when an upgrade waits for
+      other tabs to close.
     """
 
     def __init__(self, db: Any, *, clock: Clock = utc_now) -> None:
@@ -94,14 +91,10 @@ class Store:
         self._upgrades: dict[int, list[Upgrade]] = {}
         self._repos: dict[str, Any] = {}
         self._versions_declared = False
-        db.on("changes", self._on_db_changes)
         self._blocked_waiters: list[Any] = []
         self._watcher = ExternalWatcher(db, self.receive_external)
-        with contextlib.suppress(Exception):
-            db.on("blocked", self._on_blocked)
-        for event in _EXTERNAL_EVENTS:  # whichever name the database offers, if any
-            with contextlib.suppress(Exception):
-                db.on(event, self.receive_external)
+        db.on("changes", self._on_db_changes)
+        db.on("blocked", self._on_blocked)
 
     # -- declaration ------------------------------------------------------------------
     def define(self, module: str, tables: Mapping[str, str]) -> None:

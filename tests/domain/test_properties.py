@@ -40,6 +40,7 @@ def entry_records(draw):
     return {**record, **unknown}
 
 
+@settings(deadline=None)
 @given(entry_records())
 def test_entry_records_round_trip(record):
     entry = LorebookEntry.parse(record)
@@ -50,13 +51,14 @@ def test_entry_records_round_trip(record):
             assert entry.extensions[key] == record[key]
 
 
+@settings(deadline=None)
 @given(st.integers(1, 3000))
 def test_uuid7_fallback_stays_sorted(n):
     ids = [str(_uuid7_fallback()) for _ in range(n)]
     assert ids == sorted(ids) and len(set(ids)) == n
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.dictionaries(
         st.sampled_from(
