@@ -170,6 +170,9 @@ class Repository(Generic[E]):
         forbidden = {"id", "created_at"} & set(changes)
         if forbidden:
             raise InvalidDataError([FieldError(f, "cannot be changed") for f in sorted(forbidden)])
+        unknown = set(changes) - set(self.model.model_fields)
+        if unknown:
+            raise InvalidDataError([FieldError(f, "unknown field") for f in sorted(unknown)])
         async with translate_db_errors(), self.store.transaction("rw", *self.write_tables):
             current = await self.require(id)
             merged = {**current.model_dump(), **changes, "updated_at": self.store.clock()}

@@ -162,6 +162,17 @@ async def test_id_and_created_at_cannot_be_changed(domain):
         await domain.characters.update(made.id, {"id": "other"})
 
 
+async def test_updates_name_real_fields(domain):
+    entry = await domain.lorebook.create({"level": "global", "sticky": 2})
+    assert entry.extensions == {"sticky": 2}  # unknown input fields are kept on create
+    with pytest.raises(InvalidDataError, match="contnet: unknown field"):
+        await domain.lorebook.update(entry.id, {"contnet": "typo"})
+    with pytest.raises(InvalidDataError, match="nmae: unknown field"):
+        await domain.characters.update(
+            (await domain.characters.create({"name": "A"})).id, {"nmae": "B"}
+        )
+
+
 async def test_references_must_exist(domain):
     with pytest.raises(InvalidDataError, match="folder_id: no folder with id 'f'"):
         await domain.characters.create({"name": "Ada", "folder_id": "f"})
