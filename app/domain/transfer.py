@@ -440,85 +440,95 @@ async def _prefetch_existing(
 
 
 async def _plan(store: Store, parsed: ParsedFile, options: ImportOptions) -> _Plan:
+    """Decide every record's fate, then resolve references; raise before any write.
+
+    Pass 1 decides, for each record, skip (unselected or existing with "skip"),
+    write, or copy (existing with "copy": a new id). Pass 2, in reference order,
+    rewrites references to copied records, drops records whose required parent is
+    not imported, clears optional references that resolve nowhere, and collects an
+    error for each required reference that resolves nowhere.
+    """
     report = ImportReport()
     chosen = options.tables()
     out = _Collector()
     exists_cache: dict[tuple[str, Any], bool] = {}
     id_map: dict[tuple[str, str], str] = {}
-    #: ids (original, per table) that the import makes available: written or kept.
+    #: original ids (per table) present after the import: written, copied or kept.
     available: set[tuple[str, str]] = set()
-    #: ids present in the file that will not be written (unselected or cascaded).
+    #: original ids in the file that will not be present (unselected or cascaded).
     dropped: set[tuple[str, str]] = set()
-    writes: dict[str, list[dict[str, Any]]] = {}
-    chats_to_refresh: set[str] = set()
-    active_preset: str | None = None
 
     by_table: dict[str, list[_Item]] = {}
     for item in parsed.items:
         by_table.setdefault(item.table, []).append(item)
     await _prefetch_existing(store, by_table, exists_cache)
 
+    pending: list[tuple[_Item, dict[str, Any]]] = []
     for table in IMPORT_ORDER:
         for item in by_table.get(table, []):
-            pk = _pk(table)
-            original = str(item.record[pk])
+            original = str(item.record[_pk(table)])
             if table not in chosen or not store.has_table(table):
                 report.count(report.skipped_unselected, table)
                 dropped.add((table, original))
                 continue
-            record = dict(item.record)
-            skip_record = False
-            for ref in references_of(table, record):
-                target = record.get(ref.field)
-                if target is None:
-                    continue
-                if (ref.table, target) in id_map:
-                    record[ref.field] = id_map[(ref.table, target)]
-                    continue
-                if (ref.table, target) in available:
-                    continue
-                if await _exists(store, ref.table, target, exists_cache):
-                    continue
-                if ref.required:
-                    if (ref.table, target) in dropped:
-                        skip_record = True
-                        break
-                    out.add(
-                        f"{item.path}.{ref.field}",
-                        f"no {ref.table} record with id {target!r} in the file or the database",
-                    )
-                else:
-                    record[ref.field] = None
-                    report.orphaned.append(
-                        f"{item.path}.{ref.field}: {target!r} not found, cleared"
-                    )
-            if skip_record:
-                report.count(report.skipped_unselected, table)
-                dropped.add((table, original))
-                continue
-            exists = await _exists(store, table, original, exists_cache)
+            exists = exists_cache.get((table, original), False)
             policy = "skip" if item.reference_only else options.on_conflict
             if exists and table == "settings" and policy == "copy":
                 policy = "overwrite"  # a setting cannot be duplicated
+            available.add((table, original))
             if exists and policy == "skip":
                 report.count(report.skipped_existing, table)
-                available.add((table, original))
                 continue
+            record = dict(item.record)
             if exists and policy == "copy":
                 fresh = new_id()
                 id_map[(table, original)] = fresh
                 report.id_map[original] = fresh
                 record["id"] = fresh
                 report.count(report.copied, table)
-            available.add((table, original))
-            writes.setdefault(table, []).append(record)
-            report.count(report.written, table)
-            if table == "messages":
-                chats_to_refresh.add(record["chat_id"])
-            elif table == "chats":
-                chats_to_refresh.add(record["id"])
-            elif table == "prompt_presets" and record.get("is_active"):
-                active_preset = record["id"]
+            pending.append((item, record))
+
+    writes: dict[str, list[dict[str, Any]]] = {}
+    chats_to_refresh: set[str] = set()
+    active_preset: str | None = None
+    for item, record in pending:
+        table = item.table
+        original = str(item.record[_pk(table)])
+        keep = True
+        for ref in references_of(table, record):
+            target = record.get(ref.field)
+            if target is None:
+                continue
+            key = (ref.table, target)
+            if key in available:
+                record[ref.field] = id_map.get(key, target)
+                continue
+            if await _exists(store, ref.table, target, exists_cache):
+                continue  # not imported (or unselected), but the database has it
+            if ref.required and key in dropped:
+                keep = False
+                break
+            if ref.required:
+                out.add(
+                    f"{item.path}.{ref.field}",
+                    f"no {ref.table} record with id {target!r} in the file or the database",
+                )
+            else:
+                record[ref.field] = None
+                report.orphaned.append(f"{item.path}.{ref.field}: {target!r} not found, cleared")
+        if not keep:
+            report.count(report.skipped_unselected, table)
+            available.discard((table, original))
+            dropped.add((table, original))
+            continue
+        writes.setdefault(table, []).append(record)
+        report.count(report.written, table)
+        if table == "messages":
+            chats_to_refresh.add(record["chat_id"])
+        elif table == "chats":
+            chats_to_refresh.add(record["id"])
+        elif table == "prompt_presets" and record.get("is_active"):
+            active_preset = record["id"]
     out.raise_if_any()
     return _Plan(report, writes, chats_to_refresh, active_preset)
 

@@ -257,3 +257,26 @@ async def test_imported_presets_keep_exactly_one_active(domain, empty):
     await empty.presets.create({"name": "Local"})
     await empty.transfer.import_file(await domain.transfer.export_full())
     assert [p.name for p in await empty.presets.list() if p.is_active] == ["Default"]
+
+
+async def test_references_resolve_whatever_the_order_of_records_in_the_file(empty):
+    data = {
+        "format": "lorekeeper",
+        "type": "full",
+        "version": 1,
+        "folders": [  # the child comes before its parent
+            {"id": "z-child", "name": "child", "kind": "chat", "parent_id": "a-parent"},
+            {"id": "a-parent", "name": "parent", "kind": "chat"},
+        ],
+        "chats": [{"id": "c", "folder_id": "z-child"}],
+    }
+    report = await empty.transfer.import_file(data)
+    assert not report.orphaned
+    assert (await empty.folders.require("z-child")).parent_id == "a-parent"
+
+    copied = await empty.transfer.import_file(data, ImportOptions(on_conflict="copy"))
+    child_copy = await empty.folders.require(copied.id_map["z-child"])
+    assert child_copy.parent_id == copied.id_map["a-parent"]
+    chat_copy = await empty.chats.require(copied.id_map["c"])
+    assert chat_copy.folder_id == child_copy.id
+    assert (await empty.folders.require("z-child")).parent_id == "a-parent"
