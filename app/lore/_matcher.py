@@ -22,28 +22,27 @@ MAX_TRACE_HITS = 32
 #: Entry contents whose key hits are remembered (recursion then costs nothing on rescans).
 CONTENT_CACHE_SIZE = 50_000
 _UNSET: Any = object()
+#: (entry number, PRIMARY/SECONDARY, key index, key, start, end)
+_ContentHit = tuple[int, int, int, str, int, int]
 _PENDING, _ACTIVE, _FINAL = 0, 1, 2
 
 
 class _Chunk:
-    """A scanned piece of text: the window (step 0) or one recursion step's new content."""
+    """The scanned window: one text, or chat messages joined by SEPARATOR."""
 
-    __slots__ = ("entry_ids", "source", "starts", "step")
+    __slots__ = ("source", "starts")
 
-    def __init__(self, step: int, source: str, starts: list[int], entry_ids: list[str] | None):
-        self.step = step
-        self.source = source  # "text" | "message" | "recursion"
-        self.starts = starts  # start offset of each message / content piece
-        self.entry_ids = entry_ids
+    def __init__(self, source: str, starts: list[int]):
+        self.source = source  # "text" | "message"
+        self.starts = starts  # start offset of each message
 
-    def locate(self, start: int, end: int) -> tuple[int, int, int | None, str | None]:
-        """(piece number, start, end) relative to the piece holding `start`."""
+    def locate(self, start: int, end: int) -> tuple[int, int, int]:
+        """(message number, start, end) relative to the message holding `start`."""
         if self.source == "text":
-            return 0, start, end, None
+            return 0, start, end
         piece = bisect_right(self.starts, start) - 1
         base = self.starts[piece]
-        from_entry = self.entry_ids[piece] if self.entry_ids is not None else None
-        return piece, start - base, end - base, from_entry
+        return piece, start - base, end - base
 
 
 class _State:
@@ -54,7 +53,6 @@ class _State:
         "hits",
         "outside",
         "primary",
-        "primary_in_window",
         "reason",
         "secondary",
         "status",
@@ -66,7 +64,6 @@ class _State:
         self.hits: list[KeyHit] = []
         self.outside = 0
         self.primary = 0
-        self.primary_in_window = False
         self.secondary: set[int] = set()
         self.status = _PENDING
         self.reason = ""
@@ -113,7 +110,7 @@ class Matcher:
             self._constants.extend(base + local for local in index.constants)
             self._max_scan_depth = max(self._max_scan_depth, index.max_scan_depth)
         self._token_cache: dict[str, int] = {}
-        self._content_cache: dict[str, list[tuple[int, list[tuple[int, int, int]]]]] = {}
+        self._content_cache: dict[str, list[_ContentHit]] = {}
 
     @property
     def entries(self) -> list[Any]:
@@ -170,11 +167,10 @@ class Matcher:
             run.scan_window_messages(list(text), depth)
         return run.finish()
 
-    def content_hits(
-        self, contents: list[str]
-    ) -> list[list[tuple[int, list[tuple[int, int, int]]]]]:
-        """Key hits inside each entry content, per layer number. Contents not seen before
-        are joined and scanned in one pass; results are cached per content string."""
+    def content_hits(self, contents: list[str]) -> list[list[_ContentHit]]:
+        """Key hits inside each entry content as `(entry number, kind, key index, key, start,
+        end)`. Contents not seen before are joined and scanned in one pass; results are
+        cached per content string."""
         cache = self._content_cache
         missing = [c for c in dict.fromkeys(contents) if c not in cache]
         if missing:
@@ -185,18 +181,22 @@ class Matcher:
                 pos += len(c) + len(SEPARATOR)
             prepared = PreparedText(SEPARATOR.join(missing))
             prime(prepared, [index for _, _, index, _ in self._layers])
-            found: list[dict[int, list[tuple[int, int, int]]]] = [{} for _ in missing]
-            for layer_no, (_, _, index, _) in enumerate(self._layers):
+            found: list[list[_ContentHit]] = [[] for _ in missing]
+            for _, _, index, base in self._layers:
+                refs = index.refs
                 for ref, start, end in index.find(prepared):
                     piece = bisect_right(starts, start) - 1
-                    base = starts[piece]
-                    if end - base > len(missing[piece]):
+                    offset = starts[piece]
+                    if end - offset > len(missing[piece]):
                         continue  # a regex match running into the next content
-                    found[piece].setdefault(layer_no, []).append((ref, start - base, end - base))
+                    local, kind, key_idx, raw = refs[ref]
+                    found[piece].append(
+                        (base + local, kind, key_idx, raw, start - offset, end - offset)
+                    )
             while len(cache) + len(missing) > CONTENT_CACHE_SIZE and cache:
                 cache.pop(next(iter(cache)))
-            for c, per_layer in zip(missing, found, strict=True):
-                cache[c] = sorted(per_layer.items())
+            for c, hits in zip(missing, found, strict=True):
+                cache[c] = hits
         return [cache[c] for c in contents]
 
     def count_tokens(self, content: str) -> int:
@@ -229,7 +229,7 @@ class _Run:
     # -- window ---------------------------------------------------------------------------
 
     def scan_window_text(self, text: str) -> None:
-        self._scan_chunk(text, _Chunk(0, "text", [0], None))
+        self._scan_chunk(text, _Chunk("text", [0]))
         self._run_steps()
 
     def scan_window_messages(self, messages: list[str], depth: int) -> None:
@@ -243,7 +243,7 @@ class _Run:
         for msg in window:
             starts.append(pos)
             pos += len(msg) + len(SEPARATOR)
-        chunk = _Chunk(0, "message", starts, None)
+        chunk = _Chunk("message", starts)
         self._first_message = first
         self._scan_chunk(SEPARATOR.join(window), chunk)
         self._run_steps()
@@ -260,20 +260,41 @@ class _Run:
         for _, _, index, base in self.m._layers:
             hits = index.find(prepared)
             if hits:
-                self._record(index.refs, base, hits, chunk, None, touched)
+                self._record(index.refs, base, hits, chunk, touched)
         return touched
 
-    def _scan_contents(self, pieces: list[int], step: int) -> set[int]:
+    def _scan_contents(self, pieces: list[int]) -> set[int]:
         """Record the hits in the contents of newly admitted entries (cached per content)."""
         touched: set[int] = set()
-        layers = self.m._layers
-        contents = [self.entries[gid].content for gid in pieces]
-        for gid, per_layer in zip(pieces, self.m.content_hits(contents), strict=True):
-            entry = self.entries[gid]
-            chunk = _Chunk(step, "recursion", [0], [entry.id])
-            for layer_no, hits in per_layer:
-                _, _, index, base = layers[layer_no]
-                self._record(index.refs, base, hits, chunk, entry.id, touched)
+        states = self.states
+        entries = self.entries
+        contents = [entries[gid].content for gid in pieces]
+        for gid, hits in zip(pieces, self.m.content_hits(contents), strict=True):
+            source_id = entries[gid].id
+            for target, kind, key_idx, raw, start, end in hits:
+                st = states.get(target)
+                if st is None:
+                    st = states[target] = _State()
+                elif st.status != _PENDING:
+                    continue  # already decided; later recursion hits change nothing
+                if kind == PRIMARY:
+                    st.primary += 1
+                else:
+                    st.secondary.add(key_idx)
+                touched.add(target)
+                if len(st.hits) < MAX_TRACE_HITS:
+                    st.hits.append(
+                        KeyHit(
+                            raw,
+                            "primary" if kind == PRIMARY else "secondary",
+                            key_idx,
+                            start,
+                            end,
+                            "recursion",
+                            None,
+                            source_id,
+                        )
+                    )
         return touched
 
     def _record(
@@ -282,12 +303,10 @@ class _Run:
         base: int,
         hits: list[tuple[int, int, int]],
         chunk: _Chunk,
-        from_entry: str | None,
         touched: set[int],
     ) -> None:
         states = self.states
         entries = self.entries
-        in_window = chunk.step == 0
         messages = chunk.source == "message"
         source = chunk.source
         for ref, start, end in hits:
@@ -296,11 +315,9 @@ class _Run:
             st = states.get(gid)
             if st is None:
                 st = states[gid] = _State()
-            elif st.status != _PENDING and not in_window:
-                continue  # already decided; later recursion hits change nothing
             message = None
             if messages:
-                piece, start, end, _ = chunk.locate(start, end)
+                piece, start, end = chunk.locate(start, end)
                 message = self._first_message + piece
                 depth = entries[gid].scan_depth
                 if depth is None:
@@ -310,8 +327,6 @@ class _Run:
                     continue
             if kind == PRIMARY:
                 st.primary += 1
-                if in_window:
-                    st.primary_in_window = True
             else:
                 st.secondary.add(key_idx)
             touched.add(gid)
@@ -325,7 +340,6 @@ class _Run:
                         end,
                         source,
                         message,
-                        from_entry,
                     )
                 )
 
@@ -349,7 +363,7 @@ class _Run:
                 self._finalise_delayed()
                 return
             step += 1
-            touched = self._scan_contents(pieces, step)
+            touched = self._scan_contents(pieces)
             candidates = {
                 gid
                 for gid in touched
