@@ -63,6 +63,11 @@ class App:
 
         self.mounted = mount(self.dom, self.root, root_view)
 
+    @property
+    def state(self) -> Any:
+        """``app.state``'s ``AppState`` when the characters come from it (else ``None``)."""
+        return getattr(self.characters, "state", None)
+
     def stop(self) -> None:
         if self.mounted is not None:
             self.mounted.unmount()
@@ -71,6 +76,9 @@ class App:
         if self._hold is not None:
             self._hold()
             self._hold = None
+        close = getattr(self.state, "close", None)
+        if close is not None:
+            close()
 
 
 def follow(repo: CharacterRepository) -> RepositoryCharacters:
@@ -103,17 +111,18 @@ async def start(
 ) -> None:
     """Render the shell and the first screen from the database into ``root``.
 
-    ``characters`` defaults to the repository of the library the boot opened; a
-    repository is followed live, ``CharacterActions`` are used as they are.
+    ``characters`` defaults to ``app.state``'s ``AppState`` over the library the boot
+    opened; a bare repository is followed with a live list; ``CharacterActions`` are
+    used as they are.
     """
     if dom is None:
         from ._browser_dom import BrowserDom
 
         dom = BrowserDom()
     if characters is None:
-        from ._library import characters_repository
+        from ._library import library_domain, state_characters
 
-        characters = await characters_repository()
+        characters = state_characters(await library_domain())
     actions = characters if hasattr(characters, "rename") else follow(characters)  # type: ignore[arg-type]
     while _current:
         _current.pop().stop()

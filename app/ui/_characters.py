@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from ._context import Ctx, Readable
 from ._dom import prevent_default
 from ._keyed_list import Row
-from ._live_list import LiveList, Source
+from ._live_list import LiveList, Observable, Source
 from ._router import href
 
 __all__ = [
@@ -79,15 +81,44 @@ class RepositoryCharacters:
 
 class StateCharacters:
     """``CharacterActions`` over ``app.state``: its readonly ``characters`` view and its
-    character operations (the state owns the list; the UI never writes it)."""
+    character operations (the state owns the list; the UI never writes it).
 
-    def __init__(self, state: Any) -> None:
+    ``changes`` (e.g. ``app.db.live_query(repo.list)``, which also sees other tabs'
+    commits) is followed while the list has subscribers: when the database's list
+    differs from the state's, the state reloads the levels holding characters.
+    """
+
+    def __init__(self, state: Any, changes: Observable | None = None) -> None:
+        from app.reactive import readable
+
         self.state = state
+        self._changes = changes
+        self._tasks: set[asyncio.Future[Any]] = set()
+        self._records: Readable[Sequence[CharacterLike]] = readable([], self._follow)
 
     @property
     def records(self) -> Readable[Sequence[CharacterLike]]:
-        records: Readable[Sequence[CharacterLike]] = self.state.characters
-        return records
+        return self._records
+
+    def _follow(self, set_: Callable[[Sequence[CharacterLike]], None]) -> Callable[[], None]:
+        from app.reactive import get
+
+        stops = [self.state.characters.subscribe(set_)]
+        if self._changes is not None:
+
+            def on_change(stored: Sequence[CharacterLike]) -> None:
+                if _by_id(stored) != _by_id(get(self.state.characters)):
+                    task = asyncio.ensure_future(self.state.refresh(["characters"]))
+                    self._tasks.add(task)
+                    task.add_done_callback(self._tasks.discard)
+
+            stops.append(self._changes.subscribe(on_change, _log_error))
+
+        def stop() -> None:
+            for unsubscribe in stops:
+                unsubscribe()
+
+        return stop
 
     async def loaded(self) -> None:
         """Load the lists level (the characters among them)."""
@@ -101,6 +132,17 @@ class StateCharacters:
 
     async def delete(self, id: str) -> Any:
         await self.state.delete_character(id)
+
+
+def _by_id(characters: Sequence[CharacterLike]) -> dict[str, CharacterLike]:
+    return {c.id: c for c in characters}
+
+
+def _log_error(error: BaseException) -> None:
+    log.error("following the characters failed", exc_info=error)
+
+
+log = logging.getLogger("app.ui")
 
 
 def sort_key(character: CharacterLike) -> tuple[str, str, str]:

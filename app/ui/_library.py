@@ -1,4 +1,4 @@
-"""Finding the characters repository of the library the boot opened.
+"""Finding the library the boot opened, and the app state over it.
 
 The boot (``app.main``) calls ``app.startup.open_library()`` before ``start``; its
 ``current_domain()`` holds every repository. Without a boot (tools, a bare page) the
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._characters import CharacterRepository
+from ._characters import StateCharacters
 
-__all__ = ["characters_repository", "open_domain_store"]
+__all__ = ["library_domain", "open_domain_store", "state_characters"]
 
 
 async def open_domain_store(db: Any) -> Any:
@@ -22,11 +22,21 @@ async def open_domain_store(db: Any) -> Any:
     return domain.store
 
 
-async def characters_repository() -> CharacterRepository:
+async def library_domain() -> Any:
+    """Every repository of the library (opened now if the boot did not)."""
     from app.startup import current_domain, open_library
 
     domain = current_domain()
     if domain is None:
         domain = await open_library()
-    repo: CharacterRepository = domain.characters
-    return repo
+    return domain
+
+
+def state_characters(domain: Any) -> StateCharacters:
+    """``app.state``'s ``AppState`` over ``domain``, with the characters list following
+    the database (a live query, so other tabs' commits reach the state too)."""
+    from app.db import live_query
+    from app.state import AppState, DomainBackend
+
+    state = AppState(DomainBackend(domain))
+    return StateCharacters(state, changes=live_query(domain.characters.list))

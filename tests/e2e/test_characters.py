@@ -16,6 +16,38 @@ def _names(page: Any) -> Any:
     return page.locator("li.character a.name")
 
 
+_STORED_NAMES = """async () => {
+  const db = await new Promise((ok, fail) => {
+    const r = indexedDB.open("lorekeeper");
+    r.onsuccess = () => ok(r.result);
+    r.onerror = () => fail(r.error);
+  });
+  try {
+    return await new Promise((ok, fail) => {
+      const r = db.transaction("characters").objectStore("characters").getAll();
+      r.onsuccess = () => ok(r.result.map((c) => c.name));
+      r.onerror = () => fail(r.error);
+    });
+  } finally {
+    db.close();
+  }
+}"""
+
+
+def _stored_names(page: Any) -> list[str]:
+    """The names in IndexedDB, read on a connection of its own."""
+    return sorted(page.evaluate(_STORED_NAMES))
+
+
+def _expect_stored(page: Any, names: list[str], timeout_ms: int = 10_000) -> None:
+    """Wait until IndexedDB holds exactly ``names`` (the write has committed)."""
+    for _ in range(timeout_ms // 100):
+        if _stored_names(page) == names:
+            return
+        page.wait_for_timeout(100)
+    assert _stored_names(page) == names
+
+
 def _create(page: Any, name: str) -> None:
     field = page.get_by_label("New character")
     field.fill(name)
@@ -34,6 +66,7 @@ def test_create_rename_delete_persist_in_indexeddb(live_server: Any, page: Any) 
     _create(page, "Bram")
     expect(_names(page)).to_have_text(["ada", "Bram", "Willa"])
     expect(page.get_by_label("New character")).to_have_value("")
+    _expect_stored(page, ["Bram", "Willa", "ada"])
 
     page.reload()
     page.wait_for_function("document.documentElement.dataset.ready === 'true'")
@@ -54,6 +87,7 @@ def test_create_rename_delete_persist_in_indexeddb(live_server: Any, page: Any) 
     page.get_by_role("button", name="Delete Bram").click()
     page.get_by_role("alertdialog").get_by_role("button", name="Delete").click()
     expect(_names(page)).to_have_text(["Willa", "Zinnia"])
+    _expect_stored(page, ["Willa", "Zinnia"])
 
     page.reload()
     page.wait_for_function("document.documentElement.dataset.ready === 'true'")

@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
 
 from app.db import Database
+from app.domain._registry import open_domain
 from app.ui import current_app, start
-from app.ui._library import open_domain_store
+from app.ui._library import state_characters
 
 from ._support import Harness, make_harness
 
@@ -20,22 +22,32 @@ RUN_IN_BROWSER = True
 _names = itertools.count()
 
 
-@pytest.fixture
-async def two_tabs() -> AsyncIterator[tuple[Harness, Any, Any]]:
-    """The UI on one connection, and a second connection to the same database."""
+PATHS = pytest.mark.parametrize("path", ["app-state", "repository"])
+
+
+@asynccontextmanager
+async def two_tabs(path: str) -> AsyncIterator[tuple[Harness, Any, Any]]:
+    """The UI on one connection (through app.state's AppState, as ``start`` wires it by
+    default, or straight on the repository), and a second connection to the database."""
     name = f"ui-domain-{next(_names)}"
-    mine = await open_domain_store(Database(name, backend="memory"))
-    other = await open_domain_store(Database(name, backend="memory"))
+    mine_domain = await open_domain(Database(name, backend="memory"))
+    mine, other = mine_domain.store, (await open_domain(Database(name, backend="memory"))).store
     await mine.repo("characters").create({"name": "Mira"})
     harness = make_harness()
-    await start(harness.root, dom=harness.dom, characters=mine.repo("characters"))
-    yield harness, mine, other
-    app = current_app()
-    assert app is not None
-    app.stop()
-    harness.close()
-    mine.db.close()
-    other.db.close()
+    if path == "app-state":
+        characters: Any = state_characters(mine_domain)
+    else:
+        characters = mine.repo("characters")
+    await start(harness.root, dom=harness.dom, characters=characters)
+    try:
+        yield harness, mine, other
+    finally:
+        app = current_app()
+        assert app is not None
+        app.stop()
+        harness.close()
+        mine.db.close()
+        other.db.close()
 
 
 def names(h: Harness) -> list[str]:
@@ -50,8 +62,13 @@ async def until(check: Any) -> None:
     assert check()
 
 
-async def test_create_rename_delete_persist(two_tabs: Any) -> None:
-    h, mine, _other = two_tabs
+@PATHS
+async def test_create_rename_delete_persist(path: str) -> None:
+    async with two_tabs(path) as tabs:
+        await _test_create_rename_delete_persist(*tabs)
+
+
+async def _test_create_rename_delete_persist(h: Harness, mine: Any, _other: Any) -> None:
     repo = mine.repo("characters")
     assert names(h) == ["Mira"]
     (field,) = h.query("input[id=new-character-name]")
@@ -80,8 +97,15 @@ async def test_create_rename_delete_persist(two_tabs: Any) -> None:
     assert [c.name for c in await repo.list()] == ["Mira"]
 
 
-async def test_writes_through_another_connection_show_up(two_tabs: Any) -> None:
-    h, _mine, other = two_tabs
+@PATHS
+async def test_writes_through_another_connection_show_up(path: str) -> None:
+    async with two_tabs(path) as tabs:
+        await _test_writes_through_another_connection_show_up(*tabs)
+
+
+async def _test_writes_through_another_connection_show_up(
+    h: Harness, _mine: Any, other: Any
+) -> None:
     theirs = other.repo("characters")
     created = await theirs.create({"name": "Bryn"})
     await until(lambda: names(h) == ["Bryn", "Mira"])
@@ -91,8 +115,15 @@ async def test_writes_through_another_connection_show_up(two_tabs: Any) -> None:
     await until(lambda: names(h) == ["Mira"])
 
 
-async def test_an_empty_name_is_refused_with_the_domain_message(two_tabs: Any) -> None:
-    h, mine, _other = two_tabs
+@PATHS
+async def test_an_empty_name_is_refused_with_the_domain_message(path: str) -> None:
+    async with two_tabs(path) as tabs:
+        await _test_an_empty_name_is_refused_with_the_domain_message(*tabs)
+
+
+async def _test_an_empty_name_is_refused_with_the_domain_message(
+    h: Harness, mine: Any, _other: Any
+) -> None:
     li = h.query("li.character")[0]
     (rename,) = [b for b in h.query("button", li) if h.text(b) == "Rename"]
     h.fire(rename, "click")
