@@ -115,6 +115,17 @@ async def test_another_connections_writes_arrive_as_external_changes(domain, db)
     await asyncio.wait_for(arrived.wait(), 10)
     assert external == ["personas", "chats"]
     assert [p.name for p in await domain.personas.list()] == ["Them"]
+
+    for round_ in range(3):  # local and foreign writes to the same table, interleaved
+        async with domain.store.transaction("rw", domain.personas):
+            await domain.personas.create({"name": f"mine {round_}"})
+        arrived.clear()
+        await other_tab.plugins.create({"name": f"theirs {round_}"})
+        await asyncio.wait_for(arrived.wait(), 10)  # the watcher has caught up
+        arrived.clear()
+        await other_tab.personas.create({"name": f"theirs {round_}"})
+        await asyncio.wait_for(arrived.wait(), 10)
+    assert external == ["personas", "chats", *["plugins", "personas"] * 3]
     other_tab.store.close()
 
 
