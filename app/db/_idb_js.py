@@ -47,7 +47,32 @@ HELPER_JS = r"""
   }
   function parse(s, sp) { return sp ? JSON.parse(s, reviver) : JSON.parse(s); }
   // Output: first char "1" when tagged values need reviving in Python, then JSON.
+  // True when plain JSON.stringify would lose something (Date, binary, +-Infinity, NaN).
+  function needsTags(x, depth) {
+    if (x === null || typeof x !== "object") {
+      return typeof x === "number" && !isFinite(x);
+    }
+    if (x instanceof Date || x instanceof ArrayBuffer || ArrayBuffer.isView(x)) return true;
+    if (depth > 64) return true;
+    if (Array.isArray(x)) {
+      for (let i = 0; i < x.length; i++) {
+        const v = x[i];
+        if ((v !== null && typeof v === "object") || typeof v === "number") {
+          if (needsTags(v, depth + 1)) return true;
+        }
+      }
+      return false;
+    }
+    for (const k in x) {
+      const v = x[k];
+      if ((v !== null && typeof v === "object") || typeof v === "number") {
+        if (needsTags(v, depth + 1)) return true;
+      }
+    }
+    return false;
+  }
   function out(x) {
+    if (!needsTags(x, 0)) return "0" + JSON.stringify(x);
     special = false;
     const s = JSON.stringify(x, replacer);
     return (special ? "1" : "0") + s;
