@@ -38,12 +38,13 @@ MAX_REGEX_MATCHES = 10_000
 class PreparedText:
     """One text chunk, with the folded copy and word runs computed once for every layer."""
 
-    __slots__ = ("_folded", "_positions", "_runs", "original")
+    __slots__ = ("_folded", "_positions", "_runs", "_wanted", "original")
 
     def __init__(self, original: str) -> None:
         self.original = original
         self._folded: Folded | None = None
-        self._runs: dict[bool, tuple[list[str], list[int], set[str]]] = {}
+        self._runs: dict[bool, tuple[list[str], list[int]]] = {}
+        self._wanted: dict[tuple[bool, int], set[str]] = {}
         self._positions: dict[bool, dict[str, list[int]]] = {False: {}, True: {}}
 
     @property
@@ -55,12 +56,19 @@ class PreparedText:
     def text(self, case_sensitive: bool) -> str:
         return self.original if case_sensitive else self.folded.text
 
-    def runs(self, case_sensitive: bool) -> tuple[list[str], list[int], set[str]]:
+    def runs(self, case_sensitive: bool) -> tuple[list[str], list[int]]:
+        """The text's wordish runs and their start offsets."""
         got = self._runs.get(case_sensitive)
         if got is None:
-            tokens, starts = split_tokens(self.text(case_sensitive))
-            got = (tokens, starts, set(tokens))
-            self._runs[case_sensitive] = got
+            got = self._runs[case_sensitive] = split_tokens(self.text(case_sensitive))
+        return got
+
+    def wanted(self, case_sensitive: bool, first_runs: frozenset[str]) -> set[str]:
+        """The runs of the text that are in `first_runs` (cached per table)."""
+        key = (case_sensitive, id(first_runs))
+        got = self._wanted.get(key)
+        if got is None:
+            got = self._wanted[key] = first_runs.intersection(self.runs(case_sensitive)[0])
         return got
 
     def positions(self, case_sensitive: bool, wanted: set[str]) -> dict[str, list[int]]:
@@ -72,9 +80,8 @@ class PreparedText:
             tokens = self.runs(case_sensitive)[0]
             for tok in missing:
                 cache[tok] = []
-            for i, tok in enumerate(tokens):
-                if tok in missing:
-                    cache[tok].append(i)
+            for i in [i for i, tok in enumerate(tokens) if tok in missing]:
+                cache[tokens[i]].append(i)
         return cache
 
     def to_original(self, case_sensitive: bool, offset: int) -> int:
@@ -134,8 +141,8 @@ class _LiteralGroup:
         mapped = not cs and prepared.folded._map is not None
         conv = prepared.folded.to_original
         if self.first_runs:
-            tokens, starts, tokset = prepared.runs(cs)
-            wanted = tokset.intersection(self.first_runs)
+            tokens, starts = prepared.runs(cs)
+            wanted = prepared.wanted(cs, self.first_runs)
             if wanted:
                 positions = prepared.positions(cs, wanted)
                 exact_map = self.exact
@@ -263,7 +270,7 @@ class LayerIndex:
         out = []
         for cs, group in self._active:
             if group.first_runs:
-                out.append((cs, prepared.runs(cs)[2].intersection(group.first_runs)))
+                out.append((cs, prepared.wanted(cs, group.first_runs)))
         return out
 
     def find(self, prepared: PreparedText) -> list[tuple[int, int, int]]:

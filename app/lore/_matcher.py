@@ -95,6 +95,7 @@ class Matcher:
         self._layers: list[tuple[LayerKey, list[Any], LayerIndex, int]] = []
         self._entries: list[Any] = []
         self._constants: list[int] = []
+        self._secondary_total: list[int] = []
         self._max_scan_depth = 0
         for layer in order:
             layer_entries = grouped[layer]
@@ -107,6 +108,7 @@ class Matcher:
             base = len(self._entries)
             self._layers.append((layer, layer_entries, index, base))
             self._entries.extend(layer_entries)
+            self._secondary_total.extend(index.secondary_count)
             self._constants.extend(base + local for local in index.constants)
             self._max_scan_depth = max(self._max_scan_depth, index.max_scan_depth)
         self._token_cache: dict[str, int] = {}
@@ -419,8 +421,7 @@ class _Run:
         return activated
 
     def _secondary_ok(self, gid: int, e: Any, st: _State) -> bool:
-        layer_index = self._index_of(gid)
-        total = layer_index[0].secondary_count[layer_index[1]]
+        total = self.m._secondary_total[gid]
         if total == 0:
             return True
         found = len(st.secondary)
@@ -432,12 +433,6 @@ class _Run:
         if logic == "not_all":
             return found < total
         return found > 0
-
-    def _index_of(self, gid: int) -> tuple[LayerIndex, int]:
-        for _, _, index, base in reversed(self.m._layers):
-            if gid >= base:
-                return index, gid - base
-        raise IndexError(gid)
 
     def _roll(self, e: Any, probability: int) -> bool:
         if probability <= 0:
