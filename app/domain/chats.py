@@ -13,7 +13,7 @@ from .modules import delete_links_to
 
 __all__ = ["CHAT_CASCADE_TABLES", "TABLES", "Chat", "ChatRepository", "delete_chats", "register"]
 
-TABLES = {"chats": "id, character_id, folder_id, updated_at"}
+TABLES = {"chats": "id, character_id, folder_id, persona_id, updated_at"}
 
 #: Tables a chat's deletion touches.
 CHAT_CASCADE_TABLES: tuple[str, ...] = ("messages", "lorebook_entries", "module_links")

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from ._entity import Entity
 from ._module import declare
-from ._repository import Repository
+from ._repository import Repository, clear_references, clear_setting
 from ._store import Store
 
 __all__ = ["TABLES", "Persona", "PersonaRepository", "register"]
@@ -21,9 +21,16 @@ class Persona(Entity):
 
 
 class PersonaRepository(Repository[Persona]):
+    """Deleting a persona clears it from chats and from the `active_persona_id` setting."""
+
     table_name = "personas"
     model = Persona
     kind = "persona"
+    cascade_tables = ("chats", "settings")
+
+    async def _cascade_delete(self, entity: Persona) -> None:
+        await clear_references(self.store, "chats", "persona_id", entity.id)
+        await clear_setting(self.store, "active_persona_id", entity.id)
 
 
 def register(store: Store) -> PersonaRepository:

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from ._entity import Entity
 from ._module import declare
-from ._repository import Repository
+from ._repository import Repository, clear_references, clear_setting
 from ._store import Store
 
 __all__ = [
@@ -52,11 +52,7 @@ class ApiKeyRepository(Repository[ApiKey]):
     cascade_tables = ("provider_configs",)
 
     async def _cascade_delete(self, entity: ApiKey) -> None:
-        configs = self.store.table("provider_configs")
-        now = self.store.clock()
-        for record in await configs.where("api_key_id").equals(entity.id).to_array():
-            config = ProviderConfig.parse({**record, "api_key_id": None, "updated_at": now})
-            await configs.put(config.to_record())
+        await clear_references(self.store, "provider_configs", "api_key_id", entity.id)
 
 
 class ProviderConfigRepository(Repository[ProviderConfig]):
@@ -64,6 +60,10 @@ class ProviderConfigRepository(Repository[ProviderConfig]):
     model = ProviderConfig
     kind = "provider config"
     references = (("api_key_id", "api_key"),)
+    cascade_tables = ("settings",)
+
+    async def _cascade_delete(self, entity: ProviderConfig) -> None:
+        await clear_setting(self.store, "default_provider_config_id", entity.id)
 
     async def using_key(self, api_key_id: str) -> list[ProviderConfig]:
         return await self.where("api_key_id", api_key_id)

@@ -254,3 +254,20 @@ async def test_deleting_a_module_deletes_its_entries_scripts_and_links(domain):
     assert await domain.scripts.count() == 0
     assert await domain.modules.links.count() == 0
     assert await domain.characters.get(character.id) is not None
+
+
+async def test_deleting_a_persona_or_provider_config_clears_references_to_it(domain):
+    persona = await domain.personas.create({"name": "Me"})
+    other = await domain.personas.create({"name": "Other"})
+    chat = await domain.chats.create({"persona_id": persona.id})
+    kept = await domain.chats.create({"persona_id": other.id})
+    await domain.settings.set("active_persona_id", persona.id)
+    await domain.personas.delete(persona.id)
+    assert (await domain.chats.require(chat.id)).persona_id is None
+    assert (await domain.chats.require(kept.id)).persona_id == other.id
+    assert await domain.settings.get("active_persona_id") is None
+
+    config = await domain.providers.configs.create({"name": "C", "type": "x"})
+    await domain.settings.set("default_provider_config_id", config.id)
+    await domain.providers.configs.delete(config.id)
+    assert await domain.settings.get("default_provider_config_id") is None
