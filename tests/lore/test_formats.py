@@ -496,3 +496,20 @@ def test_every_source_exports_to_every_format(sample, fmt):
     assert [(e.name, e.keys, e.content, e.constant, e.enabled) for e in again.entries] == [
         (e.name, e.keys, e.content, e.constant, e.enabled) for e in book.entries
     ]
+
+
+def test_top_level_selective_logic_round_trips():
+    card = _samples.card_v2()
+    entry = card["data"]["character_book"]["entries"][0]
+    del entry["extensions"]["selectiveLogic"]
+    entry["selectiveLogic"] = 3
+    book = formats.load(as_bytes(card))
+    assert book.entries[0].selective_logic == "and_all"
+    assert strip_ours(json.loads(formats.dump(book, "ccv2"))) == strip_ours(card)
+
+
+def test_use_regex_follows_added_regex_key():
+    book = formats.load(as_bytes(_samples.card_v3()))
+    book.entries[0].keys = ["/ari(a|el)/i"]
+    out = json.loads(formats.dump(book, "ccv3"))["data"]["character_book"]["entries"][0]
+    assert out["use_regex"] is True

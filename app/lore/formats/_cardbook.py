@@ -167,7 +167,11 @@ def entry_to_json(entry: LoreEntry, index: int, fmt: str) -> dict[str, Any]:
                 setattr(entry, name, value)
     ext = export_extensions(entry)
     _set_ext(ext, "position", POSITION_TO_ST.get(entry.position, 1), 1)
-    _set_ext(ext, "selectiveLogic", LOGIC_TO_ST.get(entry.selective_logic, 0), 0)
+    logic_code = LOGIC_TO_ST.get(entry.selective_logic, 0)
+    if "selectiveLogic" not in present:  # else it is written at the top level, as it was
+        _set_ext(ext, "selectiveLogic", logic_code, 0)
+    elif "selectiveLogic" in ext:
+        ext["selectiveLogic"] = logic_code
     if "useProbability" in ext or entry.probability != 100:
         ext["useProbability"] = (
             True if entry.probability != 100 else ext.get("useProbability", True)
@@ -192,8 +196,6 @@ def entry_to_json(entry: LoreEntry, index: int, fmt: str) -> dict[str, Any]:
                 and bool(current) == value
             ):
                 _set_ext(ext, snake, value, False)
-    if "selectiveLogic" in kept or "selectiveLogic" in present:
-        ext.pop("selectiveLogic", None)
     out: dict[str, Any] = dict(fields)
     secondary = list(entry.secondary_keys) or list(kept.get("secondary_keys", []))
     is_regex = any(REGEX_KEY.match(k) for k in entry.keys)
@@ -207,7 +209,7 @@ def entry_to_json(entry: LoreEntry, index: int, fmt: str) -> dict[str, Any]:
         }
     )
     if "selectiveLogic" in present:
-        out["selectiveLogic"] = LOGIC_TO_ST.get(entry.selective_logic, 0)
+        out["selectiveLogic"] = logic_code
     if "case_sensitive" in present or entry.case_sensitive is not None:
         out["case_sensitive"] = entry.case_sensitive
     name_unchanged = kept.get("_name") == entry.name
@@ -238,8 +240,14 @@ def entry_to_json(entry: LoreEntry, index: int, fmt: str) -> dict[str, Any]:
     if "position" in present or entry.position != "after_char":
         unchanged = kept.get("_position") == entry.position and "position" in kept
         out["position"] = kept["position"] if unchanged else top_position
+    # Keep the file's flag unless a regex key was added to an entry marked as plain.
+    use_regex = (
+        kept["use_regex"]
+        if "use_regex" in kept and (kept["use_regex"] or not is_regex)
+        else is_regex
+    )
     if fmt != "ccv2":
-        out["use_regex"] = kept["use_regex"] if "use_regex" in kept else is_regex
+        out["use_regex"] = use_regex
     elif "use_regex" in present:
         out["use_regex"] = kept["use_regex"]
     return out
