@@ -193,3 +193,17 @@ def test_routes_back_and_forward(live_server: Any, page: Any) -> None:
                         ("#/stories/x", "Story"), ("#/chats/x", "Chat"), ("#/nowhere", "Page not found")):
         page.goto(live_server.url("/") + path)
         expect(page.get_by_role("heading", level=1)).to_have_text(title)
+
+
+def test_fits_a_phone_and_a_desktop(live_server: Any, page: Any) -> None:
+    open_app(page, live_server.url("/"))
+    _create(page, "A name long enough to wrap on a narrow phone screen, and then some more")
+    page.get_by_role("button", name="Delete A name").click()
+    for width, height in ((390, 844), (1280, 800)):
+        page.set_viewport_size({"width": width, "height": height})
+        overflow = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{overflow}px of horizontal scrolling at {width}px"
+        for name in ("Characters", "Series", "Global lorebook", "Settings"):
+            link = page.get_by_role("navigation", name="Main").get_by_role("link", name=name)
+            box = link.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, name
