@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from app.reactive import Readable, batch, get
@@ -100,11 +101,13 @@ _TABLE_LEVELS: dict[str, tuple[Level, ...]] = {
 class _Load:
     """A load in flight: its context key and the effects to replay when it lands."""
 
-    __slots__ = ("effects", "key")
+    __slots__ = ("effects", "key", "number", "outdated")
 
-    def __init__(self, key: Any) -> None:
+    def __init__(self, key: Any, number: int) -> None:
         self.key = key
+        self.number = number  # loads and writes are numbered in the order they start
         self.effects: list[Callable[[], None]] = []
+        self.outdated = False  # another tab wrote meanwhile: reload once it lands
 
 
 class AppState:
@@ -124,6 +127,8 @@ class AppState:
         self._loads: dict[Level, _Load] = {}
         self._order = itertools.count()
         self._newest: dict[Any, int] = {}
+        self._shown_at: dict[Level, int] = {}  # number of the load that filled each level
+        self._write_number = 0  # the write whose effects are being applied
         self._unwatch: Callable[[], Any] | None = None
         watch = getattr(backend, "watch_external", None)
         if callable(watch):
@@ -172,7 +177,7 @@ class AppState:
                 self.leave(level)
         self._generation[level] += 1
         generation = self._generation[level]
-        load = self._loads[level] = _Load(key)
+        load = self._loads[level] = _Load(key, next(self._order))
         try:
             values = await loader()
         finally:
@@ -183,21 +188,37 @@ class AppState:
         with batch():
             self._stores.fill(level, {"settings": values} if level == Level.GLOBAL else values)
             self._context[level] = key
+            self._shown_at[level] = load.number
             for effect in load.effects:
                 effect()
+        if load.outdated:
+            await self._reload(level, key)
         return True
 
     def _effect(self, level: Level, effect: Callable[[], None]) -> None:
-        """Apply ``effect`` to ``level`` now if it is loaded, and again when a load lands.
+        """Apply the current write's ``effect`` to ``level`` where the data shown (now,
+        or when the load in flight lands) was read before that write started.
 
-        Effects read ``self.context(level)`` to decide what to do, so the replay
-        does the right thing for whatever context the load brings.
+        A load that started after the write saw it already (transactions run in
+        the order they start). Effects read ``self.context(level)`` to decide what
+        to do, so a replay does the right thing for whatever context the load brings.
         """
+        number = self._write_number
         load = self._loads.get(level)
-        if load is not None:
+        if load is not None and load.number < number:
             load.effects.append(effect)
-        if level in self._context:
+        if level in self._context and self._shown_at.get(level, -1) < number:
             effect()
+
+    @contextmanager
+    def _effects_of(self, number: int) -> Iterator[None]:
+        """Mark the effects applied inside the block as those of write ``number``."""
+        outer, self._write_number = self._write_number, number
+        try:
+            with batch():
+                yield
+        finally:
+            self._write_number = outer
 
     def _edit(self, name: str, fn: Callable[[Any], Any]) -> None:
         """Replace store ``name``'s value by ``fn(value)``, unless ``fn`` returned it as is."""
@@ -246,9 +267,24 @@ class AppState:
         if tables is not None:
             levels = {lvl for t in tables for lvl in _TABLE_LEVELS.get(t, tuple(Level))}
         for level in sorted(levels):
+            load = self._loads.get(level)
+            if load is not None and self._context.get(level) != load.key:
+                load.outdated = True  # it may have read before the change: it reloads on landing
+                continue
             key = self._context.get(level)
             if key is not None:
-                await self._load(level, key, self._loader(level, key), only_if_current=True)
+                await self._reload(level, key)
+
+    async def _reload(self, level: Level, key: Any) -> None:
+        """Reload ``level`` in place if it still shows ``key``; leave it if ``key`` is gone."""
+        try:
+            await self._load(level, key, self._loader(level, key), only_if_current=True)
+        except Exception:
+            kind: Kind | None = {Level.CHARACTER: "character", Level.CHAT: "chat"}.get(level)
+            if kind is None or await self._backend.get(kind, key) is not None:
+                raise
+            if self._context.get(level) == key:
+                self.leave(level)  # deleted (by another tab, or a write still on its way)
 
     def _loader(self, level: Level, key: Any) -> Callable[[], Awaitable[Any]]:
         backend = self._backend
@@ -360,7 +396,8 @@ class AppState:
         number = next(self._order)
         entity = await self._backend.create(kind, data)
         if self._newest_write((kind, id_of(entity)), number):
-            self._show(kind, entity)
+            with self._effects_of(number):
+                self._show(kind, entity)
         await self._after_message(kind, entity)
         return entity
 
@@ -369,16 +406,19 @@ class AppState:
         number = next(self._order)
         entity = await self._backend.update(kind, id, changes)
         if self._newest_write((kind, id), number):
-            self._show(kind, entity)
+            with self._effects_of(number):
+                self._show(kind, entity)
         await self._after_message(kind, entity)
         return entity
 
     async def delete(self, kind: Kind, id: str) -> None:
         """Delete an entity and what it owns; if it was active, its level is left."""
+        number = next(self._order)
         before = await self._backend.get(kind, id) if kind == "message" else None
         await self._backend.delete(kind, id)
         self._newest[(kind, id)] = _GONE  # no older write may show it again
-        self._hide(kind, id)
+        with self._effects_of(number):
+            self._hide(kind, id)
         if kind == "folder":  # its items moved to the parent folder
             await self.refresh(["folders", "characters", "chats", "modules", "series", "stories"])
         await self._after_message(kind, before)
@@ -390,17 +430,19 @@ class AppState:
         number = next(self._order)
         chat = await self._backend.get("chat", field_of(message, "chat_id"))
         if chat is not None and self._newest_write(("chat", id_of(chat)), number):
-            self._show("chat", chat)
+            with self._effects_of(number):
+                self._show("chat", chat)
 
     async def set_setting(self, key: str, value: Any) -> Any:
         """Store one setting; returns the value as stored."""
         number = next(self._order)
         stored = await self._backend.set_setting(key, value)
         if self._newest_write(("setting", key), number):
-            self._effect(
-                Level.GLOBAL,
-                lambda: self._edit("settings", lambda s: with_fields(s, {key: stored})),
-            )
+            with self._effects_of(number):
+                self._effect(
+                    Level.GLOBAL,
+                    lambda: self._edit("settings", lambda s: with_fields(s, {key: stored})),
+                )
         return stored
 
     async def set_active_persona(self, persona_id: str | None) -> Any:
@@ -421,7 +463,8 @@ class AppState:
                 for p in items
             ]
 
-        self._effect(Level.LISTS, lambda: self._edit("presets", mark))
+        with self._effects_of(number):
+            self._effect(Level.LISTS, lambda: self._edit("presets", mark))
         return preset
 
     async def attach_module(self, module_id: str, level: str, target_id: str) -> Any:
@@ -435,8 +478,10 @@ class AppState:
     ) -> Any:
         """Create a module and attach it to a character or chat (compensated by the
         backend: if attaching fails the module is removed again and nothing shows)."""
+        number = next(self._order)
         module = await self._backend.create_attached_module(data, level, target_id)
-        self._show("module", module)
+        with self._effects_of(number):
+            self._show("module", module)
         await self.refresh(["module_links"])
         return module
 

@@ -32,6 +32,9 @@ operation = st.one_of(
     st.tuples(st.just("create_chat"), st.sampled_from(CHARACTERS)),
     st.tuples(st.just("rename"), st.sampled_from(CHARACTERS)),
     st.tuples(st.just("delete_last_message"), st.sampled_from(CHATS)),
+    st.tuples(st.just("retitle_chat"), st.sampled_from(CHATS)),
+    st.tuples(st.just("delete_chat"), st.sampled_from(CHATS)),
+    st.tuples(st.just("other_tab_message"), st.sampled_from(CHATS)),
 )
 step = st.tuples(operation, st.booleans())  # (operation, hold it mid-flight)
 
@@ -43,6 +46,8 @@ _HELD = {
     "create_chat": "create",
     "rename": "update",
     "delete_last_message": "delete",
+    "retitle_chat": "update",
+    "delete_chat": "delete",
 }
 
 
@@ -82,7 +87,10 @@ async def scenario(steps: list[tuple[tuple[str, Any], bool]]) -> None:
         nonlocal counter
         counter += 1
         if name == "open_chat":
-            await state.open_chat(arg)
+            try:
+                await state.open_chat(arg)
+            except LookupError:  # deleted meanwhile: the level stays empty
+                assert await backend.t("chats").get(arg) is None
         elif name == "open_character":
             await state.open_character(arg)
         elif name == "close_chat":
@@ -104,6 +112,25 @@ async def scenario(steps: list[tuple[tuple[str, Any], bool]]) -> None:
                 last = max(messages, key=lambda m: m["seq"])
                 deleted.add(last["id"])
                 await state.delete_message(last["id"])
+        elif name == "retitle_chat":
+            if await backend.t("chats").get(arg) is not None:
+                try:
+                    await state.update("chat", arg, {"title": f"t{counter}"})
+                except TypeError:  # deleted while this update was on its way
+                    pass
+        elif name == "delete_chat":
+            if await backend.t("chats").get(arg) is not None:
+                for message in await backend.t("messages").where("chat_id").equals(arg).to_array():
+                    deleted.add(message["id"])
+                await state.delete_chat(arg)
+        elif name == "other_tab_message":
+            if await backend.t("chats").get(arg) is not None:
+                seq = next(backend._seq)
+                await backend.t("messages").put(
+                    {"id": f"ext{counter}", "chat_id": arg, "seq": seq, "content": "ext"}
+                )
+                await backend._sync_chat(arg)
+                await asyncio.gather(*backend.simulate_other_tab(["messages", "chats"]))
 
     for (name, arg), hold in steps:
         if hold and name in _HELD:

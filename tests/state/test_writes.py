@@ -273,3 +273,27 @@ async def test_deleting_a_character_while_it_loads_drops_the_load(
     assert await opening is False
     assert get(state.active_character) is None
     assert ids(state.characters) == ["bob"]
+
+
+async def test_message_for_a_chat_that_is_not_shown_stays_out_of_messages(
+    state: AppState, backend: MemoryBackend
+) -> None:
+    await open_all(state)
+    message = await state.add_message("b1", {"role": "assistant", "content": "elsewhere"})
+    assert contents(state) == ["hi", "hello"]
+    assert (await backend.t("messages").get(message["id"]))["content"] == "elsewhere"
+
+
+async def test_update_returning_after_a_reload_that_saw_it_is_not_reapplied(
+    state: AppState, backend: MemoryBackend
+) -> None:
+    await open_all(state)
+    gate = backend.hold("update")
+    write = asyncio.ensure_future(state.update("chat", "a1", {"title": "Mine"}))
+    await started(backend, "update")
+    await backend.t("chats").update("a1", {"title": "Theirs"})  # another tab, later
+    for task in backend.simulate_other_tab(["chats"]):
+        await task
+    gate.set()
+    await write
+    assert get(state.active_chat)["title"] == "Theirs"  # what the database holds
