@@ -219,6 +219,8 @@ class LayerIndex:
         groups = {False: _LiteralGroup(), True: _LiteralGroup()}
         self._groups = groups
         self._regex: list[tuple[int, Any]] = []
+        #: content string -> hits of this layer's keys in it (filled by `Matcher`)
+        self.content_hits: dict[str, list[tuple[int, int, int, str, int, int]]] = {}
         refs = self.refs
         first = _FIRST_RUN
         for local, entry in enumerate(entries):

@@ -19,7 +19,7 @@ __all__ = ["SEPARATOR", "Matcher"]
 SEPARATOR = "\n\x01\n"
 #: At most this many key hits are kept in one trace item.
 MAX_TRACE_HITS = 32
-#: Entry contents whose key hits are remembered (recursion then costs nothing on rescans).
+#: Entry contents whose key hits each layer index remembers (rescans then recurse for free).
 CONTENT_CACHE_SIZE = 50_000
 _UNSET: Any = object()
 #: (entry number, PRIMARY/SECONDARY, key index, key, start, end)
@@ -112,7 +112,6 @@ class Matcher:
             self._constants.extend(base + local for local in index.constants)
             self._max_scan_depth = max(self._max_scan_depth, index.max_scan_depth)
         self._token_cache: dict[str, int] = {}
-        self._content_cache: dict[str, list[_ContentHit]] = {}
 
     @property
     def entries(self) -> list[Any]:
@@ -171,10 +170,12 @@ class Matcher:
 
     def content_hits(self, contents: list[str]) -> list[list[_ContentHit]]:
         """Key hits inside each entry content as `(entry number, kind, key index, key, start,
-        end)`. Contents not seen before are joined and scanned in one pass; results are
-        cached per content string."""
-        cache = self._content_cache
-        missing = [c for c in dict.fromkeys(contents) if c not in cache]
+        end)`. Each layer index remembers the hits per content string (so they survive
+        across matchers sharing a `LayerCache`); contents new to some layer are joined and
+        scanned in one pass."""
+        layers = self._layers
+        caches = [index.content_hits for _, _, index, _ in layers]
+        missing = [c for c in dict.fromkeys(contents) if any(c not in cache for cache in caches)]
         if missing:
             starts: list[int] = []
             pos = 0
@@ -182,9 +183,9 @@ class Matcher:
                 starts.append(pos)
                 pos += len(c) + len(SEPARATOR)
             prepared = PreparedText(SEPARATOR.join(missing))
-            prime(prepared, [index for _, _, index, _ in self._layers])
-            found: list[list[_ContentHit]] = [[] for _ in missing]
-            for _, _, index, base in self._layers:
+            prime(prepared, [index for _, _, index, _ in layers])
+            for (_, _, index, _), cache in zip(layers, caches, strict=True):
+                found: list[list[tuple[int, int, int, str, int, int]]] = [[] for _ in missing]
                 refs = index.refs
                 for ref, start, end in index.find(prepared):
                     piece = bisect_right(starts, start) - 1
@@ -192,14 +193,23 @@ class Matcher:
                     if end - offset > len(missing[piece]):
                         continue  # a regex match running into the next content
                     local, kind, key_idx, raw = refs[ref]
-                    found[piece].append(
-                        (base + local, kind, key_idx, raw, start - offset, end - offset)
-                    )
-            while len(cache) + len(missing) > CONTENT_CACHE_SIZE and cache:
-                cache.pop(next(iter(cache)))
-            for c, hits in zip(missing, found, strict=True):
-                cache[c] = hits
-        return [cache[c] for c in contents]
+                    found[piece].append((local, kind, key_idx, raw, start - offset, end - offset))
+                while len(cache) + len(missing) > CONTENT_CACHE_SIZE and cache:
+                    cache.pop(next(iter(cache)))
+                for c, hits in zip(missing, found, strict=True):
+                    cache[c] = hits
+        out: list[list[_ContentHit]] = []
+        for c in contents:
+            merged: list[_ContentHit] = []
+            for (_, _, _, base), cache in zip(layers, caches, strict=True):
+                hits = cache[c]
+                if hits:
+                    if base:
+                        merged.extend((base + h[0], *h[1:]) for h in hits)
+                    else:
+                        merged.extend(hits)
+            out.append(merged)
+        return out
 
     def count_tokens(self, content: str) -> int:
         got = self._token_cache.get(content)

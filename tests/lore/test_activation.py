@@ -319,3 +319,13 @@ def test_recursion_sees_edited_content():
     assert m.scan("Ann").ids == ["Ann", "Zed"]
     ann.content = "Ann lives in Ember."
     assert m.scan("Ann").ids == ["Ann", "Ember"]
+
+
+def test_content_hits_are_shared_through_the_layer_cache():
+    cache = LayerCache()
+    entries = [entry("Ann", content="Ann carries Zed."), entry("Zed", level="story")]
+    first = Matcher(entries, cache=cache).scan("Ann")
+    second_matcher = Matcher(entries, cache=cache)
+    indexes = [index for _, _, index, _ in second_matcher._layers]
+    assert any("Ann carries Zed." in index.content_hits for index in indexes)
+    assert second_matcher.scan("Ann").ids == first.ids == ["Ann", "Zed"]
