@@ -11,7 +11,7 @@ import pytest
 from app.ui import App, current_app, start
 
 from ._fake_repo import FakeCharacters
-from ._support import Harness, make_harness, same
+from ._support import Harness, ListenerCounter, make_harness, same
 
 RUN_IN_BROWSER = True
 
@@ -211,3 +211,25 @@ async def test_stop_releases_listeners_and_subscriptions() -> None:
     assert harness.dom.live_listeners == before
     assert harness.children(harness.root) == []
     harness.close()
+
+
+async def test_mounting_the_app_many_times_leaks_nothing() -> None:
+    harness = make_harness()
+    repo = FakeCharacters(["a", "b", "c"])
+    counter = ListenerCounter(harness)
+    try:
+        before = counter.count()
+        for _ in range(200):
+            await start(harness.root, dom=harness.dom, characters=repo)
+            app = current_app()
+            assert app is not None
+            li = harness.query("li.character")[0]
+            harness.fire(harness.query("button", li)[0], "click")  # open a row editor too
+            app.stop()
+        assert repo.listeners == 0
+        assert harness.dom.live_listeners == 0
+        assert counter.count() == before
+        assert harness.children(harness.root) == []
+    finally:
+        counter.restore()
+        harness.close()
