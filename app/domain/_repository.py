@@ -191,19 +191,30 @@ class Repository(Generic[E]):
 
     async def update(self, id: str, changes: Mapping[str, Any]) -> E:
         """Apply `changes` (validated as a whole record); bumps `updated_at`."""
+        self._check_changes(changes)
+        async with translate_db_errors(), self.store.transaction("rw", *self.write_tables):
+            current = await self.require(id)
+            return await self._apply_update(current, changes)
+
+    def _check_changes(self, changes: Mapping[str, Any]) -> None:
         forbidden = {"id", "created_at"} & set(changes)
         if forbidden:
             raise InvalidDataError([FieldError(f, "cannot be changed") for f in sorted(forbidden)])
         unknown = set(changes) - set(self.model.model_fields)
         if unknown:
             raise InvalidDataError([FieldError(f, "unknown field") for f in sorted(unknown)])
-        async with translate_db_errors(), self.store.transaction("rw", *self.write_tables):
-            current = await self.require(id)
-            merged = {**current.model_dump(), **changes, "updated_at": self.store.clock()}
-            entity = self._coerce(merged)
+
+    async def _apply_update(
+        self, current: E, changes: Mapping[str, Any], *, check: bool = True
+    ) -> E:
+        """Validate `current` + `changes` as a whole record and write it (inside a
+        transaction); `check=False` skips the reference checks (caller did them)."""
+        merged = {**current.model_dump(), **changes, "updated_at": self.store.clock()}
+        entity = self._coerce(merged)
+        if check:
             await self._check(entity)
-            await self._before_update(current, entity)
-            await self.table.put(entity.to_record())
+        await self._before_update(current, entity)
+        await self.table.put(entity.to_record())
         return entity
 
     async def save(self, entity: E) -> E:

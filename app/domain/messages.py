@@ -10,9 +10,10 @@ from pydantic import Field, JsonValue
 
 from ._db_errors import translate_db_errors
 from ._entity import Entity
+from ._errors import FieldError, InvalidDataError
 from ._ids import format_utc
 from ._module import declare
-from ._repository import Repository, require_record
+from ._repository import Repository
 from ._store import Store
 
 __all__ = [
@@ -107,46 +108,73 @@ class MessageRepository(Repository[Message]):
             .first()
         )
 
-    async def _sync_chat(
-        self, chat_id: str, *, last: dict[str, Any] | None, count_delta: int
+    async def _chat_record(self, chat_id: str) -> dict[str, Any]:
+        chat = await self.store.table("chats").get(chat_id)
+        if chat is None:
+            raise InvalidDataError([FieldError("chat_id", f"no chat with id {chat_id!r}")])
+        return chat
+
+    async def _save_chat(
+        self, chat: dict[str, Any], *, summary: Mapping[str, Any] | None, count_delta: int
     ) -> None:
-        chats = self.store.table("chats")
-        chat = await require_record(self.store, "chats", chat_id, "chat")
-        chat["message_count"] = max(0, int(chat.get("message_count", 0)) + count_delta)
-        chat.update(_summary_of(last))
+        """Write the chat back: new summary (None = unchanged), count, `updated_at`."""
+        chat["message_count"] = max(0, int(chat.get("message_count") or 0) + count_delta)
+        if summary is not None:
+            chat.update(summary)
         chat["updated_at"] = format_utc(self.store.clock())
-        await chats.put(chat)
+        await self.store.table("chats").put(chat)
+
+    async def _resummarise(self, chat_id: str) -> dict[str, Any]:
+        return _summary_of(await self._last_record(chat_id))
 
     async def create(self, data: Message | Mapping[str, Any]) -> Message:
+        message = self._coerce(data)
+        now = self.store.clock()
+        message = message.model_copy(update={"created_at": now, "updated_at": now})
+        record = message.to_record()
         async with translate_db_errors(), self.store.transaction("rw", *self.write_tables):
-            message = await super().create(data)
-            await self._sync_chat(
-                message.chat_id, last=await self._last_record(message.chat_id), count_delta=1
-            )
-            return message
+            if await self.table.get(message.id) is not None:
+                raise InvalidDataError([FieldError("id", "a message with this id exists")])
+            chat = await self._chat_record(message.chat_id)
+            await self.table.add(record)
+            newest = chat.get("last_message_id") is None or (
+                record["created_at"],
+                record["id"],
+            ) >= (chat.get("last_message_at") or "", chat["last_message_id"])
+            summary = _summary_of(record) if newest else await self._resummarise(message.chat_id)
+            await self._save_chat(chat, summary=summary, count_delta=1)
+        return message
 
     async def update(self, id: str, changes: Mapping[str, Any]) -> Message:
+        self._check_changes(changes)  # `created_at` cannot change: the order is fixed
         async with translate_db_errors(), self.store.transaction("rw", *self.write_tables):
             before = await self.require(id)
-            message = await super().update(id, changes)
-            for chat_id in dict.fromkeys([before.chat_id, message.chat_id]):
-                delta = (
-                    0
-                    if before.chat_id == message.chat_id
-                    else (1 if chat_id == message.chat_id else -1)
-                )
-                await self._sync_chat(
-                    chat_id, last=await self._last_record(chat_id), count_delta=delta
-                )
+            if changes.get("chat_id", before.chat_id) != before.chat_id:
+                return await self._move(before, changes)
+            chat = await self._chat_record(before.chat_id)
+            message = await self._apply_update(before, changes, check=False)
+            is_last = chat.get("last_message_id") == message.id
+            # only the last message shows in the preview; the chat is touched either way
+            summary = _summary_of(message.to_record()) if is_last else None
+            await self._save_chat(chat, summary=summary, count_delta=0)
             return message
+
+    async def _move(self, before: Message, changes: Mapping[str, Any]) -> Message:
+        """A message moved to another chat: both chats are summarised again."""
+        message = await super().update(before.id, changes)
+        for chat_id, delta in ((before.chat_id, -1), (message.chat_id, 1)):
+            chat = await self._chat_record(chat_id)
+            await self._save_chat(chat, summary=await self._resummarise(chat_id), count_delta=delta)
+        return message
 
     async def delete(self, id: str) -> None:
         async with translate_db_errors(), self.store.transaction("rw", *self.write_tables):
             message = await self.require(id)
+            chat = await self._chat_record(message.chat_id)
             await self.table.delete(id)
-            await self._sync_chat(
-                message.chat_id, last=await self._last_record(message.chat_id), count_delta=-1
-            )
+            was_last = chat.get("last_message_id") == id
+            summary = await self._resummarise(message.chat_id) if was_last else None
+            await self._save_chat(chat, summary=summary, count_delta=-1)
 
 
 def register(store: Store) -> MessageRepository:

@@ -271,3 +271,17 @@ async def test_deleting_a_persona_or_provider_config_clears_references_to_it(dom
     await domain.settings.set("default_provider_config_id", config.id)
     await domain.providers.configs.delete(config.id)
     assert await domain.settings.get("default_provider_config_id") is None
+
+
+async def test_moving_a_message_to_another_chat_updates_both_previews(domain):
+    a, b = await domain.chats.create({}), await domain.chats.create({})
+    first = await domain.messages.create({"chat_id": a.id, "role": "user", "content": "one"})
+    moved = await domain.messages.create({"chat_id": a.id, "role": "user", "content": "two"})
+    await domain.messages.update(moved.id, {"chat_id": b.id})
+    chat_a, chat_b = await domain.chats.require(a.id), await domain.chats.require(b.id)
+    assert (chat_a.preview, chat_a.message_count, chat_a.last_message_id) == ("one", 1, first.id)
+    assert (chat_b.preview, chat_b.message_count, chat_b.last_message_id) == ("two", 1, moved.id)
+    with pytest.raises(InvalidDataError, match="chat_id: no chat with id 'ghost'"):
+        await domain.messages.update(moved.id, {"chat_id": "ghost"})
+    with pytest.raises(InvalidDataError, match="created_at: cannot be changed"):
+        await domain.messages.update(moved.id, {"created_at": "2020-01-01T00:00:00Z"})
