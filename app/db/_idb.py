@@ -134,6 +134,16 @@ def _resolve(call_id: int, result: Any) -> None:
         fut.set_result(result)
 
 
+def invoke_new(trans: Any, name: str, *args: Any) -> asyncio.Future:
+    """Like :func:`invoke`, creating the transaction in the same JavaScript call."""
+    H = helper()
+    fut = asyncio.get_event_loop().create_future()
+    call_id = next(_ids)
+    _futures[call_id] = fut
+    trans._js = H.callNew(name, call_id, trans._idb, json.dumps(trans.tables), trans.mode, *args)
+    return fut
+
+
 def invoke(name: str, *args: Any) -> asyncio.Future:
     """Call helper ``name`` and get a future of its (JSON string) result."""
     H = helper()
@@ -255,15 +265,24 @@ class IDBTransaction(CoreTransaction):
         # commit, so they settle as soon as the code is done with them.
         self._quiet = mode == "r" and js_tx is None
         if self._quiet:
-            self.js = H.transaction(idb, json.dumps(tables), mode, None)
+            # created by the first request (one JavaScript call instead of two)
+            self._js: Any = None
+            self._idb = idb
         else:
             cb = create_once_callable(self._on_js_done)
             if js_tx is None:
-                self.js = H.transaction(idb, json.dumps(tables), mode, cb)
+                self._js = H.transaction(idb, json.dumps(tables), mode, cb)
             else:
-                self.js = js_tx
+                self._js = js_tx
                 H.watch(js_tx, cb)
         _state["live"] += 1
+
+    @property
+    def js(self) -> Any:
+        """The IDBTransaction (created on demand for read-only transactions)."""
+        if self._js is None:
+            self._js = helper().transaction(self._idb, json.dumps(self.tables), self.mode, None)
+        return self._js
 
     def _unlive(self) -> None:
         if self._live:
@@ -287,9 +306,11 @@ class IDBTransaction(CoreTransaction):
         if self.done or self._finishing:
             return
         self._finishing = True
-        helper().commit(self.js)
         if self._quiet:
+            # a read-only transaction commits by itself once idle
             self._on_js_done(None)
+            return
+        helper().commit(self._js)
 
     def abort(self, error: DatabaseError | None = None) -> None:
         if self.done:
@@ -297,7 +318,8 @@ class IDBTransaction(CoreTransaction):
         if self._abort_error is None:
             self._abort_error = error or AbortError("the transaction was aborted")
         self._finishing = True
-        helper().abort(self.js)
+        if self._js is not None:
+            helper().abort(self._js)
         if self._quiet:
             self._unlive()
             self._settle(self._abort_error)
@@ -334,7 +356,10 @@ class IDBTable(DBCoreTable):
         assert isinstance(trans, IDBTransaction)
         trans.pending += 1
         try:
-            s = await invoke(fn, trans.js, self.name, *args)
+            if trans._js is None:
+                s = await invoke_new(trans, fn, self.name, *args)
+            else:
+                s = await invoke(fn, trans._js, self.name, *args)
         finally:
             trans.pending -= 1
         data = loads(s)

@@ -116,6 +116,18 @@ HELPER_JS = r"""
     errs,
     setResolver(fn) { resolver = fn; },
     call(name, id, ...args) { H[name](...args).then((s) => resolver(id, s)); },
+    callNew(name, id, db, storesJson, mode, ...args) {
+      let tx;
+      try {
+        tx = db.transaction(JSON.parse(storesJson), mode === "r" ? "readonly" : "readwrite");
+      } catch (e) {
+        const info = fail(e);
+        Promise.resolve().then(() => resolver(id, out({ error: info })));
+        return undefined;
+      }
+      H[name](tx, ...args).then((s) => resolver(id, s));
+      return tx;
+    },
     clearErrors() { errs.length = 0; },
     takeError(i) { return errs[i]; },
     transaction(db, storesJson, mode, onDone) {
