@@ -9,9 +9,10 @@ repositories); writes always reach it, and store updates whose context went
 stale meanwhile are skipped.
 """
 
-from ._app_state import LOADED, AppState
+from ._app_state import AppState
 from ._backend import Backend, Kind, TableWatcher
 from ._domain_backend import DomainBackend
+from ._hierarchy import LOADED
 from ._levels import LEVEL_STORES, Level
 from ._views import Views
 

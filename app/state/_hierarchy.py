@@ -1,0 +1,249 @@
+"""The hierarchy of levels and navigation between them.
+
+Navigation: ``load_global`` → ``load_lists`` → ``open_character`` → ``open_chat``.
+Switching a level to another context (another character, another chat) or
+leaving it (``close_character``, ``close_chat``, ``leave``) clears that level and
+every level below it in one batch, so no subscriber ever sees the new chat with
+the old chat's messages. Loading the context already shown reloads it in place.
+
+Loads and writes are numbered in the order they start. A write's effect on the
+stores is applied where the data shown was read before the write started, and
+replayed after a load in flight lands if that load started before the write; a
+load that started later saw the write already (transactions run in the order
+they start).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from app.reactive import Readable, batch, get
+
+from ._backend import Backend, Kind
+from ._levels import Level
+from ._records import field_of
+from ._stores import Stores
+from ._views import Views
+
+__all__ = ["LOADED", "Hierarchy"]
+
+LOADED = "loaded"
+"""The context key of the GLOBAL and LISTS levels once loaded."""
+
+_TABLE_LEVELS: dict[str, tuple[Level, ...]] = {
+    "settings": (Level.GLOBAL,),
+    "characters": (Level.LISTS, Level.CHARACTER),
+    "personas": (Level.LISTS,),
+    "prompt_presets": (Level.LISTS,),
+    "modules": (Level.LISTS, Level.CHARACTER, Level.CHAT),
+    "module_links": (Level.CHARACTER, Level.CHAT),
+    "plugins": (Level.LISTS,),
+    "series": (Level.LISTS,),
+    "stories": (Level.LISTS,),
+    "folders": (Level.LISTS,),
+    "lorebook_entries": (Level.LISTS, Level.CHARACTER, Level.CHAT),
+    "scripts": (Level.LISTS, Level.CHARACTER, Level.CHAT),
+    "chats": (Level.CHARACTER, Level.CHAT),
+    "messages": (Level.CHAT,),
+}
+"""Which levels a table's changes can affect (reloaded after another tab writes)."""
+
+
+class _Load:
+    """A load in flight: its context key and the effects to replay when it lands."""
+
+    __slots__ = ("effects", "key", "number", "outdated")
+
+    def __init__(self, key: Any, number: int) -> None:
+        self.key = key
+        self.number = number  # loads and writes are numbered in the order they start
+        self.effects: list[Callable[[], None]] = []
+        self.outdated = False  # another tab wrote meanwhile: reload once it lands
+
+
+class Hierarchy:
+    """Levels, their contexts and loads, and the numbering that orders loads and writes."""
+
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self._stores = Stores()
+        self.views = Views(self._stores)
+        self._generation: dict[Level, int] = dict.fromkeys(Level, 0)
+        self._context: dict[Level, Any] = {}
+        self._loads: dict[Level, _Load] = {}
+        self._order = itertools.count()
+        self._shown_at: dict[Level, int] = {}  # number of the load that filled each level
+        self._write_number = 0  # the write whose effects are being applied
+        self._unwatch: Callable[[], Any] | None = None
+        watch = getattr(backend, "watch_external", None)
+        if callable(watch):
+            self._unwatch = watch(self._on_external)
+
+    def __getattr__(self, name: str) -> Readable[Any]:
+        views = self.__dict__.get("views")
+        if views is None or name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(views, name)  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        """Stop listening to other tabs' changes."""
+        if self._unwatch is not None:
+            self._unwatch()
+            self._unwatch = None
+
+    # -- levels ---------------------------------------------------------------------------
+    def context(self, level: Level) -> Any:
+        """What ``level`` shows: an id, ``"loaded"``, or None when it is empty."""
+        return self._context.get(level)
+
+    def leave(self, level: Level) -> None:
+        """Clear ``level`` and every level below it; loads in flight there are dropped."""
+        with batch():
+            for each in Level:
+                if each >= level:
+                    self._generation[each] += 1
+                    self._context.pop(each, None)
+                    self._loads.pop(each, None)
+            self._stores.clear(level)
+
+    async def _load(
+        self,
+        level: Level,
+        key: Any,
+        loader: Callable[[], Awaitable[Any]],
+        *,
+        only_if_current: bool = False,
+    ) -> bool:
+        """Load ``level`` for context ``key``; True if it landed, False if overtaken."""
+        if self._context.get(level) != key:
+            if only_if_current:
+                return False
+            if key != LOADED:  # another character or chat: what is below belongs to the old one
+                self.leave(level)
+        self._generation[level] += 1
+        generation = self._generation[level]
+        load = self._loads[level] = _Load(key, next(self._order))
+        try:
+            values = await loader()
+        finally:
+            if self._loads.get(level) is load:
+                del self._loads[level]
+        if self._generation[level] != generation:
+            return False
+        with batch():
+            self._stores.fill(level, {"settings": values} if level == Level.GLOBAL else values)
+            self._context[level] = key
+            self._shown_at[level] = load.number
+            for effect in load.effects:
+                effect()
+        if load.outdated:
+            await self._reload(level, key)
+        return True
+
+    def _effect(self, level: Level, effect: Callable[[], None]) -> None:
+        """Apply the current write's ``effect`` to ``level`` where the data shown (now,
+        or when the load in flight lands) was read before that write started.
+
+        A load that started after the write saw it already (transactions run in
+        the order they start). Effects read ``self.context(level)`` to decide what
+        to do, so a replay does the right thing for whatever context the load brings.
+        """
+        number = self._write_number
+        load = self._loads.get(level)
+        if load is not None and load.number < number:
+            load.effects.append(effect)
+        if level in self._context and self._shown_at.get(level, -1) < number:
+            effect()
+
+    @contextmanager
+    def _effects_of(self, number: int) -> Iterator[None]:
+        """Mark the effects applied inside the block as those of write ``number``."""
+        outer, self._write_number = self._write_number, number
+        try:
+            with batch():
+                yield
+        finally:
+            self._write_number = outer
+
+    def _edit(self, name: str, fn: Callable[[Any], Any]) -> None:
+        """Replace store ``name``'s value by ``fn(value)``, unless ``fn`` returned it as is."""
+        store = self._stores[name]
+        old = get(store)
+        new = fn(old)
+        if new is not old:
+            store.set(new)
+
+    # -- navigation -------------------------------------------------------------------------
+    async def load_global(self) -> bool:
+        """Load the settings (level GLOBAL)."""
+        return await self._load(Level.GLOBAL, LOADED, self._backend.load_settings)
+
+    async def load_lists(self) -> bool:
+        """Load every list (level LISTS)."""
+        return await self._load(Level.LISTS, LOADED, self._backend.load_lists)
+
+    async def open_character(self, character_id: str) -> bool:
+        """Make ``character_id`` the active character (another one's chat is cleared)."""
+        return await self._load(
+            Level.CHARACTER, character_id, lambda: self._backend.load_character(character_id)
+        )
+
+    def close_character(self) -> None:
+        self.leave(Level.CHARACTER)
+
+    async def open_chat(self, chat_id: str) -> bool:
+        """Make ``chat_id`` the active chat, after making its character the active one."""
+        chat = await self._backend.get("chat", chat_id)
+        character_id = field_of(chat, "character_id")
+        if character_id is None:
+            if self.context(Level.CHARACTER) is not None:
+                self.leave(Level.CHARACTER)
+        elif self.context(Level.CHARACTER) != character_id:
+            if not await self.open_character(character_id):
+                return False
+        return await self._load(Level.CHAT, chat_id, lambda: self._backend.load_chat(chat_id))
+
+    def close_chat(self) -> None:
+        self.leave(Level.CHAT)
+
+    async def refresh(self, tables: Iterable[str] | None = None) -> None:
+        """Reload what is shown, in place (only levels ``tables`` can affect, if given)."""
+        levels = set(Level)
+        if tables is not None:
+            levels = {lvl for t in tables for lvl in _TABLE_LEVELS.get(t, tuple(Level))}
+        for level in sorted(levels):
+            load = self._loads.get(level)
+            if load is not None and self._context.get(level) != load.key:
+                load.outdated = True  # it may have read before the change: it reloads on landing
+                continue
+            key = self._context.get(level)
+            if key is not None:
+                await self._reload(level, key)
+
+    async def _reload(self, level: Level, key: Any) -> None:
+        """Reload ``level`` in place if it still shows ``key``; leave it if ``key`` is gone."""
+        try:
+            await self._load(level, key, self._loader(level, key), only_if_current=True)
+        except Exception:
+            kind: Kind | None = {Level.CHARACTER: "character", Level.CHAT: "chat"}.get(level)
+            if kind is None or await self._backend.get(kind, key) is not None:
+                raise
+            if self._context.get(level) == key:
+                self.leave(level)  # deleted (by another tab, or a write still on its way)
+
+    def _loader(self, level: Level, key: Any) -> Callable[[], Awaitable[Any]]:
+        backend = self._backend
+        if level == Level.GLOBAL:
+            return backend.load_settings
+        if level == Level.LISTS:
+            return backend.load_lists
+        if level == Level.CHARACTER:
+            return lambda: backend.load_character(key)
+        return lambda: backend.load_chat(key)
+
+    def _on_external(self, tables: Iterable[str]) -> asyncio.Future[None]:
+        return asyncio.ensure_future(self.refresh(list(tables)))
