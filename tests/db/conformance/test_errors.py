@@ -105,3 +105,24 @@ async def test_errors_are_catchable_as_database_error(db):
     await db.items.add({"id": 1, "code": "c"})
     with pytest.raises(DatabaseError):
         await db.items.add({"id": 1, "code": "c"})
+
+
+async def test_browser_error_is_kept_as_inner(db):
+    import sys
+
+    await db.items.add({"id": 1, "code": "c"})
+    with pytest.raises(ConstraintError) as info:
+        await db.items.add({"id": 1, "code": "d"})
+    if sys.platform == "emscripten":
+        assert info.value.inner is not None
+        assert str(info.value.inner.name) == "ConstraintError"
+    else:
+        assert info.value.inner is None
+
+
+async def test_bulk_failure_messages_name_position_and_key(db):
+    await db.items.add({"id": "taken", "code": "c"})
+    with pytest.raises(BulkError) as info:
+        await db.items.bulk_add([{"id": "free", "code": "x"}, {"id": "taken", "code": "y"}])
+    text = str(info.value.failures_by_pos[1])
+    assert "items" in text and "taken" in text

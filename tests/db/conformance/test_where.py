@@ -286,3 +286,38 @@ async def test_order_by(friends):
 async def test_order_by_unindexed_fails(friends):
     with pytest.raises(SchemaError):
         await friends.friends.order_by("nope").to_array()
+
+
+async def test_multi_entry_starts_with(friends):
+    assert await ids(friends.friends.where("tags").starts_with("a").distinct()) == [1, 4]
+
+
+async def test_compound_with_dates(db):
+    base = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    await db.items.bulk_put(
+        [
+            {
+                "id": i,
+                "code": str(i),
+                "category": "c" if i % 2 else "d",
+                "price": base + dt.timedelta(hours=i),
+            }
+            for i in range(6)
+        ]
+    )
+    coll = db.items.where("[category+price]").between(
+        ["c", base], ["c", base + dt.timedelta(hours=4)]
+    )
+    assert await coll.primary_keys() == [1, 3]
+    assert (await coll.first())["price"] == base + dt.timedelta(hours=1)
+
+
+async def test_prefix_of_compound_where_dict(db):
+    await db.items.bulk_put(
+        [{"id": i, "code": str(i), "category": i % 2, "price": i} for i in range(6)]
+    )
+    assert await db.items.where({"category": 1}).primary_keys() == [1, 3, 5]
+
+
+async def test_nested_key_path_range(friends):
+    assert await ids(friends.friends.where("address.city").starts_with("O")) == [1, 3]
