@@ -136,12 +136,20 @@ class _Node(Generic[T]):
             raise error
 
     def resolve(self) -> None:
-        """Withdraw an outstanding warning: the value stays as it is."""
+        """Withdraw an outstanding warning: the value stays as it is.
+
+        Our derived stores hear "unchanged"; an outside subscriber that passed an
+        ``invalidate`` callback gets the current value again, since Svelte's
+        contract promises a ``run`` after every ``invalidate``.
+        """
         if not self.stale:
             return
         self.stale = False
         for subscription in list(self._subscribers):
-            enqueue(subscription, REVALIDATE)
+            if subscription.internal:
+                enqueue(subscription, REVALIDATE)
+            elif subscription.invalidate is not None:
+                enqueue(subscription, self.value)
         flush()
 
     def subscribe(self, subscription: Subscription) -> Unsubscriber:

@@ -553,3 +553,16 @@ def test_a_long_chain_beside_a_short_path_stays_glitch_free() -> None:
     a.set(2)
     assert seen == [(0, 150), (1, 151), (2, 152)]
     assert spy.calls == 3
+
+
+def test_outside_subscriber_with_invalidate_always_gets_a_run_after_it() -> None:
+    # Svelte's contract: every invalidate() is followed by a run(). A warning that is
+    # withdrawn (the derived value did not change) must still be answered.
+    a = writable(1)
+    parity = derived(a, lambda v: v % 2)
+    events: list[Any] = []
+    parity.subscribe(lambda v: events.append(("run", v)), lambda: events.append("invalidate"))
+    events.clear()
+    a.set(3)  # parity unchanged
+    a.set(4)
+    assert events == ["invalidate", ("run", 1), "invalidate", ("run", 0)]
