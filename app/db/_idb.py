@@ -32,7 +32,7 @@ from ._core import (
 from ._idb_js import HELPER_JS
 from ._keys import MISSING, KeyRange, date_to_ms, decode, encode, extract_key, ms_to_date
 from ._schema import DBSchema, IndexSpec, TableSchema
-from ._upgrade import check_primary_keys, run_upgrade_fn
+from ._upgrade import check_primary_keys, run_populate, run_upgrade_fn
 from .errors import (
     AbortError,
     DatabaseError,
@@ -637,7 +637,8 @@ class IndexedDBBackend:
             if old_version == 0:
                 current = state["current"] = versions[-1].number
                 self._apply(H, idb, vtx, core, db.schema_at(current), current)
-                db._fire("populate", db)
+                trans.tables = list(core.schema)
+                await run_populate(db, trans)
             else:
                 for version in versions:
                     if version.number <= old:

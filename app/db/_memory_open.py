@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._memory import REGISTRY, MemoryCore, MemoryTransaction, _MemoryData, _Store
 from ._schema import DBSchema, IndexSpec, TableSchema
-from ._upgrade import check_primary_keys, run_upgrade_fn
+from ._upgrade import check_primary_keys, run_populate, run_upgrade_fn
 from .errors import DatabaseError, UpgradeError, VersionError
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ class MemoryBackend:
                 _apply_structure(data, schema, target)
                 core.schema = dict(schema)
                 trans.tables = list(data.stores)
-                db._fire("populate", db)
+                await run_populate(db, trans)
             else:
                 for version in db.declared_versions():
                     if version.number <= old_version:

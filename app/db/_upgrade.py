@@ -37,6 +37,25 @@ async def run_upgrade_fn(db: Database, core_trans: CoreTransaction, version: Ver
         )
 
 
+async def run_populate(db: Database, core_trans: CoreTransaction) -> None:
+    """Fire ``populate`` listeners inside the creating version-change transaction."""
+    listeners = list(db._listeners["populate"])
+    if not listeners:
+        return
+
+    class _Populate:
+        number = db.declared_versions()[-1].number if db.declared_versions() else 0
+
+        @staticmethod
+        async def upgrade_fn(tx: Transaction) -> None:
+            for fn in listeners:
+                r = fn(db)
+                if inspect.isawaitable(r):
+                    await r
+
+    await run_upgrade_fn(db, core_trans, _Populate)  # type: ignore[arg-type]
+
+
 def check_primary_keys(old: Any, new: Any, table: str, version: int) -> None:
     from .errors import UpgradeError
 

@@ -236,3 +236,31 @@ async def test_delete_closes_other_connections(make_db):
     await a.open()
     await Database(name).delete()
     assert not a.is_open()
+
+
+async def test_populate_can_write_initial_data(make_db):
+    db = make_db()
+    db.version(1).stores({"settings": "key"})
+
+    async def populate(d):
+        await d.settings.bulk_add(
+            [{"key": "theme", "value": "dark"}, {"key": "lang", "value": "en"}]
+        )
+
+    db.on("populate", populate)
+    await db.open()
+    assert await db.settings.count() == 2
+    assert (await db.settings.get("theme"))["value"] == "dark"
+
+
+async def test_populate_failure_fails_open(make_db):
+    db = make_db()
+    db.version(1).stores({"settings": "key"})
+
+    async def populate(d):
+        await d.settings.add({"key": "a"})
+        raise RuntimeError("seed failed")
+
+    db.on("populate", populate)
+    with pytest.raises(UpgradeError):
+        await db.open()
