@@ -285,3 +285,43 @@ async def test_moving_a_message_to_another_chat_updates_both_previews(domain):
         await domain.messages.update(moved.id, {"chat_id": "ghost"})
     with pytest.raises(InvalidDataError, match="created_at: cannot be changed"):
         await domain.messages.update(moved.id, {"created_at": "2020-01-01T00:00:00Z"})
+
+
+DELETES = [
+    ("characters", "ada"),
+    ("chats", "chat"),
+    ("folders", "folder"),
+    ("series", "saga"),
+    ("stories.stories", "story"),
+    ("stories.chapters", "chapter"),
+    ("modules.modules", "module"),
+    ("rules.rules", "rule"),
+    ("rules.tags", "tag"),
+    ("providers.api_keys", "key"),
+    ("providers.configs", "config"),
+    ("personas", "persona"),
+    ("messages", "m2"),
+]
+
+
+@pytest.mark.parametrize(("path", "name"), DELETES, ids=[d[0] for d in DELETES])
+async def test_every_delete_leaves_the_database_consistent(domain, path, name):
+    from tests.domain._integrity import integrity_problems
+    from tests.domain._populate import populate
+
+    world = await populate(domain)
+    assert await integrity_problems(domain) == []
+    repo = domain
+    for part in path.split("."):
+        repo = getattr(repo, part)
+    await repo.delete(getattr(world, name).id)
+    assert await integrity_problems(domain) == []
+
+
+async def test_the_integrity_check_sees_a_dangling_reference(domain):
+    from tests.domain._integrity import integrity_problems
+
+    await domain.store.table("messages").add(
+        {"id": "m", "chat_id": "ghost", "role": "user", "created_at": "x", "updated_at": "x"}
+    )
+    assert await integrity_problems(domain) == ["messages[m].chat_id -> missing ghost"]

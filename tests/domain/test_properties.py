@@ -92,3 +92,56 @@ def test_any_valid_global_lorebook_round_trips(records):
         await target_db.delete()
 
     asyncio.run(run())
+
+
+SECTIONS = [
+    "settings",
+    "api_keys",
+    "provider_configs",
+    "personas",
+    "characters",
+    "chats",
+    "series",
+    "stories",
+    "lorebooks",
+    "folders",
+    "modules",
+    "scripts",
+    "rules",
+    "presets",
+    "plugins",
+    "sync_targets",
+]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(SECTIONS), unique=True),
+    st.lists(st.sampled_from(["skip", "overwrite", "copy"]), min_size=1, max_size=3),
+    st.booleans(),
+)
+def test_any_selective_import_sequence_keeps_the_database_consistent(sections, policies, preload):
+    """Importing a full export again and again, with any sections and conflict policies,
+    into an empty or already populated database never leaves a dangling reference,
+    a stale chat summary, or other than one active preset."""
+    from app.domain import ImportOptions
+    from tests.domain._integrity import integrity_problems
+    from tests.domain._populate import populate
+
+    async def run():
+        source_db, target_db = memory_db(), memory_db()
+        source = await open_domain(source_db, clock=FakeClock(), watch_external=False)
+        target = await open_domain(target_db, clock=FakeClock(), watch_external=False)
+        await populate(source)
+        if preload:
+            await populate(target)
+        exported = await source.transfer.export_full()
+        for policy in policies:
+            await target.transfer.import_file(
+                exported, ImportOptions.only(*sections, on_conflict=policy)
+            )
+            assert await integrity_problems(target) == []
+        await source_db.delete()
+        await target_db.delete()
+
+    asyncio.run(run())
