@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from ._index import LayerIndex
+from ._index import LayerIndex, first_run_tables
 
 __all__ = ["LayerCache", "LayerKey", "index_fingerprint"]
 
@@ -54,6 +54,9 @@ class LayerCache:
     def __init__(self) -> None:
         self._slots: dict[tuple[LayerKey, bool, bool], _Slot] = {}
         self._dirty: set[LayerKey] = set()
+        self._unions: dict[
+            tuple[int, ...], tuple[list[LayerIndex], dict[bool, frozenset[str]]]
+        ] = {}
         self.builds = 0
 
     def invalidate(self, level: str | None = None, scope_id: str | None = None) -> None:
@@ -67,6 +70,17 @@ class LayerCache:
         """Drop every cached index."""
         self._slots.clear()
         self._dirty.clear()
+        self._unions.clear()
+
+    def first_run_tables(self, indexes: list[LayerIndex]) -> dict[bool, frozenset[str]]:
+        """`first_run_tables(indexes)`, remembered for this combination of layer indexes."""
+        key = tuple(id(i) for i in indexes)
+        got = self._unions.get(key)
+        if got is None:
+            if len(self._unions) >= 8:
+                self._unions.pop(next(iter(self._unions)))
+            got = self._unions[key] = (list(indexes), first_run_tables(indexes))
+        return got[1]
 
     def index_for(
         self, layer: LayerKey, entries: Sequence[Any], *, case_sensitive: bool, whole_words: bool
@@ -79,6 +93,11 @@ class LayerCache:
             return slot.index
         fingerprint = index_fingerprint(entries)
         if slot is None or slot.fingerprint != fingerprint:
+            if slot is not None:
+                stale = slot.index
+                self._unions = {
+                    k: v for k, v in self._unions.items() if all(i is not stale for i in v[0])
+                }
             index = LayerIndex(entries, case_sensitive=case_sensitive, whole_words=whole_words)
             self.builds += 1
             slot = _Slot(fingerprint, ids, index)

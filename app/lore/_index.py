@@ -21,7 +21,7 @@ from ._keys import KeyError_, compile_regex_key
 from ._text import FIRST_RUN, Folded, boundary_ok, lower, next_run, split_tokens
 from ._trie import MAX_TRIE_LITERAL, TrieRegex
 
-__all__ = ["PRIMARY", "SECONDARY", "LayerIndex", "PreparedText", "prime"]
+__all__ = ["PRIMARY", "SECONDARY", "LayerIndex", "PreparedText", "first_run_tables", "prime"]
 
 _START = itemgetter(1)
 
@@ -64,11 +64,17 @@ class PreparedText:
         return got
 
     def wanted(self, case_sensitive: bool, first_runs: frozenset[str]) -> set[str]:
-        """The runs of the text that are in `first_runs` (cached per table)."""
+        """The runs of the text that are in `first_runs` (cached per table). After `prime`,
+        this intersects two small sets instead of walking the runs again."""
         key = (case_sensitive, id(first_runs))
         got = self._wanted.get(key)
         if got is None:
-            got = self._wanted[key] = first_runs.intersection(self.runs(case_sensitive)[0])
+            primed = self._wanted.get((case_sensitive, 0))
+            if primed is not None:
+                got = primed.intersection(first_runs)
+            else:
+                got = first_runs.intersection(self.runs(case_sensitive)[0])
+            self._wanted[key] = got
         return got
 
     def positions(self, case_sensitive: bool, wanted: set[str]) -> dict[str, list[int]]:
@@ -267,14 +273,6 @@ class LayerIndex:
             group.freeze()
         self._active = [(cs, g) for cs, g in groups.items() if g.first_runs or g.substrings]
 
-    def wanted_runs(self, prepared: PreparedText) -> list[tuple[bool, set[str]]]:
-        """The text's runs that start some key of this layer, per case mode."""
-        out = []
-        for cs, group in self._active:
-            if group.first_runs:
-                out.append((cs, prepared.wanted(cs, group.first_runs)))
-        return out
-
     def find(self, prepared: PreparedText) -> list[tuple[int, int, int]]:
         """Every `(ref, start, end)` occurrence in the chunk (offsets in the original text),
         ordered by start offset."""
@@ -295,12 +293,21 @@ class LayerIndex:
         return out
 
 
-def prime(prepared: PreparedText, indexes: list[LayerIndex]) -> None:
-    """Locate the runs every layer needs in one pass over the text (instead of one per layer)."""
-    union: dict[bool, set[str]] = {False: set(), True: set()}
-    for index in indexes:
-        for cs, wanted in index.wanted_runs(prepared):
-            union[cs] |= wanted
-    for cs, wanted in union.items():
+def first_run_tables(indexes: list[LayerIndex]) -> dict[bool, frozenset[str]]:
+    """Per case mode, the union of the layers' first-run tables."""
+    out: dict[bool, frozenset[str]] = {}
+    for cs in (False, True):
+        tables = [index._groups[cs].first_runs for index in indexes if index._groups[cs].first_runs]
+        if tables:
+            out[cs] = tables[0] if len(tables) == 1 else frozenset().union(*tables)
+    return out
+
+
+def prime(prepared: PreparedText, tables: dict[bool, frozenset[str]]) -> None:
+    """Find, in one pass over the text, the runs that any layer needs, and locate them
+    (instead of one pass per layer). `tables` comes from `first_run_tables`."""
+    for cs, table in tables.items():
+        wanted = table.intersection(prepared.runs(cs)[0])
+        prepared._wanted[(cs, 0)] = wanted
         if wanted:
             prepared.positions(cs, wanted)

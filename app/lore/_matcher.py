@@ -112,6 +112,14 @@ class Matcher:
             self._constants.extend(base + local for local in index.constants)
             self._max_scan_depth = max(self._max_scan_depth, index.max_scan_depth)
         self._token_cache: dict[str, int] = {}
+        self._first_runs: dict[bool, frozenset[str]] | None = None
+
+    @property
+    def first_runs(self) -> dict[bool, frozenset[str]]:
+        """Union of the layers' first-run tables (shared through the cache)."""
+        if self._first_runs is None:
+            self._first_runs = self.cache.first_run_tables([i for _, _, i, _ in self._layers])
+        return self._first_runs
 
     @property
     def entries(self) -> list[Any]:
@@ -183,7 +191,7 @@ class Matcher:
                 starts.append(pos)
                 pos += len(c) + len(SEPARATOR)
             prepared = PreparedText(SEPARATOR.join(missing))
-            prime(prepared, [index for _, _, index, _ in layers])
+            prime(prepared, self.first_runs)
             for (_, _, index, _), cache in zip(layers, caches, strict=True):
                 found: list[list[tuple[int, int, int, str, int, int]]] = [[] for _ in missing]
                 refs = index.refs
@@ -268,7 +276,7 @@ class _Run:
         if not text:
             return touched
         prepared = PreparedText(text)
-        prime(prepared, [index for _, _, index, _ in self.m._layers])
+        prime(prepared, self.m.first_runs)
         for _, _, index, base in self.m._layers:
             hits = index.find(prepared)
             if hits:
