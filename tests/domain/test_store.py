@@ -2,7 +2,6 @@
 
 import asyncio
 import importlib
-import sys
 
 import pytest
 
@@ -13,10 +12,35 @@ from tests.domain._support import FakeClock, memory_db
 RUN_IN_BROWSER = True
 
 
+FEATURE_MODULES = [
+    "characters",
+    "chats",
+    "folders",
+    "lorebook",
+    "messages",
+    "modules",
+    "personas",
+    "plugins",
+    "presets",
+    "providers",
+    "rules",
+    "scripts",
+    "series",
+    "settings",
+    "stories",
+    "sync_targets",
+    "transfer",
+]
+
+
 def test_importing_a_module_has_no_side_effects():
     db = memory_db()
     store = Store(db)
-    importlib.reload(sys.modules["app.domain.characters"])
+    for name in FEATURE_MODULES:
+        module = importlib.import_module(f"app.domain.{name}")
+        held = [v for v in vars(module).values() if isinstance(v, (Store, Database))]
+        assert held == [], name  # no module-level store or database
+        assert callable(module.register)
     assert store.tables == {}
     assert db.declared_versions() == []
 
