@@ -26,14 +26,22 @@ class BrowserDom:
         self.window = window if window is not None else js.window
         self._live = 0
         self._tasks = _Tasks()
+        # Bound once: ``f(node, ...)`` is one crossing into JavaScript where
+        # ``node.method(...)`` is two (look the method up, then call it).
+        call = js.Function.prototype.call
+        self._create_element = self.document.createElement
+        self._create_text = self.document.createTextNode
+        self._insert_before = call.bind(js.Node.prototype.insertBefore)
+        self._set_attribute = call.bind(js.Element.prototype.setAttribute)
+        self._remove_attribute = call.bind(js.Element.prototype.removeAttribute)
         supported = hasattr(js.Element.prototype, "moveBefore")
         self._has_move_before = supported if move_before is None else move_before and supported
 
     def element(self, tag: str) -> Node:
-        return self.document.createElement(tag)
+        return self._create_element(tag)
 
     def text(self, data: str) -> Node:
-        return self.document.createTextNode(str(data))
+        return self._create_text(str(data))
 
     def fragment(self) -> Node:
         return self.document.createDocumentFragment()
@@ -46,9 +54,9 @@ class BrowserDom:
 
     def set_attr(self, node: Node, name: str, value: str | bool | None) -> None:
         if value is None or value is False:
-            node.removeAttribute(name)
+            self._remove_attribute(node, name)
         else:
-            node.setAttribute(name, "" if value is True else str(value))
+            self._set_attribute(node, name, "" if value is True else str(value))
 
     def set_prop(self, node: Node, name: str, value: object) -> None:
         setattr(node, name, value)
@@ -57,7 +65,7 @@ class BrowserDom:
         return getattr(node, name)
 
     def insert(self, parent: Node, node: Node, before: Node | None = None) -> None:
-        parent.insertBefore(node, before)
+        self._insert_before(parent, node, before)
 
     def move(self, parent: Node, node: Node, before: Node | None = None) -> None:
         if self._has_move_before and parent.isConnected:
