@@ -136,7 +136,76 @@ class DomainBackend:
         return await self.domain.modules.create_attached(data, level, target_id)
 
     def watch_external(self, fn: Callable[[list[str]], Any]) -> Callable[[], None]:
-        """Call ``fn(table_names)`` when the store reports another tab's writes."""
-        return self.domain.store.on(  # type: ignore[no-any-return]
-            "external-change", lambda changes: fn(sorted({c.table for c in changes}))
-        )
+        """Call ``fn(table_names)`` after another tab (or another connection) commits.
+
+        Two sources: the store's ``"external-change"`` event, and one live query
+        per table (``app.db`` re-runs it after any commit that touched the table,
+        in any tab). A re-run with no commit of this store in between comes from
+        elsewhere. (A commit here and one elsewhere that land in the same re-run
+        count as ours; the next change from elsewhere catches up.)
+        """
+        from app.db import live_query
+
+        store = self.domain.store
+        stops = [
+            store.on("external-change", lambda changes: fn(sorted({c.table for c in changes})))
+        ]
+        ours: dict[str, int] = {}
+
+        def count_ours(changes: list[Any]) -> None:
+            for table in {c.table for c in changes if not c.external}:
+                ours[table] = ours.get(table, 0) + 1
+
+        stops.append(store.on("changes", count_ours))
+        for table in _WATCHED_TABLES:
+            if not store.has_table(table):
+                continue
+            stops.append(
+                live_query(lambda t=table: store.table(t).count()).subscribe(
+                    _ReRuns(table, ours, fn), _ignore
+                )
+            )
+
+        def stop() -> None:
+            for unsubscribe in stops:
+                unsubscribe()
+
+        return stop
+
+
+_WATCHED_TABLES = (
+    "settings",
+    "characters",
+    "personas",
+    "prompt_presets",
+    "modules",
+    "module_links",
+    "plugins",
+    "series",
+    "stories",
+    "folders",
+    "lorebook_entries",
+    "scripts",
+    "chats",
+    "messages",
+)
+
+
+class _ReRuns:
+    """Live-query listener: reports ``table`` when a re-run follows no commit of ours."""
+
+    def __init__(self, table: str, ours: dict[str, int], fn: Callable[[list[str]], Any]) -> None:
+        self.table = table
+        self.ours = ours
+        self.fn = fn
+        self.seen: int | None = None
+
+    def __call__(self, _count: Any) -> None:
+        current = self.ours.get(self.table, 0)
+        previous, self.seen = self.seen, current
+        if previous is not None and previous == current:  # not the first run, not our commit
+            self.fn([self.table])
+
+
+def _ignore(_error: Any) -> None:
+    return None

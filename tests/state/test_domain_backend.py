@@ -143,6 +143,7 @@ async def test_stale_message_write_reaches_the_database_only(domain: Any) -> Non
     assert get(state.active_chat_id) == s["other"].id and get(state.messages) == []
     first = next(c for c in get(state.chats) if c.id == s["chat"].id)
     assert first.preview == "x"  # the character level is still shown: its chat list follows
+    state.close()
 
 
 async def test_another_tabs_writes_reload_the_shown_levels(state: AppState, domain: Any) -> None:
@@ -179,3 +180,34 @@ async def test_create_attached_module_through_the_domain(state: AppState, domain
     await state.delete("module", module.id)
     assert module.id not in [m.id for m in get(state.modules)]
     assert await domain.modules.links.for_target("chat", s["chat"].id) == []
+
+
+async def test_a_commit_through_another_connection_reloads_the_shown_levels(
+    state: AppState, domain: Any
+) -> None:
+    s = await seed(domain)
+    await state.load_lists()
+    await state.open_chat(s["chat"].id)
+    await asyncio.sleep(0.05)  # the watchers' first runs
+    calls: list[list[str]] = []
+    original = state.refresh
+
+    async def spy(tables: Any = None) -> None:
+        calls.append(sorted(tables or []))
+        await original(tables)
+
+    state.refresh = spy  # type: ignore[method-assign]
+    await state.add_message(s["chat"].id, {"role": "user", "content": "mine"})
+    await asyncio.sleep(0.05)
+    assert calls == []  # our own commits are not reported as someone else's
+    other = Database(domain.store.db.name, backend="memory")  # as another tab would
+    await other.open()
+    record = await other.table("characters").get(s["bob"].id)
+    await other.table("characters").put({**record, "name": "Robert"})
+    for _ in range(40):
+        await asyncio.sleep(0.005)
+        if "Robert" in names(state.characters):
+            break
+    assert names(state.characters) == ["Alice", "Robert"]
+    assert ["characters"] in calls
+    other.close()
