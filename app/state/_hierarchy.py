@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -30,6 +31,8 @@ from ._stores import Stores
 from ._views import Views
 
 __all__ = ["LOADED", "Hierarchy"]
+
+_log = logging.getLogger(__name__)
 
 LOADED = "loaded"
 """The context key of the GLOBAL and LISTS levels once loaded."""
@@ -79,6 +82,7 @@ class Hierarchy:
         self._shown_at: dict[Level, int] = {}  # number of the load that filled each level
         self._write_number = 0  # the write whose effects are being applied
         self._unwatch: Callable[[], Any] | None = None
+        self._refreshing: set[asyncio.Future[None]] = set()
         watch = getattr(backend, "watch_external", None)
         if callable(watch):
             self._unwatch = watch(self._on_external)
@@ -246,4 +250,12 @@ class Hierarchy:
         return lambda: backend.load_chat(key)
 
     def _on_external(self, tables: Iterable[str]) -> asyncio.Future[None]:
-        return asyncio.ensure_future(self.refresh(list(tables)))
+        task = asyncio.ensure_future(self.refresh(list(tables)))
+        self._refreshing.add(task)
+        task.add_done_callback(self._refreshed)
+        return task
+
+    def _refreshed(self, task: asyncio.Future[None]) -> None:
+        self._refreshing.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            _log.warning("reloading after another tab's change failed", exc_info=task.exception())
