@@ -4,9 +4,16 @@ Levels: GLOBAL (settings) → LISTS (characters, personas, presets, modules,
 plugins, series, stories, folders, global lorebook and scripts) → CHARACTER (the
 active character, its chats, lorebook, scripts, modules) → CHAT (the active chat,
 its messages, lorebook, modules). Leaving a level clears every level below it.
-Storage is reached through a ``Backend`` (``DomainBackend`` wires the domain
-repositories); writes always reach it, and store updates whose context went
-stale meanwhile are skipped.
+Storage is reached through a ``Backend``; ``DomainBackend`` wires the domain
+repositories. Writes always reach it; store updates whose context went stale
+meanwhile are skipped. Other tabs' commits reload the levels they affect.
+
+    domain = await app.domain.open_domain(Database("lorekeeper"))
+    state = AppState(DomainBackend(domain))
+    await state.load_global(); await state.load_lists()
+    state.characters.subscribe(render)          # readonly views (and derived ones:
+    await state.open_chat(chat_id)              #   active_chat_id, all_lorebooks ...)
+    await state.add_message(chat_id, {"role": "user", "content": "Hi"})
 """
 
 from ._app_state import AppState
