@@ -155,6 +155,8 @@ class MemoryDom:
     def get_prop(self, node: MemoryNode, name: str) -> Any:
         if name == "textContent":
             return node.text_content
+        if name in ("firstChild", "lastChild"):
+            return (node.children[0 if name == "firstChild" else -1]) if node.children else None
         if name in node.props:
             return node.props[name]
         if name in ("checked", "disabled", "open", "hidden"):

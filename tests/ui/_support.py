@@ -83,6 +83,13 @@ class Harness:
     def back(self) -> None:
         raise NotImplementedError
 
+    def select_text(self, text_node: Any, start: int, end: int) -> None:
+        """Select characters of a text node (a document selection, not an input's)."""
+        raise NotImplementedError
+
+    def selected_text(self) -> str:
+        raise NotImplementedError
+
     def forward(self) -> None:
         raise NotImplementedError
 
@@ -113,6 +120,16 @@ class MemoryHarness(Harness):
     def fire(self, node: Any, event: str, key: str = "") -> bool:
         assert isinstance(self.dom, MemoryDom)
         return self.dom.dispatch(node, event, key=key).default_prevented
+
+    def select_text(self, text_node: Any, start: int, end: int) -> None:
+        self._selection = (text_node, start, end)
+
+    def selected_text(self) -> str:
+        # Like a Range: collapses when its node leaves the document or its data is replaced.
+        node, start, end = getattr(self, "_selection", (None, 0, 0))
+        if node is None or not self.dom.body.contains(node):  # type: ignore[attr-defined]
+            return ""
+        return str(node.data[start:end])
 
     def back(self) -> None:
         assert isinstance(self.dom, MemoryDom)
@@ -209,6 +226,18 @@ class BrowserHarness(Harness):
         else:
             ev = js.Event.new(event, to_js_dict({"bubbles": True, "cancelable": True}))
         return not node.dispatchEvent(ev)
+
+    def select_text(self, text_node: Any, start: int, end: int) -> None:
+        import js
+
+        selection = js.window.getSelection()
+        selection.removeAllRanges()
+        selection.setBaseAndExtent(text_node, start, text_node, end)
+
+    def selected_text(self) -> str:
+        import js
+
+        return str(js.window.getSelection().toString())
 
     def back(self) -> None:
         import js

@@ -229,3 +229,20 @@ def test_changed_item_without_update_is_rerendered_in_place(harness: Harness) ->
     records = harness.take()
     assert all(same(r.target, m.node) for r in records)
     m.unmount()
+
+
+def test_a_text_selection_survives_changes_to_other_rows(harness: Harness, listing: Any) -> None:
+    items, _created, m = listing
+    row = _row(harness, m.node, 120)
+    label = harness.children(row)[0]  # <span> holding the label's text node
+    text = harness.dom.get_prop(label, "firstChild")
+    harness.select_text(text, 0, 3)
+    assert harness.selected_text() == "row"
+    new = list(items.value)
+    new[5] = Item(5, "renamed")  # update another row
+    new.insert(150, new.pop(7))  # move another row
+    del new[60]  # remove another row
+    new.insert(0, Item(999, "new"))  # insert a row
+    items.set(new)
+    assert harness.selected_text() == "row"
+    assert _ids(harness, m.node) == [it.id for it in new]
