@@ -11,15 +11,7 @@ from typing import Any
 
 from ._characters import StateCharacters
 
-__all__ = ["library_domain", "open_domain_store", "state_characters"]
-
-
-async def open_domain_store(db: Any) -> Any:
-    """A domain ``Store`` on ``db`` with every ``app.domain`` module registered, opened."""
-    from app.domain._registry import open_domain
-
-    domain = await open_domain(db)
-    return domain.store
+__all__ = ["library_domain", "state_characters"]
 
 
 async def library_domain() -> Any:
