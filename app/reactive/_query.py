@@ -91,6 +91,8 @@ def query_store(
 
     The query runs only while the store has subscribers: it starts with the first
     and stops with the last. ``querier`` is an async function doing reads.
+    Results are lists or dicts, which always count as changed; pass
+    ``equals=lambda old, new: old == new`` to skip re-runs that found the same data.
     """
     from app.db import live_query  # lazy: the store layer does not need the database
 
