@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 _TAG = "__lk$"
 _H: Any = None
-_state = {"live": 0, "micro": 0}
+_state = {"live": 0}
 _MICRO_BUDGET = 50_000
 _channel: Any = None
 _CHANNEL_NAME = "app-db-storage-mutated"
@@ -81,9 +81,6 @@ def _install_microtask_scheduling() -> None:
     queue: collections.deque[asyncio.Handle] = collections.deque()
     scheduled = [False]
 
-    def reset() -> None:
-        _state["micro"] = 0
-
     def run_late(handle: asyncio.Handle) -> None:
         if not handle.cancelled():
             handle._run()
@@ -106,17 +103,15 @@ def _install_microtask_scheduling() -> None:
         scheduled[0] = False
 
     drain_proxy = create_proxy(drain)
+    queue_microtask = js.queueMicrotask
 
     def call_soon(callback: Any, *args: Any, context: Any = None) -> asyncio.Handle:
-        if _state["live"] > 0 and _state["micro"] < _MICRO_BUDGET:
-            if _state["micro"] == 0:
-                original(reset)
-            _state["micro"] += 1
+        if _state["live"] > 0:
             handle = asyncio.Handle(callback, args, loop, context=context)
             queue.append(handle)
             if not scheduled[0]:
                 scheduled[0] = True
-                js.queueMicrotask(drain_proxy)
+                queue_microtask(drain_proxy)
             return handle
         return original(callback, *args, context=context)
 
@@ -144,13 +139,18 @@ def invoke_new(trans: Any, name: str, *args: Any) -> asyncio.Future:
     return fut
 
 
+_js_call: Any = None
+
+
 def invoke(name: str, *args: Any) -> asyncio.Future:
     """Call helper ``name`` and get a future of its (JSON string) result."""
-    H = helper()
+    global _js_call
+    if _js_call is None:
+        _js_call = helper().call
     fut = asyncio.get_event_loop().create_future()
     call_id = next(_ids)
     _futures[call_id] = fut
-    H.call(name, call_id, *args)
+    _js_call(name, call_id, *args)
     return fut
 
 
