@@ -401,7 +401,9 @@ class _Run:
         entries = self.entries
         states = self.states
         activated: list[int] = []
-        for gid in sorted(candidates, key=self._order_key):
+        # Order does not matter here: probability rolls are seeded per entry, and `_admit`
+        # sorts what this returns.
+        for gid in candidates:
             st = states[gid]
             if st.status != _PENDING:
                 continue
