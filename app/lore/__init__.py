@@ -1,9 +1,16 @@
 """Lore engine: lorebook matching, prompt context building, lint and file formats.
 
-from app.lore import Matcher, MatchOptions
-result = Matcher(entries, MatchOptions(token_budget=800)).scan(chapter_text)
-result.entries   # activated, in insertion order
-result.trace     # why each candidate was included or left out
+    from app.lore import LayerCache, Matcher, MatchOptions
+    cache = LayerCache()                      # app-wide; call cache.invalidate(level, scope_id)
+                                              # from lorebook change events
+    matcher = Matcher(entries, MatchOptions(token_budget=800), cache=cache)
+    result = matcher.scan(chapter_text)       # or matcher.scan(chat_messages)
+    result.entries                            # activated, in insertion order
+    result.trace                              # every candidate: key hits, scope, reason
+
+`build_context(template, LoreContext(...))` resolves prompt variables, `lint(entries)`
+reports lorebook problems, and `formats.load` / `formats.dump` read and write character
+cards, SillyTavern, NovelAI and Agnai files.
 """
 
 from __future__ import annotations
