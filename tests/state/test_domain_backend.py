@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 from typing import Any
 
 import pytest
@@ -14,10 +15,13 @@ from app.state import AppState, DomainBackend, Level
 
 RUN_IN_BROWSER = True
 
+# IndexedDB in the browser (the database's default there), memory in CPython.
+_BACKEND = {} if importlib.util.find_spec("app.db._idb") else {"backend": "memory"}
+
 
 @pytest.fixture
 async def domain() -> Any:
-    db = Database(f"state-domain-{new_id()}", backend="memory")
+    db = Database(f"state-domain-{new_id()}", **_BACKEND)
     d = await open_domain(db)
     yield d
     await db.delete()
@@ -152,8 +156,10 @@ async def test_another_tabs_writes_reload_the_shown_levels(state: AppState, doma
     await state.open_character(s["alice"].id)
     await domain.characters.create({"name": "Carol"})  # pretend another tab wrote it
     domain.store.receive_external(["characters"])
-    for _ in range(20):
-        await asyncio.sleep(0)
+    for _ in range(200):
+        await asyncio.sleep(0.005)
+        if len(get(state.characters)) == 3:
+            break
     assert names(state.characters) == ["Alice", "Bob", "Carol"]
     assert get(state.active_character_id) == s["alice"].id
 
@@ -200,7 +206,7 @@ async def test_a_commit_through_another_connection_reloads_the_shown_levels(
     await state.add_message(s["chat"].id, {"role": "user", "content": "mine"})
     await asyncio.sleep(0.05)
     assert calls == []  # our own commits are not reported as someone else's
-    other = Database(domain.store.db.name, backend="memory")  # as another tab would
+    other = Database(domain.store.db.name, **_BACKEND)  # as another tab would
     await other.open()
     record = await other.table("characters").get(s["bob"].id)
     await other.table("characters").put({**record, "name": "Robert"})
