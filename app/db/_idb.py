@@ -105,6 +105,18 @@ def _install_microtask_scheduling() -> None:
     drain_proxy = create_proxy(drain)
     queue_microtask = js.queueMicrotask
 
+    def resolve_and_drain(fut: asyncio.Future, result: Any) -> None:
+        # We are at the top of an IndexedDB event dispatch (no Python frame below):
+        # wake the waiting task and run it now, while the transaction is active.
+        if scheduled[0]:
+            fut.set_result(result)
+            return
+        scheduled[0] = True
+        fut.set_result(result)
+        drain()
+
+    _direct[0] = resolve_and_drain
+
     def call_soon(callback: Any, *args: Any, context: Any = None) -> asyncio.Handle:
         if _state["live"] > 0:
             handle = asyncio.Handle(callback, args, loop, context=context)
@@ -123,10 +135,19 @@ _futures: dict[int, asyncio.Future] = {}
 _ids = itertools.count()
 
 
+_direct: list[Any] = [None]
+
+
 def _resolve(call_id: int, result: Any) -> None:
+    """Called by JavaScript from a request's event: wake the waiter right here."""
     fut = _futures.pop(call_id, None)
-    if fut is not None and not fut.done():
+    if fut is None or fut.done():
+        return
+    run_now = _direct[0]
+    if run_now is None:
         fut.set_result(result)
+        return
+    run_now(fut, result)
 
 
 def invoke_new(trans: Any, name: str, *args: Any) -> asyncio.Future:

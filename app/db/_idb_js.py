@@ -115,7 +115,17 @@ HELPER_JS = r"""
   const H = {
     errs,
     setResolver(fn) { resolver = fn; },
-    call(name, id, ...args) { H[name](...args).then((s) => resolver(id, s)); },
+    // Helpers report through `resolve`; an IndexedDB event calls Python directly, so the
+    // awaiting task resumes inside the event's dispatch. A synchronous answer (an error
+    // thrown while placing a request) is deferred so Python never re-enters itself.
+    call(name, id, ...args) {
+      let sync = true;
+      H[name]((s) => {
+        if (sync) Promise.resolve().then(() => resolver(id, s));
+        else resolver(id, s);
+      }, ...args);
+      sync = false;
+    },
     callNew(name, id, db, storesJson, mode, ...args) {
       let tx;
       try {
@@ -125,7 +135,12 @@ HELPER_JS = r"""
         Promise.resolve().then(() => resolver(id, out({ error: info })));
         return undefined;
       }
-      H[name](tx, ...args).then((s) => resolver(id, s));
+      let sync = true;
+      H[name]((s) => {
+        if (sync) Promise.resolve().then(() => resolver(id, s));
+        else resolver(id, s);
+      }, tx, ...args);
+      sync = false;
       return tx;
     },
     clearErrors() { errs.length = 0; },
@@ -144,8 +159,8 @@ HELPER_JS = r"""
     commit(tx) { try { tx.commit(); } catch (e) {} },
     abort(tx) { try { tx.abort(); } catch (e) {} },
 
-    mutate(tx, store, type, valuesJson, keysJson, sp, idxJson) {
-      return new Promise((resolve) => {
+    mutate(resolve, tx, store, type, valuesJson, keysJson, sp, idxJson) {
+      {
         let s;
         const failures = [];
         try { s = tx.objectStore(store); } catch (e) { resolve(out({ error: fail(e) })); return; }
@@ -206,21 +221,21 @@ HELPER_JS = r"""
         }
         if (last === null) { finish(); return; }
         last.onsuccess = finish;
-      });
+      }
     },
 
-    get(tx, store, keyJson, sp) {
-      return new Promise((resolve) => {
+    get(resolve, tx, store, keyJson, sp) {
+      {
         let req;
         try { req = tx.objectStore(store).get(parse(keyJson, sp)); }
         catch (e) { resolve(out({ error: fail(e) })); return; }
         req.onsuccess = () => resolve(out({ value: req.result === undefined ? null : req.result }));
         req.onerror = (ev) => { ev.preventDefault(); resolve(out({ error: fail(req.error) })); };
-      });
+      }
     },
 
-    getMany(tx, store, keysJson, sp) {
-      return new Promise((resolve) => {
+    getMany(resolve, tx, store, keysJson, sp) {
+      {
         let s, keys;
         try { s = tx.objectStore(store); keys = parse(keysJson, sp); }
         catch (e) { resolve(out({ error: fail(e) })); return; }
@@ -235,12 +250,12 @@ HELPER_JS = r"""
           resolve(out({ values }));
         };
         for (const r of reqs) r.onerror = (ev) => { ev.preventDefault(); resolve(out({ error: fail(r.error) })); };
-      });
+      }
     },
 
     // want: bit 1 = values, bit 2 = index keys
-    query(tx, store, index, rangeJson, sp, limit, reverse, unique, want) {
-      return new Promise((resolve) => {
+    query(resolve, tx, store, index, rangeJson, sp, limit, reverse, unique, want) {
+      {
         let src, r;
         try { src = source(tx, store, index); r = range(parse(rangeJson, sp)); }
         catch (e) { resolve(out({ error: fail(e) })); return; }
@@ -304,17 +319,17 @@ HELPER_JS = r"""
           };
           req.onerror = onerr(req);
         } catch (e) { resolve(out({ error: fail(e) })); }
-      });
+      }
     },
 
-    count(tx, store, index, rangeJson, sp) {
-      return new Promise((resolve) => {
+    count(resolve, tx, store, index, rangeJson, sp) {
+      {
         let req;
         try { req = source(tx, store, index).count(range(parse(rangeJson, sp))); }
         catch (e) { resolve(out({ error: fail(e) })); return; }
         req.onsuccess = () => resolve(out({ count: req.result }));
         req.onerror = (ev) => { ev.preventDefault(); resolve(out({ error: fail(req.error) })); };
-      });
+      }
     },
 
     // A cursor read in chunks: next() resolves with up to `chunk` records (JSON).
