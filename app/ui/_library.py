@@ -25,8 +25,9 @@ async def library_domain() -> Any:
 
 
 def state_characters(domain: Any) -> StateCharacters:
-    """``app.state``'s ``AppState`` over ``domain``, with the characters list following
-    the database (a live query, so other tabs' commits reach the state too)."""
+    """``app.state``'s ``AppState`` over ``domain``, its characters list also following a
+    live query: when the stored list differs from the state's (a commit the state did
+    not make, in another tab or on another connection), the state reloads it."""
     from app.db import live_query
     from app.state import AppState, DomainBackend
 

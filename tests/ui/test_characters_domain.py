@@ -55,10 +55,10 @@ def names(h: Harness) -> list[str]:
 
 
 async def until(check: Any) -> None:
-    for _ in range(300):
+    for _ in range(500):
         if check():
             return
-        await asyncio.sleep(0)
+        await asyncio.sleep(0.002)
     assert check()
 
 
