@@ -85,3 +85,65 @@ def reference_active(entries: list[Any], text: str, cs_default: bool, ww_default
         if total == 0 or ok:
             active.add(e.id)
     return active
+
+
+def _logic_ok(e: Any, found: set[int]) -> bool:
+    total = sum(1 for k in e.secondary_keys if k.strip())
+    if total == 0:
+        return True
+    n = len(found)
+    return {
+        "and_any": n > 0,
+        "and_all": n == total,
+        "not_any": n == 0,
+        "not_all": n < total,
+    }[e.selective_logic]
+
+
+def reference_recursive(entries: list[Any], text: str, max_recursion: int) -> dict[str, int]:
+    """Entry id -> activation step, with recursion (no budget, probability 100, defaults:
+    case-insensitive whole words)."""
+    primary: set[str] = set()
+    secondary: dict[str, set[int]] = {}
+
+    def absorb(chunk: str) -> None:
+        for eid, kind, idx, _, _ in reference_hits(entries, chunk, False, True):
+            if kind == "primary":
+                primary.add(eid)
+            else:
+                secondary.setdefault(eid, set()).add(idx)
+
+    absorb(text)
+    active: dict[str, int] = {}
+    new = []
+    for e in entries:
+        if not e.enabled:
+            continue
+        if e.constant or (
+            not e.delay_until_recursion
+            and e.id in primary
+            and _logic_ok(e, secondary.get(e.id, set()))
+        ):
+            active[e.id] = 0
+            new.append(e)
+    delayed = any(
+        e.enabled and not e.constant and e.delay_until_recursion and e.id in primary
+        for e in entries
+    )
+    step = 0
+    while True:
+        feed = [e for e in new if e.content and not e.prevent_recursion]
+        if not feed and not (step == 0 and delayed):
+            return active
+        step += 1
+        if step > max_recursion:
+            return active
+        for e in feed:
+            absorb(e.content)
+        new = []
+        for e in entries:
+            if e.id in active or not e.enabled or e.constant or e.exclude_recursion:
+                continue
+            if e.id in primary and _logic_ok(e, secondary.get(e.id, set())):
+                active[e.id] = step
+                new.append(e)

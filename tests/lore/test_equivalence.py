@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.lore import LoreEntry, Matcher, MatchOptions
-from tests.lore._reference import reference_active, reference_hits
+from tests.lore._reference import reference_active, reference_hits, reference_recursive
 
 # Letters in both cases, digits, underscore, separators, symbols, combining marks, CJK,
 # Hangul, Thai, a dotted capital I (lowers to two characters) and final sigma.
@@ -98,3 +98,37 @@ def test_many_multiword_keys_match_reference(key_list, text):
     m = Matcher(es, MatchOptions(recursive=False))
     got = {(e.id, kind, idx, s, t) for e, kind, idx, s, t in m.find("ab " + text)}
     assert got == reference_hits(es, "ab " + text, False, True)
+
+
+VOCAB = ["ann", "bob", "cid", "dee", "eve", "x"]
+words = st.lists(st.sampled_from(VOCAB), max_size=6).map(" ".join)
+
+
+@st.composite
+def linked_entries(draw):
+    out = []
+    for i in range(draw(st.integers(1, 7))):
+        out.append(
+            LoreEntry(
+                id=f"e{i}",
+                keys=draw(st.lists(st.sampled_from(VOCAB), max_size=2)),
+                secondary_keys=draw(st.lists(st.sampled_from(VOCAB), max_size=2)),
+                selective_logic=draw(st.sampled_from(["and_any", "and_all", "not_any", "not_all"])),
+                content=draw(words),
+                enabled=draw(st.integers(0, 5)) > 0,
+                constant=draw(st.integers(0, 6)) == 0,
+                exclude_recursion=draw(st.booleans()),
+                prevent_recursion=draw(st.integers(0, 3)) == 0,
+                delay_until_recursion=draw(st.integers(0, 3)) == 0,
+            )
+        )
+    return out
+
+
+@settings(max_examples=500, deadline=None)
+@given(linked_entries(), words, st.integers(0, 4))
+def test_recursion_matches_reference(es, text, max_recursion):
+    result = Matcher(es, MatchOptions(max_recursion=max_recursion)).scan(text)
+    got = {item.entry_id: item.step for item in result.trace if item.included}
+    assert got == reference_recursive(es, text, max_recursion)
+    assert set(result.ids) == set(got)
