@@ -132,3 +132,30 @@ def test_recursion_matches_reference(es, text, max_recursion):
     got = {item.entry_id: item.step for item in result.trace if item.included}
     assert got == reference_recursive(es, text, max_recursion)
     assert set(result.ids) == set(got)
+
+
+@st.composite
+def windowed_entries(draw):
+    return [
+        LoreEntry(
+            id=f"e{i}",
+            keys=draw(st.lists(st.sampled_from(VOCAB), min_size=1, max_size=2)),
+            secondary_keys=draw(st.lists(st.sampled_from(VOCAB), max_size=1)),
+            selective_logic=draw(st.sampled_from(["and_any", "not_any"])),
+            scan_depth=draw(st.none() | st.integers(0, 5)),
+        )
+        for i in range(draw(st.integers(1, 6)))
+    ]
+
+
+@settings(max_examples=400, deadline=None)
+@given(windowed_entries(), st.lists(words, max_size=6), st.integers(0, 4))
+def test_message_windows_match_reference(es, messages, depth):
+    result = Matcher(es, MatchOptions(scan_depth=depth, recursive=False)).scan(messages)
+    expected = set()
+    for e in es:
+        d = depth if e.scan_depth is None else e.scan_depth
+        window = messages[max(0, len(messages) - d) :] if d else []
+        if reference_active([e], "\n\x01\n".join(window), False, True) == {e.id}:
+            expected.add(e.id)
+    assert set(result.ids) == expected
