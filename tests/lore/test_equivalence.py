@@ -159,3 +159,42 @@ def test_message_windows_match_reference(es, messages, depth):
         if reference_active([e], "\n\x01\n".join(window), False, True) == {e.id}:
             expected.add(e.id)
     assert set(result.ids) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.booleans(), st.integers(-3, 3), st.integers(0, 5), st.integers(0, 60)),
+        min_size=1,
+        max_size=8,
+    ),
+    st.integers(0, 60),
+)
+def test_budget_matches_reference(specs, budget):
+    es = [
+        LoreEntry(
+            id=f"e{i}",
+            keys=["k"],
+            constant=constant,
+            priority=priority,
+            insertion_order=order,
+            content="x" * (4 * tokens),
+        )
+        for i, (constant, priority, order, tokens) in enumerate(specs)
+    ]
+    result = Matcher(es, MatchOptions(recursive=False, token_budget=budget)).scan("k")
+    ranked = sorted(
+        range(len(es)),
+        key=lambda i: (not es[i].constant, -es[i].priority, es[i].insertion_order, i),
+    )
+    used, admitted = 0, set()
+    for i in ranked:
+        cost = specs[i][3]
+        if es[i].constant or used + cost <= budget:
+            used += cost
+            admitted.add(f"e{i}")
+    assert set(result.ids) == admitted
+    assert result.tokens_used == used
+    assert result.ids == sorted(
+        result.ids, key=lambda eid: (es[int(eid[1:])].insertion_order, int(eid[1:]))
+    )
