@@ -513,3 +513,13 @@ def test_use_regex_follows_added_regex_key():
     book.entries[0].keys = ["/ari(a|el)/i"]
     out = json.loads(formats.dump(book, "ccv3"))["data"]["character_book"]["entries"][0]
     assert out["use_regex"] is True
+
+
+@pytest.mark.parametrize("fmt", formats.DUMP_FORMATS)
+def test_domain_entries_export(fmt):
+    from app.domain import LorebookEntry
+
+    book = formats.load(as_bytes(_samples.card_v3()))
+    original = json.loads(formats.dump(book, fmt))
+    book.entries = [LorebookEntry.parse(e.to_record()) for e in book.entries]
+    assert json.loads(formats.dump(book, fmt)) == original
