@@ -206,6 +206,15 @@ class Collection:
         """All matching values."""
 
         async def run(trans: Any) -> list[Any]:
+            c = self._ctx
+            if self._is_plain():
+                part = c.parts[0]
+                limit = None if c.limit is None else c.offset + c.limit
+                req = QueryRequest(
+                    part.index, part.ranges[0], limit, c.reverse, False, True, False, False
+                )
+                values = (await self._table._core_table().query(trans, req)).values or []
+                return values[c.offset :] if c.offset else values
             return [e[2] for e in await self._scan(True, False, trans, want_pks=False)]
 
         return await self._run(False, run)
