@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,10 +19,12 @@ from ._context import Ctx
 from ._dom import Dom, Node
 from ._live_list import LiveList
 from ._mount import Mounted, mount
-from ._router import NOT_FOUND, Router
+from ._router import NOT_FOUND, Match, Router
 from ._shell import Screen, not_found_screen, placeholder_screen, shell
 
 __all__ = ["App", "current_app", "start"]
+
+log = logging.getLogger("app.ui")
 
 
 class App:
@@ -33,6 +37,8 @@ class App:
         self.router = Router(dom)
         self.mounted: Mounted | None = None
         self._hold: Any = None
+        self._route_off: Any = None
+        self._tasks: set[asyncio.Future[Any]] = set()
 
     def screens(self) -> Mapping[str, Screen]:
         actions = self.characters
@@ -56,6 +62,8 @@ class App:
         if loaded is not None:
             await loaded()
         self.router.start()
+        if self.state is not None:
+            self._route_off = self.router.current.subscribe(self._enter)
         screens = self.screens()
 
         def root_view(ctx: Ctx) -> Any:
@@ -68,7 +76,39 @@ class App:
         """``app.state``'s ``AppState`` when the characters come from it (else ``None``)."""
         return getattr(self.characters, "state", None)
 
+    def _enter(self, m: Match) -> None:
+        """Make the state's levels follow the route: a character page opens that
+        character (closing any chat), a chat page opens the chat (and its character),
+        any other page leaves the character level (and so the chat)."""
+        task = asyncio.ensure_future(self._enter_levels(m))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _enter_levels(self, m: Match) -> None:
+        from app.state import Level
+
+        state = self.state
+        try:
+            if m.name == "chat":
+                await state.open_chat(m.params["id"])
+            elif m.name == "character":
+                state.close_chat()
+                if state.context(Level.CHARACTER) != m.params["id"]:
+                    await state.open_character(m.params["id"])
+            else:
+                state.close_character()
+        except Exception:  # a missing record: the screen says so; keep the app running
+            log.exception("opening %s failed", m.path)
+
+    async def settle(self) -> None:
+        """Wait for the level changes that navigation started."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
     def stop(self) -> None:
+        if self._route_off is not None:
+            self._route_off()
+            self._route_off = None
         if self.mounted is not None:
             self.mounted.unmount()
             self.mounted = None

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from app.reactive import get
 from app.state import AppState
 from app.ui import StateCharacters, current_app, start
 
@@ -21,12 +22,17 @@ class CharactersOnlyBackend:
 
     def __init__(self, repo: FakeCharacters) -> None:
         self.repo = repo
+        self.opened: list[str] = []
 
     async def load_settings(self) -> Any:
         return {}
 
     async def load_lists(self) -> Mapping[str, Any]:
         return {"characters": await self.repo.list()}
+
+    async def load_character(self, character_id: str) -> Mapping[str, Any]:
+        self.opened.append(character_id)
+        return {"active_character": self.repo.rows[character_id]}
 
     async def get(self, kind: str, id: str) -> Any:
         return self.repo.rows.get(id)
@@ -42,12 +48,13 @@ class CharactersOnlyBackend:
 
 
 @pytest.fixture
-async def ui() -> AsyncIterator[tuple[Harness, FakeCharacters, AppState]]:
+async def ui() -> AsyncIterator[tuple[Harness, FakeCharacters, AppState, CharactersOnlyBackend]]:
     harness = make_harness()
     repo = FakeCharacters(["Yara", "Ines"])
-    state = AppState(CharactersOnlyBackend(repo))  # type: ignore[arg-type]
+    backend = CharactersOnlyBackend(repo)
+    state = AppState(backend)  # type: ignore[arg-type]
     await start(harness.root, dom=harness.dom, characters=StateCharacters(state))
-    yield harness, repo, state
+    yield harness, repo, state, backend
     app = current_app()
     assert app is not None
     app.stop()
@@ -60,12 +67,12 @@ def names(h: Harness) -> list[str]:
 
 
 async def test_lists_are_loaded_before_the_first_paint(ui: Any) -> None:
-    h, _repo, _state = ui
+    h, _repo, _state, _backend = ui
     assert names(h) == ["Ines", "Yara"]
 
 
 async def test_writes_go_through_the_state_and_reach_storage(ui: Any) -> None:
-    h, repo, _state = ui
+    h, repo, _state, _backend = ui
     (field,) = h.query("input[id=new-character-name]")
     h.type_into(field, "Odile")
     assert h.fire(h.query("form.create-form")[0], "submit"), "a submit must not reach the browser"
@@ -89,3 +96,27 @@ async def test_writes_go_through_the_state_and_reach_storage(ui: Any) -> None:
     await h.dom.settle()
     assert names(h) == ["Odile", "Yara"]
     assert sorted(c.name for c in repo.rows.values()) == ["Odile", "Yara"]
+
+
+async def test_navigation_opens_and_leaves_the_character_level(ui: Any) -> None:
+    h, repo, state, backend = ui
+    app = current_app()
+    assert app is not None
+    ines = next(c for c in repo.rows.values() if c.name == "Ines")
+    app.router.navigate(f"/characters/{ines.id}")
+    await app.settle()
+    assert get(state.active_character_id) == ines.id
+    (title,) = h.query("h1")
+    assert h.text(title) == "Ines"
+    app.router.navigate("/settings")
+    await app.settle()
+    assert get(state.active_character_id) is None
+    app.router.navigate(f"/characters/{ines.id}")
+    app.router.navigate(f"/characters/{ines.id}?tab=chats")  # same character: no reload
+    await app.settle()
+    assert backend.opened == [ines.id, ines.id]
+    app.router.navigate("/characters/nobody")  # a missing character: logged, app keeps going
+    await app.settle()
+    (title,) = h.query("h1")
+    assert h.text(title) == "Character not found"
+    app.router.navigate("/characters")
