@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import inspect
 import itertools
@@ -16,6 +15,7 @@ from ._keys import (
     KeyRange,
     del_by_keypath,
     encode,
+    extract_key,
     get_by_keypath,
     set_by_keypath,
 )
@@ -197,10 +197,7 @@ class Collection:
         return ents
 
     async def _run(self, write: bool, fn: Callable[[Any], Any]) -> Any:
-        return await self._table._db._op(self._table.name, write, fn, extra=self._or_tables())
-
-    def _or_tables(self) -> None:
-        return None
+        return await self._table._db._op(self._table.name, write, fn)
 
     async def to_array(self) -> list[Any]:
         """All matching values."""
@@ -412,8 +409,6 @@ class Collection:
                 action, new = apply(value, pk)
                 if action == "put":
                     if pk_path is not None:
-                        from ._keys import extract_key
-
                         nk = extract_key(new, pk_path)
                         if nk is MISSING or encode(nk) != encode(pk):
                             raise DataError(
@@ -759,12 +754,3 @@ def _prefix_range(r: KeyRange, plen: int) -> KeyRange:
         else:
             upper = [*as_list(r.upper), MAX_KEY]
     return KeyRange(lower, upper, lo_open, up_open)
-
-
-async def _maybe_await(x: Any) -> Any:
-    if inspect.isawaitable(x):
-        return await x
-    return x
-
-
-_ = asyncio

@@ -289,9 +289,7 @@ class Database:
         async with self.transaction(mode, *tables):
             return await body()
 
-    async def _op(
-        self, table: str, write: bool, fn: Callable[[Any], Any], extra: Any = None
-    ) -> Any:
+    async def _op(self, table: str, write: bool, fn: Callable[[Any], Any]) -> Any:
         tx = current_transaction.get()
         if tx is not None and tx.db is self:
             tx.check(table, write)
