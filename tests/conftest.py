@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections import Counter
 from typing import Any
 
@@ -34,7 +35,11 @@ def _counts(session: Any) -> Counter[str]:
 
 
 def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
-    """With LK_REQUIRE_ALL_TIERS=1 (``./lk test``), a tier that ran no test fails the run."""
+    """Close the shared Chromium; with LK_REQUIRE_ALL_TIERS=1 (``./lk test``), fail the
+    run if a tier ran no test."""
+    browser = sys.modules.get("tools.browser")
+    if browser is not None:
+        browser.close_shared()
     if os.environ.get("LK_REQUIRE_ALL_TIERS") != "1":
         return
     counts = _counts(session)

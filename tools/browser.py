@@ -15,6 +15,8 @@ The server (127.0.0.1 only) serves the built site at ``/``, ``vendor/node_module
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import io
 import os
 import shutil
@@ -32,8 +34,10 @@ __all__ = [
     "CHROMIUM",
     "BrowserSession",
     "browser_session",
+    "close_shared",
     "launch_chromium",
     "private_site",
+    "shared_browser",
     "tests_zip",
 ]
 
@@ -97,6 +101,32 @@ def tests_zip() -> bytes:
     return buffer.getvalue()
 
 
+_SHARED: dict[str, Any] = {}
+
+
+def shared_browser() -> Any:
+    """The process's one Chromium (Playwright's sync API allows only one per thread).
+
+    The in-browser tier, end-to-end tests, multi-tab tests and benchmarks all take their
+    contexts from it; ``close_shared()`` (run at exit) shuts it down.
+    """
+    if "browser" not in _SHARED:
+        from playwright.sync_api import sync_playwright
+
+        _SHARED["playwright"] = sync_playwright().start()
+        _SHARED["browser"] = launch_chromium(_SHARED["playwright"])
+        atexit.register(close_shared)
+    return _SHARED["browser"]
+
+
+def close_shared() -> None:
+    browser, playwright = _SHARED.pop("browser", None), _SHARED.pop("playwright", None)
+    for closer in (getattr(browser, "close", None), getattr(playwright, "stop", None)):
+        if closer is not None:
+            with contextlib.suppress(Exception):
+                closer()
+
+
 def launch_chromium(playwright: Any, **kwargs: Any) -> Any:
     """Launch Debian's Chromium headless (Playwright's own browser download is not used)."""
     if not os.path.exists(CHROMIUM):
@@ -106,7 +136,7 @@ def launch_chromium(playwright: Any, **kwargs: Any) -> Any:
 
 
 class BrowserSession:
-    """One server, one Chromium, one page with Pyodide booted; reusable across calls."""
+    """One server and one page with Pyodide booted (in the shared Chromium), reusable."""
 
     def __init__(self, timeout_ms: int = 120_000) -> None:
         self.timeout_ms = timeout_ms
@@ -115,7 +145,6 @@ class BrowserSession:
             {"/": self.site, "/__vendor__/": NODE_MODULES},
             dynamic={"/__test__/": _TEST_PAGE, "/__test__/tests.zip": tests_zip()},
         )
-        self._playwright: Any = None
         self.browser: Any = None
         self.context: Any = None
         self.page: Any = None
@@ -125,11 +154,8 @@ class BrowserSession:
         return self.server.url(path)
 
     def start(self) -> BrowserSession:
-        from playwright.sync_api import sync_playwright
-
         self.server.start()
-        self._playwright = sync_playwright().start()
-        self.browser = launch_chromium(self._playwright)
+        self.browser = shared_browser()
         self.new_page()
         return self
 
@@ -152,13 +178,10 @@ class BrowserSession:
         return self.page.evaluate("(source) => window.__lkEval(source)", source)
 
     def stop(self) -> None:
-        for closer in (getattr(self.context, "close", None), getattr(self.browser, "close", None),
-                       getattr(self._playwright, "stop", None)):
-            if closer is not None:
-                try:
-                    closer()
-                except Exception:
-                    pass
+        if self.context is not None:
+            with contextlib.suppress(Exception):
+                self.context.close()
+            self.context = None
         self.server.stop()
         shutil.rmtree(self.site.parent, ignore_errors=True)
 

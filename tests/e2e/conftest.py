@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tools.browser import launch_chromium, private_site
+from tools.browser import private_site, shared_browser
 from tools.server import StaticServer
 
 LOCAL_HOSTS = {"127.0.0.1"}
@@ -59,18 +59,9 @@ def make_server() -> Iterator[Callable[..., StaticServer]]:
 
 
 @pytest.fixture(scope="session")
-def playwright_instance() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        yield playwright
-
-
-@pytest.fixture(scope="session")
-def browser(playwright_instance: Any) -> Iterator[Any]:
-    browser = launch_chromium(playwright_instance)
-    yield browser
-    browser.close()
+def browser() -> Any:
+    """The process's shared Chromium (see tools.browser.shared_browser)."""
+    return shared_browser()
 
 
 @pytest.fixture
