@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from ._keys import KeyRange
 from ._schema import DBSchema, TableSchema
-from .errors import DatabaseError
+from .errors import DatabaseError, InvalidTableError
 
 Mode = Literal["r", "rw", "versionchange"]
 
@@ -155,6 +155,25 @@ class DBCore:
 
     def transaction(self, tables: list[str], mode: Mode) -> CoreTransaction:
         raise NotImplementedError
+
+
+class BackendCore(DBCore):
+    """A storage backend: one table object per schema table, made on first use."""
+
+    def __init__(self, schema: DBSchema) -> None:
+        self.schema = schema
+        self._tables: dict[str, DBCoreTable] = {}
+
+    def _make_table(self, name: str) -> DBCoreTable:
+        raise NotImplementedError
+
+    def table(self, name: str) -> DBCoreTable:
+        table = self._tables.get(name)
+        if table is None:
+            if name not in self.schema:
+                raise InvalidTableError(f"table {name!r} does not exist")
+            table = self._tables[name] = self._make_table(name)
+        return table
 
 
 class DBCoreTableLayer(DBCoreTable):

@@ -21,8 +21,8 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from ._core import (
+    BackendCore,
     CoreTransaction,
-    DBCore,
     DBCoreTable,
     Mode,
     MutateRequest,
@@ -38,7 +38,6 @@ from .errors import (
     AbortError,
     DatabaseError,
     DataError,
-    InvalidTableError,
     UpgradeError,
     VersionError,
     map_error,
@@ -495,19 +494,13 @@ class IDBTable(DBCoreTable):
         return (await self._call(trans, "count", index, rj, sp))["count"]
 
 
-class IDBCore(DBCore):
+class IDBCore(BackendCore):
     def __init__(self, idb: Any, schema: DBSchema) -> None:
+        super().__init__(schema)
         self.idb = idb
-        self.schema = schema
-        self._tables: dict[str, IDBTable] = {}
 
-    def table(self, name: str) -> DBCoreTable:
-        t = self._tables.get(name)
-        if t is None:
-            if name not in self.schema:
-                raise InvalidTableError(f"table {name!r} does not exist")
-            t = self._tables[name] = IDBTable(self, name)
-        return t
+    def _make_table(self, name: str) -> DBCoreTable:
+        return IDBTable(self, name)
 
     def transaction(self, tables: list[str], mode: Mode) -> CoreTransaction:
         try:

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._core import (
+    BackendCore,
     CoreTransaction,
-    DBCore,
     DBCoreTable,
     Mode,
     MutateRequest,
@@ -42,7 +42,6 @@ from .errors import (
     ConstraintError,
     DatabaseError,
     DataError,
-    InvalidTableError,
     NotFoundError,
     ReadOnlyError,
     TransactionInactiveError,
@@ -486,21 +485,15 @@ def _index_slice(entries: list[tuple[tuple, tuple]], rng: KeyRange) -> tuple[int
     return a, b
 
 
-class MemoryCore(DBCore):
+class MemoryCore(BackendCore):
     """DBCore over a registry entry."""
 
     def __init__(self, data: _MemoryData, schema: DBSchema) -> None:
+        super().__init__(schema)
         self.data = data
-        self.schema = schema
-        self._tables: dict[str, MemoryTable] = {}
 
-    def table(self, name: str) -> DBCoreTable:
-        t = self._tables.get(name)
-        if t is None:
-            if name not in self.schema:
-                raise InvalidTableError(f"table {name!r} does not exist")
-            t = self._tables[name] = MemoryTable(self, name)
-        return t
+    def _make_table(self, name: str) -> DBCoreTable:
+        return MemoryTable(self, name)
 
     def transaction(self, tables: list[str], mode: Mode) -> CoreTransaction:
         for t in tables:
