@@ -139,3 +139,34 @@ def test_what_a_person_writes_survives_a_reload(live_server: Any, page: Any) -> 
     page.reload()
     wait_ready(page)
     characters.get_by_text("Ada Lovelace").wait_for()
+
+
+def _snapshot_kept(page: Any) -> None:
+    page.wait_for_function("window.lkBoot.snapshot !== undefined")
+    assert page.evaluate("window.lkBoot.snapshot.ok"), page.evaluate("window.lkBoot.snapshot")
+
+
+def test_later_loads_restore_the_interpreter_snapshot(live_server: Any, page: Any) -> None:
+    open_app(page, live_server.url("/"))
+    assert not page.evaluate("window.lkBoot.restored === true")
+    _snapshot_kept(page)
+    page.reload()
+    wait_ready(page)
+    assert page.evaluate("window.lkBoot.restored === true")
+
+
+def test_a_damaged_snapshot_is_dropped_and_python_starts_normally(live_server: Any,
+                                                                  page: Any) -> None:
+    open_app(page, live_server.url("/"))
+    _snapshot_kept(page)
+    page.evaluate("""async () => {
+        for (const name of await caches.keys()) {
+            if (!name.startsWith('lk-snapshot-')) continue;
+            const cache = await caches.open(name);
+            for (const request of await cache.keys())
+                await cache.put(request, new Response(new Uint8Array([1, 2, 3])));
+        } }""")
+    page.reload()
+    wait_ready(page)
+    assert not page.evaluate("window.lkBoot.restored === true")
+    _snapshot_kept(page)  # a good one replaces it
