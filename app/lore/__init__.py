@@ -1,8 +1,8 @@
 """Lore engine: lorebook matching, prompt context building, lint and file formats.
 
     from app.lore import LayerCache, Matcher, MatchOptions
-    cache = LayerCache()                      # app-wide; call cache.invalidate(level, scope_id)
-                                              # from lorebook change events
+    cache = LayerCache()                      # app-wide, one per library
+    follow_changes(cache, domain.store)       # committed lorebook edits invalidate their layers
     matcher = Matcher(entries, MatchOptions(token_budget=800), cache=cache)
     result = matcher.scan(chapter_text)       # or matcher.scan(chat_messages)
     result.entries                            # activated, in insertion order
@@ -19,6 +19,7 @@ from . import formats
 from ._cache import LayerCache
 from ._context import VARIABLES, BuiltContext, LoreContext, build_context, format_entry
 from ._entry import LEVELS, LoreEntry
+from ._follow import follow_changes
 from ._keys import REGEX_KEY
 from ._lint import COMMON_WORDS, LintIssue, lint
 from ._matcher import Matcher
@@ -43,6 +44,7 @@ __all__ = [
     "TraceItem",
     "approx_tokens",
     "build_context",
+    "follow_changes",
     "format_entry",
     "formats",
     "lint",
