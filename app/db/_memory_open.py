@@ -18,6 +18,18 @@ _CONNECTIONS: dict[str, list[Database]] = {}
 _CLOSED: dict[str, asyncio.Event] = {}
 
 
+_OPENING: dict[tuple[str, int], asyncio.Lock] = {}
+
+
+def _open_lock(name: str) -> asyncio.Lock:
+    """Open and delete requests for one database run one at a time, as IndexedDB queues them."""
+    key = (name, id(asyncio.get_running_loop()))
+    lock = _OPENING.get(key)
+    if lock is None:
+        lock = _OPENING[key] = asyncio.Lock()
+    return lock
+
+
 def _closed_event(name: str) -> asyncio.Event:
     ev = _CLOSED.get(name)
     if ev is None:
@@ -49,6 +61,10 @@ class MemoryBackend:
     broadcasts = False
 
     async def open(self, db: Database) -> None:
+        async with _open_lock(db.name):
+            await self._open(db)
+
+    async def _open(self, db: Database) -> None:
         data = REGISTRY.get(db.name)
         versions = db.declared_versions()
         if not versions:
@@ -135,9 +151,10 @@ class MemoryBackend:
             _closed_event(db.name).set()
 
     async def delete(self, db: Database) -> None:
-        data = REGISTRY.get(db.name)
-        await _ask_others_to_close(db, 0 if data is None else data.version, None)
-        REGISTRY.pop(db.name, None)
+        async with _open_lock(db.name):
+            data = REGISTRY.get(db.name)
+            await _ask_others_to_close(db, 0 if data is None else data.version, None)
+            REGISTRY.pop(db.name, None)
 
     def broadcast(self, db: Database, writes: Any) -> None:
         """Other connections in this process are notified directly."""

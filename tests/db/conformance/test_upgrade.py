@@ -203,6 +203,32 @@ async def test_blocked_is_surfaced_when_old_connection_stays_open(make_db):
     assert new.verno == 2
 
 
+async def test_two_waiting_upgrades_both_open_once_the_blocker_closes(make_db):
+    import asyncio
+
+    name = unique_name()
+    old = make_db(name)
+    declare_v1(old)
+    await old.open()
+    await old.friends.add({"name": "a", "age": 1})
+    old.on("versionchange", lambda e: False)  # refuse to close
+    waiting = []
+    for _ in range(2):
+        db = make_db(name)
+        declare_v1(db)
+        db.version(2).stores({"friends": "++id, name, age"})
+        blocked = []
+        db.on("blocked", blocked.append)
+        waiting.append((db, blocked, asyncio.ensure_future(db.open())))
+    first_blocked = waiting[0][1]
+    await wait_for(lambda: first_blocked, "blocked event")  # the second waits in the queue
+    old.close()
+    for db, _, task in waiting:
+        await asyncio.wait_for(task, 10)
+        assert db.verno == 2
+        assert await db.friends.where("age").equals(1).count() == 1
+
+
 async def test_upgrade_premature_await_fails_upgrade(make_db):
     import asyncio
 
