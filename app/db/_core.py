@@ -176,6 +176,18 @@ class BackendCore(DBCore):
         return table
 
 
+class BackendTable(DBCoreTable):
+    """A backend's table: its schema is whatever its core's schema says now."""
+
+    def __init__(self, core: BackendCore, name: str) -> None:
+        self.core = core
+        self.name = name
+
+    @property
+    def schema(self) -> TableSchema:  # type: ignore[override]
+        return self.core.schema[self.name]
+
+
 class DBCoreTableLayer(DBCoreTable):
     """Delegates everything to ``down``; subclass and override what you need."""
 

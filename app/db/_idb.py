@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._core import (
     BackendCore,
+    BackendTable,
     CoreTransaction,
     DBCoreTable,
     Mode,
@@ -363,14 +364,8 @@ class IDBTransaction(CoreTransaction):
             raise self.error
 
 
-class IDBTable(DBCoreTable):
-    def __init__(self, core: IDBCore, name: str) -> None:
-        self.core = core
-        self.name = name
-
-    @property
-    def schema(self) -> TableSchema:  # type: ignore[override]
-        return self.core.schema[self.name]
+class IDBTable(BackendTable):
+    core: IDBCore
 
     def _index_spec_json(self) -> str:
         spec = self.__dict__.get("_idx_json")

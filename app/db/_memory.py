@@ -16,6 +16,7 @@ from typing import Any
 
 from ._core import (
     BackendCore,
+    BackendTable,
     CoreTransaction,
     DBCoreTable,
     Mode,
@@ -249,14 +250,8 @@ class MemoryTransaction(CoreTransaction):
             raise self.error
 
 
-class MemoryTable(DBCoreTable):
-    def __init__(self, core: MemoryCore, name: str) -> None:
-        self.core = core
-        self.name = name
-
-    @property
-    def schema(self) -> TableSchema:  # type: ignore[override]
-        return self.core.schema[self.name]
+class MemoryTable(BackendTable):
+    core: MemoryCore
 
     def _store(self, trans: CoreTransaction, write: bool) -> _Store:
         assert isinstance(trans, MemoryTransaction)

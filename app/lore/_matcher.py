@@ -9,7 +9,7 @@ from typing import Any
 
 from ._cache import LayerCache, LayerKey
 from ._entry import layer_of, level_rank
-from ._index import PRIMARY, LayerIndex, PreparedText, prime
+from ._index import PRIMARY, SECONDARY, LayerIndex, PreparedText, prime
 from ._options import MatchOptions
 from ._trace import KeyHit, ScanResult, TraceItem
 
@@ -70,6 +70,19 @@ class _State:
         self.step: int | None = None
         self.tokens: int | None = None
         self.detail = ""
+
+
+_KIND_NAMES = {PRIMARY: "primary", SECONDARY: "secondary"}
+
+
+def _count_hit(state: _State, kind: int, hit: KeyHit) -> None:
+    """Count one key hit for an entry and keep it for the trace (up to a limit)."""
+    if kind == PRIMARY:
+        state.primary += 1
+    else:
+        state.secondary.add(hit.key_index)
+    if len(state.hits) < MAX_TRACE_HITS:
+        state.hits.append(hit)
 
 
 class Matcher:
@@ -297,24 +310,14 @@ class _Run:
                     st = states[target] = _State()
                 elif st.status != _PENDING:
                     continue  # already decided; later recursion hits change nothing
-                if kind == PRIMARY:
-                    st.primary += 1
-                else:
-                    st.secondary.add(key_idx)
+                _count_hit(
+                    st,
+                    kind,
+                    KeyHit(
+                        raw, _KIND_NAMES[kind], key_idx, start, end, "recursion", None, source_id
+                    ),
+                )
                 touched.add(target)
-                if len(st.hits) < MAX_TRACE_HITS:
-                    st.hits.append(
-                        KeyHit(
-                            raw,
-                            "primary" if kind == PRIMARY else "secondary",
-                            key_idx,
-                            start,
-                            end,
-                            "recursion",
-                            None,
-                            source_id,
-                        )
-                    )
         return touched
 
     def _record(
@@ -345,23 +348,10 @@ class _Run:
                 if message < self.n_messages - depth:
                     st.outside += 1
                     continue
-            if kind == PRIMARY:
-                st.primary += 1
-            else:
-                st.secondary.add(key_idx)
+            _count_hit(
+                st, kind, KeyHit(raw, _KIND_NAMES[kind], key_idx, start, end, source, message)
+            )
             touched.add(gid)
-            if len(st.hits) < MAX_TRACE_HITS:
-                st.hits.append(
-                    KeyHit(
-                        raw,
-                        "primary" if kind == PRIMARY else "secondary",
-                        key_idx,
-                        start,
-                        end,
-                        source,
-                        message,
-                    )
-                )
 
     # -- activation -----------------------------------------------------------------------
 
