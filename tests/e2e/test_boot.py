@@ -170,3 +170,15 @@ def test_a_damaged_snapshot_is_dropped_and_python_starts_normally(live_server: A
     wait_ready(page)
     assert not page.evaluate("window.lkBoot.restored === true")
     _snapshot_kept(page)  # a good one replaces it
+
+
+def test_the_app_is_installable(live_server: Any, page: Any) -> None:
+    open_app(page, live_server.url("/"))
+    _service_worker_ready(page)
+    cdp = page.context.new_cdp_session(page)
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # A Playwright context is an incognito profile, which Chromium never installs from;
+    # nothing else (manifest, icons, service worker, scope) may stand in the way.
+    assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == [], errors
+    manifest = cdp.send("Page.getAppManifest")
+    assert not manifest.get("errors"), manifest.get("errors")
