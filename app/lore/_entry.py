@@ -8,14 +8,15 @@ into the domain model.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, get_args
+
+from app.domain import new_id
+from app.domain.lorebook import LEVELS, SelectiveLogic
 
 __all__ = ["LEVELS", "SELECTIVE_LOGICS", "EntryLike", "LoreEntry", "layer_of", "level_rank"]
 
-LEVELS: tuple[str, ...] = ("global", "series", "story", "character", "chat", "module")
-SELECTIVE_LOGICS: tuple[str, ...] = ("and_any", "and_all", "not_any", "not_all")
+SELECTIVE_LOGICS: tuple[str, ...] = get_args(SelectiveLogic)
 _RANK = {level: i for i, level in enumerate(LEVELS)}
 
 
@@ -58,7 +59,7 @@ def layer_of(entry: Any) -> tuple[str, str | None]:
 class LoreEntry:
     """A lorebook entry as plain data (same fields as the domain model)."""
 
-    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    id: str = field(default_factory=new_id)
     level: str = "global"
     scope_id: str | None = None
     name: str = ""
