@@ -78,28 +78,14 @@ async def clear_setting(store: Store, name: str, value: Any) -> None:
         await settings.delete(name)
 
 
-class Repository(Generic[E]):
-    """CRUD over `table` holding `model` records; timestamps maintained here.
-
-    Every method joins a caller's `db.transaction(...)` when one is active (the
-    caller's transaction must include the tables the method touches:
-    `write_tables`). Change events are emitted by the store after commit.
-    """
+class TableRepository:
+    """A repository bound to one table of the store, with that table's change event."""
 
     table_name: ClassVar[str]
-    model: ClassVar[type[Entity]]
-    kind: ClassVar[str]
-    #: field -> kind of the record it references (checked on create/update).
-    references: ClassVar[tuple[tuple[str, str], ...]] = ()
-    #: tables whose records `delete` also removes or rewrites.
-    cascade_tables: ClassVar[tuple[str, ...]] = ()
-    #: further tables that create/update touch (kept in step by the hooks).
-    extra_write_tables: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    # -- helpers ----------------------------------------------------------------------
     @property
     def table(self) -> Any:
         return self.store.table(self.table_name)
@@ -112,6 +98,25 @@ class Repository(Generic[E]):
     def on_changed(self, fn: Callable[[list[Change]], Any]) -> Callable[[], None]:
         return self.store.on(self.event, fn)
 
+
+class Repository(TableRepository, Generic[E]):
+    """CRUD over `table` holding `model` records; timestamps maintained here.
+
+    Every method joins a caller's `db.transaction(...)` when one is active (the
+    caller's transaction must include the tables the method touches:
+    `write_tables`). Change events are emitted by the store after commit.
+    """
+
+    model: ClassVar[type[Entity]]
+    kind: ClassVar[str]
+    #: field -> kind of the record it references (checked on create/update).
+    references: ClassVar[tuple[tuple[str, str], ...]] = ()
+    #: tables whose records `delete` also removes or rewrites.
+    cascade_tables: ClassVar[tuple[str, ...]] = ()
+    #: further tables that create/update touch (kept in step by the hooks).
+    extra_write_tables: ClassVar[tuple[str, ...]] = ()
+
+    # -- helpers ----------------------------------------------------------------------
     def _reference_tables(self) -> list[str]:
         return [KIND_TABLES[k] for _, k in self.references if self.store.has_table(KIND_TABLES[k])]
 

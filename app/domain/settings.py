@@ -13,6 +13,7 @@ from ._entity import Model
 from ._errors import FieldError, InvalidDataError, field_errors_from_pydantic
 from ._ids import format_utc
 from ._module import declare
+from ._repository import TableRepository
 from ._store import Store
 
 __all__ = ["TABLES", "AppSettings", "SettingsRepository", "register"]
@@ -50,25 +51,11 @@ def _validate(key: str, value: Any) -> Any:
         raise InvalidDataError(field_errors_from_pydantic(exc)) from None
 
 
-class SettingsRepository:
+class SettingsRepository(TableRepository):
     """`get(key)` returns the stored value or the default; `set` validates the type."""
 
     table_name = "settings"
     tables_used = ("settings",)
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    @property
-    def table(self) -> Any:
-        return self.store.table(self.table_name)
-
-    @property
-    def event(self) -> str:
-        return f"{self.table_name}:changed"
-
-    def on_changed(self, fn: Any) -> Any:
-        return self.store.on(self.event, fn)
 
     @staticmethod
     def default(key: str) -> Any:
