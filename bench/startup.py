@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tools.browser import launch_chromium, private_site
+from tools.browser import launch_chromium, shared_site
 from tools.server import StaticServer
 
 __all__ = ["main", "measure"]
@@ -54,7 +54,7 @@ def _load(page: Any, cdp: Any, url: str, reload: bool) -> dict[str, float]:
 def measure(runs: int = 5) -> dict[str, dict[str, list[float]]]:
     from playwright.sync_api import sync_playwright
 
-    site = private_site()
+    site = shared_site()
     results: dict[str, dict[str, list[float]]] = {"cold": {}, "warm": {}}
     with StaticServer({"/": site}) as server, sync_playwright() as playwright:
         browser = launch_chromium(playwright)

@@ -47,10 +47,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _test(args: argparse.Namespace) -> int:
     from tools.assets import ensure_assets
-    from tools.build import build_site
 
-    ensure_assets()
-    build_site()  # the tiers build private copies; this checks the build and feeds `serve`
+    ensure_assets()  # each test process builds its own copy of the site (tools.browser)
     ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "app", "tests", "tools", "bench"],
                           cwd=ROOT)
     if ruff.returncode != 0:
@@ -62,10 +60,8 @@ def _test(args: argparse.Namespace) -> int:
 
 def _bench(args: argparse.Namespace) -> int:
     from tools.assets import ensure_assets
-    from tools.build import build_site
 
-    ensure_assets()
-    build_site()
+    ensure_assets()  # the benchmark builds its own copy of the site (tools.browser)
     module = {"startup": "bench.startup", "db": "bench.db", "lore": "bench.lore",
               "ui": "bench.ui"}[args.which]
     return subprocess.run([sys.executable, "-m", module, *args.bench_args], cwd=ROOT).returncode

@@ -8,7 +8,7 @@ Used by the in-browser test tier and by the benchmarks::
         s.page.evaluate("async () => ...")      # raw JS in the same page
         s.url("/__vendor__/dexie/dist/dexie.mjs")
 
-The server (127.0.0.1 only) serves the built site at ``/``, ``vendor/node_modules`` at
+The server (127.0.0.1 only) serves this process's build of the site at ``/``, ``vendor/node_modules`` at
 ``/__vendor__/`` (benchmark-only libraries such as Dexie), and a test page plus a zip of
 ``tests/`` under ``/__test__/``. Nothing outside 127.0.0.1 is ever requested.
 """
@@ -38,6 +38,7 @@ __all__ = [
     "launch_chromium",
     "private_site",
     "shared_browser",
+    "shared_site",
     "tests_zip",
 ]
 
@@ -88,6 +89,14 @@ def private_site() -> Path:
     return build_site(folder / "site", quiet=True)
 
 
+def shared_site() -> Path:
+    """This process's build of the site: built on first use, removed by ``close_shared``."""
+    if "site" not in _SHARED:
+        _SHARED["site"] = private_site()
+        _close_at_exit()
+    return _SHARED["site"]
+
+
 def tests_zip() -> bytes:
     """Every ``.py`` under ``tests/`` plus the ``pytest`` shim, for the page's sys.path."""
     buffer = io.BytesIO()
@@ -115,16 +124,26 @@ def shared_browser() -> Any:
 
         _SHARED["playwright"] = sync_playwright().start()
         _SHARED["browser"] = launch_chromium(_SHARED["playwright"])
-        atexit.register(close_shared)
+        _close_at_exit()
     return _SHARED["browser"]
 
 
+def _close_at_exit() -> None:
+    if not _SHARED.get("atexit"):
+        _SHARED["atexit"] = True
+        atexit.register(close_shared)
+
+
 def close_shared() -> None:
+    """Close the shared Chromium and remove the shared site build."""
     browser, playwright = _SHARED.pop("browser", None), _SHARED.pop("playwright", None)
     for closer in (getattr(browser, "close", None), getattr(playwright, "stop", None)):
         if closer is not None:
             with contextlib.suppress(Exception):
                 closer()
+    site = _SHARED.pop("site", None)
+    if site is not None:
+        shutil.rmtree(site.parent, ignore_errors=True)
 
 
 def launch_chromium(playwright: Any, **kwargs: Any) -> Any:
@@ -140,7 +159,7 @@ class BrowserSession:
 
     def __init__(self, timeout_ms: int = 120_000) -> None:
         self.timeout_ms = timeout_ms
-        self.site = private_site()
+        self.site = shared_site()
         self.server = StaticServer(
             {"/": self.site, "/__vendor__/": NODE_MODULES},
             dynamic={"/__test__/": _TEST_PAGE, "/__test__/tests.zip": tests_zip()},
@@ -183,7 +202,6 @@ class BrowserSession:
                 self.context.close()
             self.context = None
         self.server.stop()
-        shutil.rmtree(self.site.parent, ignore_errors=True)
 
     def __enter__(self) -> BrowserSession:
         return self.start()

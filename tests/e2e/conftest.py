@@ -6,7 +6,6 @@ Every page records each request it makes; a test fails if any of them went anywh
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tools.browser import private_site, shared_browser
+from tools.browser import shared_browser, shared_site
 from tools.server import StaticServer
 
 LOCAL_HOSTS = {"127.0.0.1"}
@@ -27,11 +26,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def site() -> Iterator[Path]:
-    """A private build of the site (parallel runs never share a folder)."""
-    folder = private_site()
-    yield folder
-    shutil.rmtree(folder.parent, ignore_errors=True)
+def site() -> Path:
+    """This test process's build of the site (shared with the in-browser tier)."""
+    return shared_site()
 
 
 @pytest.fixture(scope="session")
