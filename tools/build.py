@@ -103,15 +103,14 @@ def _patched_lock(pyodide_dir: Path, app_wheel_hash: str) -> dict[str, object]:
 
 def _png(size: int) -> bytes:
     """A simple app icon: a book-purple square with a lighter page band."""
-    rows = []
-    for y in range(size):
-        row = bytearray([0])
-        for x in range(size):
-            inside = size * 0.28 < x < size * 0.72 and size * 0.2 < y < size * 0.8
-            spine = abs(x - size / 2) < size * 0.015 and inside
-            color = (45, 42, 74) if not inside else (240, 236, 255) if not spine else (107, 91, 214)
-            row += bytes(color)
-        rows.append(bytes(row))
+    back, page, spine = bytes((45, 42, 74)), bytes((240, 236, 255)), bytes((107, 91, 214))
+    left, right = int(size * 0.28) + 1, int(size * 0.72 - 1e-9) + 1  # columns inside the page
+    middle = [x for x in range(left, right) if abs(x - size / 2) < size * 0.015]
+    band = bytearray(back * size)
+    for x in range(left, right):
+        band[3 * x:3 * x + 3] = spine if x in middle else page
+    plain_row, band_row = b"\0" + back * size, b"\0" + bytes(band)
+    rows = [band_row if size * 0.2 < y < size * 0.8 else plain_row for y in range(size)]
 
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(
