@@ -6,7 +6,8 @@
 """
 
 from . import errors
-from ._collection import DELETE, Collection, WhereClause
+from ._backend import VersionChangeEvent
+from ._collection import DELETE, Collection
 from ._core import (
     CoreTransaction,
     DBCore,
@@ -18,12 +19,15 @@ from ._core import (
     QueryRequest,
     QueryResponse,
 )
-from ._database import Database, Version, VersionChangeEvent
-from ._keys import KeyRange, cmp
+from ._database import Database
+from ._key_range import KeyRange
+from ._keys import cmp
 from ._live_query import LiveQuery, live_query
 from ._observe import Change
 from ._table import Table
 from ._transaction import Transaction
+from ._version import Version
+from ._where_clause import WhereClause
 
 __all__ = [
     "DELETE",

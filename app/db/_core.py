@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ._keys import KeyRange
+from ._key_range import KeyRange
 from ._schema import DBSchema, TableSchema
 from .errors import DatabaseError, InvalidTableError
 
@@ -29,8 +29,6 @@ class MutateRequest:
     values: list[Any] | None = None
     keys: list[Any] | None = None
     range: KeyRange | None = None
-    #: Filled by the change-tracking layer: current value per position (None = absent).
-    old_values: list[Any] | None = None
 
 
 @dataclass(slots=True)

@@ -6,17 +6,20 @@ import asyncio
 import inspect
 import sys
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from . import _feed
+from ._backend import Backend, Connection, OpenRequest, SchemaEditor, VersionChangeEvent
 from ._callbacks import call_listener
-from ._core import DBCore, Middleware
+from ._core import CoreTransaction, DBCore, Middleware
 from ._live_query import has_subscriptions
-from ._observe import Change, ObserveLayer, Writes
-from ._schema import DBSchema, TableSchema, parse_stores
+from ._observe import Change, ObserveLayer
+from ._schema import DBSchema, TableSchema
 from ._table import Table
 from ._transaction import TransactionScope, current_transaction, table_names
+from ._upgrade import run_upgrade
+from ._version import Version, Versions
+from ._writes import Writes
 from .errors import (
     AbortError,
     DatabaseClosedError,
@@ -24,36 +27,9 @@ from .errors import (
     PrematureCommitError,
     SchemaError,
     TransactionInactiveError,
-    VersionError,
 )
 
-
-@dataclass(slots=True)
-class VersionChangeEvent:
-    """Passed to ``versionchange`` and ``blocked`` listeners."""
-
-    old_version: int
-    new_version: int | None
-
-
-class Version:
-    """``db.version(n)``: declare stores and an optional upgrade function."""
-
-    def __init__(self, db: Database, number: int) -> None:
-        self._db = db
-        self.number = number
-        self.spec: dict[str, TableSchema | None] = {}
-        self.upgrade_fn: Callable[[Any], Awaitable[Any]] | None = None
-
-    def stores(self, stores: dict[str, str | None]) -> Version:
-        self.spec.update(parse_stores(stores))
-        self._db._schema_changed()
-        return self
-
-    def upgrade(self, fn: Callable[[Any], Awaitable[Any]]) -> Version:
-        self.upgrade_fn = fn
-        return self
-
+__all__ = ["Database"]
 
 _EVENTS = ("changes", "storagemutated", "versionchange", "blocked", "ready", "close", "populate")
 
@@ -69,52 +45,38 @@ class Database:
         self.name = name
         self.backend = backend
         self.auto_open = auto_open
-        self._versions: dict[int, Version] = {}
+        #: The installed version once open (0 before).
+        self.verno: float = 0
+        self._versions = Versions()
         self._tables: dict[str, Table] = {}
         self._listeners: dict[str, list[Callable[..., Any]]] = {e: [] for e in _EVENTS}
         self._middleware: list[tuple[int, Middleware]] = []
-        self._core: DBCore = None  # type: ignore[assignment]
+        #: The backend's core and the stack of layers over it (while open or upgrading).
         self._base: DBCore | None = None
-        self._schema: DBSchema = {}
-        self._open_task: asyncio.Future | None = None
+        self._core: DBCore | None = None
+        self._connection: Connection | None = None
+        self._open_task: asyncio.Future[None] | None = None
         self._is_open = False
         self._closed_explicitly = False
-        self.verno = 0
-        self._impl = _backend_impl(backend)
+        self._backend: Backend = _make_backend(backend)
         _feed.register(self)
 
     def __repr__(self) -> str:
         return f"<Database {self.name!r} ({self.backend})>"
 
     # ------------------------------------------------------------ schema
-    def version(self, number: int) -> Version:
+    def version(self, number: float) -> Version:
+        """Declare version ``number``: ``db.version(2).stores({...}).upgrade(fn)``."""
         if self._is_open:
             raise SchemaError("cannot declare a version while the database is open")
-        if not isinstance(number, (int, float)) or isinstance(number, bool) or number <= 0:
-            raise VersionError(f"version must be a positive number, not {number!r}")
-        v = self._versions.get(number)
-        if v is None:
-            v = self._versions[number] = Version(self, number)
-        return v
+        return self._versions.declare(number)
 
-    def _schema_changed(self) -> None:
-        self._schema = self.schema_at(max(self._versions)) if self._versions else {}
-
-    def schema_at(self, number: int) -> DBSchema:
+    def schema_at(self, number: float) -> DBSchema:
         """The merged schema of every version up to ``number``."""
-        out: DBSchema = {}
-        for n in sorted(self._versions):
-            if n > number:
-                break
-            for name, ts in self._versions[n].spec.items():
-                if ts is None:
-                    out.pop(name, None)
-                else:
-                    out[name] = ts
-        return out
+        return self._versions.schema_at(number)
 
     def declared_versions(self) -> list[Version]:
-        return [self._versions[n] for n in sorted(self._versions)]
+        return list(self._versions)
 
     @property
     def tables(self) -> list[Table]:
@@ -123,17 +85,16 @@ class Database:
     def _current_schema(self) -> DBSchema:
         if self._core is not None:
             return self._core.schema
-        return self._schema
+        return self._versions.schema
 
     def _table_schema(self, name: str) -> TableSchema:
-        schema = self._current_schema()
-        ts = schema.get(name) or self._schema.get(name)
+        ts = self._current_schema().get(name) or self._versions.schema.get(name)
         if ts is None:
             raise InvalidTableError(f"table {name!r} does not exist in database {self.name!r}")
         return ts
 
     def table(self, name: str) -> Table:
-        if name not in self._current_schema() and name not in self._schema:
+        if name not in self._current_schema() and name not in self._versions.schema:
             raise InvalidTableError(f"table {name!r} does not exist in database {self.name!r}")
         t = self._tables.get(name)
         if t is None:
@@ -154,23 +115,29 @@ class Database:
         self._middleware.append((level, middleware))
         self._middleware.sort(key=lambda x: x[0])
         if self._base is not None:
-            self._core = self._stack(self._base)
+            self._use_core(self._base)
         return self
 
-    def _stack(self, base: DBCore) -> DBCore:
-        core: DBCore = base
+    def _use_core(self, base: DBCore | None) -> None:
+        """Serve table calls from ``base`` wrapped in every layer (None: nothing)."""
+        self._base = base
+        if base is None:
+            self._core = None
+            return
         layers: list[tuple[int, Middleware]] = [
             (0, lambda down: ObserveLayer(down, self)),
             *self._middleware,
         ]
         layers.sort(key=lambda x: x[0])
+        core = base
         for _level, mw in layers:
             core = mw(core)
-        return core
+        self._core = core
 
-    def _install_core(self, base: DBCore) -> None:
-        self._base = base
-        self._core = self._stack(base)
+    def _current_core(self) -> DBCore:
+        if self._core is None:
+            raise DatabaseClosedError(f"database {self.name!r} is not open")
+        return self._core
 
     # ------------------------------------------------------------ lifecycle
     def is_open(self) -> bool:
@@ -193,15 +160,35 @@ class Database:
         return self
 
     async def _do_open(self) -> None:
+        latest = self._versions.latest
+        request = OpenRequest(
+            name=self.name,
+            version=None if latest is None else latest.number,
+            schema=self._versions.schema,
+            upgrade=self._upgrade,
+            on_blocked=lambda event: self._fire("blocked", event),
+            on_versionchange=self._on_versionchange,
+        )
         try:
-            await self._impl.open(self)
+            connection = await self._backend.open(request)
         except BaseException:
-            self._core = None  # type: ignore[assignment]
-            self._base = None
+            self._use_core(None)
             raise
+        self._connection = connection
+        self.verno = connection.version
+        self._use_core(connection.core)
         self._is_open = True
         self._open_task = None
         self._fire("ready", self)
+
+    async def _upgrade(
+        self, core: DBCore, trans: CoreTransaction, installed: float, editor: SchemaEditor
+    ) -> None:
+        """The backend's version-change transaction is ours: run the upgrade in it."""
+        self._use_core(core)
+        await run_upgrade(
+            self, self._versions, trans, installed, editor, list(self._listeners["populate"])
+        )
 
     def close(self) -> None:
         """Close the connection; later calls raise DatabaseClosedError until ``open()``."""
@@ -212,16 +199,17 @@ class Database:
         self._closed_explicitly = explicit
         self._is_open = False
         self._open_task = None
-        self._impl.close(self)
-        self._core = None  # type: ignore[assignment]
-        self._base = None
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()
+        self._use_core(None)
         if was_open:
             self._fire("close", self)
 
     async def delete(self) -> None:
         """Close and delete the whole database."""
         self._close(explicit=False)
-        await self._impl.delete(self)
+        await self._backend.delete(self.name, lambda event: self._fire("blocked", event))
 
     async def _ensure_open(self) -> None:
         if self._is_open:
@@ -280,7 +268,7 @@ class Database:
             payload = {t: None if keys is None else list(keys) for t, keys in mutated.items()}
             call_listener(fn, payload, f"a storagemutated listener of database {self.name!r}")
 
-    def _on_transaction_done(self, trans: Any) -> None:
+    def _on_transaction_done(self, trans: CoreTransaction) -> None:
         if trans.error is not None:
             return
         changes: list[Change] | None = trans.data.get("changes")
@@ -333,7 +321,7 @@ class Database:
         if not self._is_open:
             await self._ensure_open()
         self.table(table)
-        trans = self._core.transaction([table], "rw" if write else "r")
+        trans = self._current_core().transaction([table], "rw" if write else "r")
         try:
             result = await fn(trans)
         except BaseException as exc:
@@ -347,9 +335,9 @@ class Database:
         return result
 
 
-def _backend_impl(kind: str) -> Any:
+def _make_backend(kind: str) -> Backend:
     if kind == "memory":
-        from ._memory_open import MemoryBackend
+        from ._memory import MemoryBackend
 
         return MemoryBackend()
     from ._idb import IndexedDBBackend

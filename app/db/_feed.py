@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._keys import decode
 from ._live_query import notify
-from ._observe import BATCH_KEYS, Writes
+from ._writes import BATCH_KEYS, Writes
 
 if TYPE_CHECKING:
     from ._database import Database

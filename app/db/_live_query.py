@@ -8,7 +8,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ._callbacks import call_listener
-from ._observe import ReadSet, Writes, current_reads
+from ._reads import ReadSet, current_reads
+from ._writes import Writes
 
 _subscriptions: set[_Subscription] = set()
 

@@ -12,13 +12,13 @@ it read into the current :class:`ReadSet`.
 
 from __future__ import annotations
 
-import contextvars
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from ._core import (
     CoreTransaction,
+    DBCore,
     DBCoreLayer,
     DBCoreTable,
     DBCoreTableLayer,
@@ -28,11 +28,12 @@ from ._core import (
     QueryRequest,
     QueryResponse,
 )
-from ._keys import MISSING, KeyRange, clone, encode, extract_key, index_keys, set_by_keypath
-
-#: Beyond this many keys in one table and transaction, the keys are not kept for
-#: other connections: they hear "the table changed" (as after a clear).
-BATCH_KEYS = 1000
+from ._key_path import MISSING, extract_key, set_by_keypath
+from ._key_range import KeyRange
+from ._keys import Encoded, encode
+from ._reads import current_reads
+from ._values import clone
+from ._writes import BATCH_KEYS, TableWrites, Writes
 
 if TYPE_CHECKING:
     from ._database import Database
@@ -51,106 +52,13 @@ class Change:
     new: Any = None
 
 
-# ---------------------------------------------------------------- parts
-
-
-@dataclass(slots=True)
-class TableWrites:
-    all: bool = False
-    #: Old index keys were not read (nobody listened in this tab): readers that did
-    #: not record the primary keys they saw must assume they are affected.
-    unknown_old: bool = False
-    pks: set[tuple] = field(default_factory=set)
-    index_keys: dict[str, set[tuple]] = field(default_factory=dict)
-
-    def add_value(self, schema: Any, epk: tuple, value: Any) -> None:
-        self.pks.add(epk)
-        if value is None:
-            return
-        for name, spec in schema.indexes.items():
-            ks = index_keys(value, spec.key_path, spec.multi)
-            if ks:
-                self.index_keys.setdefault(name, set()).update(ks)
-
-
-@dataclass(slots=True)
-class TableReads:
-    #: (index, range, whether the primary keys of the results were recorded too)
-    ranges: list[tuple[str, KeyRange, bool]] = field(default_factory=list)
-    pks: set[tuple] = field(default_factory=set)
-
-
-#: (database name, table name) -> writes
-Writes = dict[tuple[str, str], TableWrites]
-
-
-class ReadSet:
-    """What a live query read: ranges per index and point primary keys."""
-
-    def __init__(self) -> None:
-        self.tables: dict[tuple[str, str], TableReads] = {}
-
-    def _t(self, db: str, table: str) -> TableReads:
-        key = (db, table)
-        t = self.tables.get(key)
-        if t is None:
-            t = self.tables[key] = TableReads()
-        return t
-
-    def add_range(
-        self, db: str, table: str, index: str, rng: KeyRange, exact: bool = False
-    ) -> None:
-        self._t(db, table).ranges.append((index, rng, exact))
-
-    def add_pks(self, db: str, table: str, pks: list[Any]) -> None:
-        t = self._t(db, table)
-        for pk in pks:
-            t.pks.add(encode(pk))
-
-    def overlaps(self, writes: Writes) -> bool:
-        for key, w in writes.items():
-            r = self.tables.get(key)
-            if r is None:
-                continue
-            if w.all:
-                return True
-            if r.pks & w.pks:
-                return True
-            for index, rng, exact in r.ranges:
-                keys = w.pks if index == "" else w.index_keys.get(index, ())
-                for ek in keys:
-                    if rng.contains_enc(ek):
-                        return True
-                if w.unknown_old and index != "" and not exact and w.pks:
-                    return True
-        return False
-
-
-current_reads: contextvars.ContextVar[ReadSet | None] = contextvars.ContextVar(
-    "app_db_live_reads", default=None
-)
-
-
-def merge_writes(into: Writes, other: Writes) -> None:
-    for key, w in other.items():
-        t = into.get(key)
-        if t is None:
-            into[key] = w
-            continue
-        t.all = t.all or w.all
-        t.unknown_old = t.unknown_old or w.unknown_old
-        t.pks |= w.pks
-        for name, ks in w.index_keys.items():
-            t.index_keys.setdefault(name, set()).update(ks)
-
-
 # ---------------------------------------------------------------- layer
 
 
 class ObserveLayer(DBCoreLayer):
     """Tracks reads (for live queries) and writes (for the change feed)."""
 
-    def __init__(self, down: Any, db: Database) -> None:
+    def __init__(self, down: DBCore, db: Database) -> None:
         super().__init__(down)
         self.db = db
 
@@ -193,7 +101,7 @@ class _ObservedTable(DBCoreTableLayer):
             )
             resp = await self.down.mutate(trans, req)
             w = self._writes(trans)
-            for pk, old in zip(found.primary_keys, found.values or [], strict=True):
+            for pk, old in zip(found.primary_keys or [], found.values or [], strict=True):
                 changes.append(Change(self.name, pk, "delete", old, None))
                 w.add_value(schema, encode(pk), old)
             return resp
@@ -202,7 +110,7 @@ class _ObservedTable(DBCoreTableLayer):
             olds = await self.down.get_many(trans, keys)
             resp = await self.down.mutate(trans, req)
             w = self._writes(trans)
-            seen: set[tuple] = set()
+            seen: set[Encoded] = set()
             for k, old in zip(keys, olds, strict=True):
                 ek = encode(k)
                 if old is None or ek in seen:
@@ -221,10 +129,9 @@ class _ObservedTable(DBCoreTableLayer):
             known = list(req.keys) if req.keys is not None else [MISSING] * len(values)
         lookup = [k for k in known if k is not MISSING]
         olds_list = await self.down.get_many(trans, lookup) if lookup else []
-        olds_by_key: dict[tuple, Any] = {}
+        olds_by_key: dict[Encoded, Any] = {}
         for k, old in zip(lookup, olds_list, strict=True):
             olds_by_key[encode(k)] = old
-        req.old_values = [None if k is MISSING else olds_by_key.get(encode(k)) for k in known]
         resp = await self.down.mutate(trans, req)
         w = self._writes(trans)
         for i, v in enumerate(values):
@@ -284,15 +191,15 @@ class _ObservedTable(DBCoreTableLayer):
             req = replace(req, want_pks=True)
         resp = await self.down.query(trans, req)
         if reads is not None:
-            if req.limit is not None and not req.unique and len(resp.primary_keys) >= req.limit > 0:
+            pks = resp.primary_keys
+            if req.limit is not None and not req.unique and pks is not None and len(pks) >= req.limit > 0:
                 # a limited scan only depends on the part of the range it covered
                 rng = _covered(req, resp)
             else:
                 rng = req.range
-            exact = resp.primary_keys is not None
-            reads.add_range(self.db.name, self.name, req.index, rng, exact)
-            if exact:
-                reads.add_pks(self.db.name, self.name, resp.primary_keys)
+            reads.add_range(self.db.name, self.name, req.index, rng, pks is not None)
+            if pks is not None:
+                reads.add_pks(self.db.name, self.name, pks)
         return resp
 
     def open_cursor(

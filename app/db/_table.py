@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from ._collection import Collection, WhereClause, _Ctx, _Part
+from ._collection import Collection, Part, QueryContext
 from ._core import DBCoreTable, MutateRequest
-from ._keys import MISSING, KeyRange, encode, get_by_keypath, set_by_keypath
+from ._key_path import MISSING, extract_key, get_by_keypath, set_by_keypath
+from ._key_range import KeyRange
+from ._keys import encode
 from ._schema import TableSchema
+from ._where_clause import WhereClause
 from .errors import BulkError, DatabaseError, DataError, SchemaError
 
 if TYPE_CHECKING:
@@ -34,7 +37,7 @@ class Table:
         return self._db._table_schema(self.name)
 
     def _core_table(self) -> DBCoreTable:
-        return self._db._core.table(self.name)
+        return self._db._current_core().table(self.name)
 
     async def _op(self, write: bool, fn: Callable[[Any], Any]) -> Any:
         return await self._db._op(self.name, write, fn)
@@ -108,15 +111,15 @@ class Table:
         raise SchemaError(f"table {self.name!r}: none of {', '.join(map(repr, keys))} is indexed")
 
     def to_collection(self) -> Collection:
-        return Collection(self, _Ctx([_Part("", [KeyRange()])]))
+        return Collection(self, QueryContext([Part("", [KeyRange()])]))
 
     def order_by(self, index: str | list[str]) -> Collection:
         """All records ordered by ``index``."""
         try:
             name, plen = self._resolve_index(index)
         except SchemaError as err:
-            return Collection(self, _Ctx([_Part(error=err)]))
-        return Collection(self, _Ctx([_Part(name, [KeyRange()], None, plen)]))
+            return Collection(self, QueryContext([Part(error=err)]))
+        return Collection(self, QueryContext([Part(name, [KeyRange()], None, plen)]))
 
     def filter(self, fn: Callable[[Any], Any]) -> Collection:
         return self.to_collection().filter(fn)
@@ -264,8 +267,6 @@ class Table:
     async def update(self, key: Any, changes: dict[str, Any] | Callable[..., Any]) -> int:
         """Apply changes to the record at ``key``; returns 1 if it changed, else 0."""
         if isinstance(key, dict) and self.schema.inbound:
-            from ._keys import extract_key
-
             kp = self.schema.primary_key.key_path
             assert kp is not None
             k = extract_key(key, kp)

@@ -107,7 +107,7 @@ class Transaction:
     def abort(self) -> None:
         """Abort: nothing written in this transaction is kept."""
         self.aborted = True
-        self._cancel_probe()
+        self.disarm()
         self.core.abort(AbortError("the transaction was aborted by the code"))
 
     # ---------------------------------------------------------- internals
@@ -117,7 +117,7 @@ class Transaction:
             if _current_task() is self.owner:
                 if self.suspect and self.child_ops == 0:
                     # the body itself resumed from a non-database await
-                    self._commit_early()
+                    self.commit_early()
                 else:
                     self.child_ops = 0
                     self.suspect = False
@@ -150,7 +150,7 @@ class Transaction:
         self._probe_queued = True
         loop.call_soon(self._on_probe, 1)
 
-    def _cancel_probe(self) -> None:
+    def disarm(self) -> None:
         self._probe_off = True
 
     def _on_probe(self, phase: int) -> None:
@@ -171,9 +171,9 @@ class Transaction:
             asyncio.get_running_loop().call_soon(self._on_probe, 2)
             return
         if self.suspect and self.child_ops == 0:
-            self._commit_early()
+            self.commit_early()
 
-    def _commit_early(self) -> None:
+    def commit_early(self) -> None:
         """The body is suspended on something that is not a database request:
         IndexedDB commits here, and so do we."""
         self.premature = True
@@ -234,7 +234,7 @@ class TransactionScope:
         await db.open()
         for t in self.tables:
             db.table(t)  # raises InvalidTableError for unknown tables
-        core = db._core.transaction(self.tables, self.mode)
+        core = db._current_core().transaction(self.tables, self.mode)
         tx = Transaction(db, self.mode, self.tables, core)
         self.tx = tx
         self._token = current_transaction.set(tx)
@@ -251,7 +251,7 @@ class TransactionScope:
             return False
         assert self._token is not None
         current_transaction.reset(self._token)
-        tx._cancel_probe()
+        tx.disarm()
         core = tx.core
         if exc is not None:
             if not core.done:
@@ -267,7 +267,7 @@ class TransactionScope:
                 ) from exc
             return False
         if tx.suspect and not tx.premature and tx.child_ops == 0:
-            tx._commit_early()
+            tx.commit_early()
         if tx.premature:
             try:
                 await core.wait()

@@ -1,9 +1,7 @@
-"""In-memory backend: the same DBCore contract as IndexedDB, for CPython.
+"""The in-memory DBCore: the same contract as IndexedDB's, for CPython.
 
-Databases live in a process-wide registry keyed by name, so a second
-``Database(name)`` sees the data of the first (as another IndexedDB connection would)
-and ``delete()`` removes it.  Writes are applied at once and undone from a log on
-abort.  Every value is structured-cloned on the way in and out.
+Writes are applied at once and undone from a log on abort.  Every value is
+structured-cloned on the way in and out.
 """
 
 from __future__ import annotations
@@ -11,10 +9,9 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from typing import Any
 
-from ._core import (
+from .._core import (
     BackendCore,
     BackendTable,
     CoreTransaction,
@@ -25,20 +22,12 @@ from ._core import (
     QueryRequest,
     QueryResponse,
 )
-from ._keys import (
-    MAX_ENC,
-    MIN_ENC,
-    MISSING,
-    KeyRange,
-    clone,
-    decode,
-    encode,
-    extract_key,
-    index_keys,
-    set_by_keypath,
-)
-from ._schema import DBSchema, IndexSpec, TableSchema
-from .errors import (
+from .._key_path import MISSING, extract_key, get_by_keypath, set_by_keypath
+from .._key_range import KeyRange
+from .._keys import MAX_ENC, MIN_ENC, Encoded, decode, encode
+from .._schema import DBSchema
+from .._values import clone
+from ..errors import (
     AbortError,
     ConstraintError,
     DatabaseError,
@@ -47,162 +36,17 @@ from .errors import (
     ReadOnlyError,
     TransactionInactiveError,
 )
+from .store import MAX_GENERATED, MemoryData, Store
 
-_MAX_GENERATED = 2**53
-
-
-class _LazySorted:
-    """A sorted list of unique items whose inserts and removals are batched.
-
-    Bulk writes just collect; the next read applies a few changes with bisect, or
-    many with one sort, so n writes cost O(n log n) rather than O(n^2).
-    """
-
-    __slots__ = ("_adds", "_dels", "_items")
-
-    def __init__(self) -> None:
-        self._items: list[Any] = []
-        self._adds: set[Any] = set()
-        self._dels: set[Any] = set()
-
-    def add(self, x: Any) -> None:
-        if x in self._dels:
-            self._dels.discard(x)
-        else:
-            self._adds.add(x)
-
-    def discard(self, x: Any) -> None:
-        if x in self._adds:
-            self._adds.discard(x)
-        else:
-            self._dels.add(x)
-
-    def view(self) -> list[Any]:
-        adds, dels = self._adds, self._dels
-        if adds or dels:
-            items = self._items
-            if len(adds) + len(dels) <= max(32, len(items) >> 5):
-                for d in dels:
-                    del items[bisect.bisect_left(items, d)]
-                for a in sorted(adds):
-                    bisect.insort(items, a)
-            else:
-                if dels:
-                    items = [x for x in items if x not in dels]
-                items.extend(adds)
-                items.sort()
-                self._items = items
-            self._adds = set()
-            self._dels = set()
-        return self._items
-
-
-class _Index:
-    __slots__ = ("_entries", "by_pk", "counts", "spec")
-
-    def __init__(self, spec: IndexSpec) -> None:
-        self.spec = spec
-        self._entries = _LazySorted()
-        self.by_pk: dict[tuple, list[tuple]] = {}
-        self.counts: dict[tuple, int] = {}
-
-    @property
-    def entries(self) -> list[tuple[tuple, tuple]]:
-        return self._entries.view()
-
-    def keys_of(self, value: Any) -> list[tuple]:
-        assert self.spec.key_path is not None
-        return index_keys(value, self.spec.key_path, self.spec.multi)
-
-    def add(self, epk: tuple, ekeys: list[tuple]) -> None:
-        if not ekeys:
-            return
-        self.by_pk[epk] = ekeys
-        for ek in ekeys:
-            self._entries.add((ek, epk))
-            self.counts[ek] = self.counts.get(ek, 0) + 1
-
-    def remove(self, epk: tuple) -> None:
-        ekeys = self.by_pk.pop(epk, None)
-        if not ekeys:
-            return
-        for ek in ekeys:
-            self._entries.discard((ek, epk))
-            n = self.counts[ek] - 1
-            if n:
-                self.counts[ek] = n
-            else:
-                del self.counts[ek]
-
-
-class _Store:
-    """One object store."""
-
-    def __init__(self, schema: TableSchema) -> None:
-        self.schema = schema
-        self._pks = _LazySorted()
-        self.rows: dict[tuple, tuple[Any, Any]] = {}
-        self.indexes: dict[str, _Index] = {}
-        self.generator = 1
-        for spec in schema.indexes.values():
-            self.add_index(spec)
-
-    @property
-    def pks(self) -> list[tuple]:
-        return self._pks.view()
-
-    def add_index(self, spec: IndexSpec) -> None:
-        idx = _Index(spec)
-        for epk, (_pk, value) in self.rows.items():
-            ekeys = idx.keys_of(value)
-            if spec.unique:
-                for ek in ekeys:
-                    if idx.counts.get(ek):
-                        raise ConstraintError(
-                            f"table {self.schema.name!r}: cannot create unique index "
-                            f"{spec.name!r}: duplicate key {decode(ek)!r}"
-                        )
-                    idx.counts[ek] = 0  # reserve; fixed by add below
-            idx.add(epk, ekeys)
-        if spec.unique:
-            idx.counts = {k: v for k, v in idx.counts.items() if v}
-        self.indexes[spec.name] = idx
-
-    # raw write primitives (no checks)
-    def raw_put(self, epk: tuple, pk: Any, value: Any) -> None:
-        if epk in self.rows:
-            self.raw_delete(epk)
-        self._pks.add(epk)
-        self.rows[epk] = (pk, value)
-        for idx in self.indexes.values():
-            idx.add(epk, idx.keys_of(value))
-
-    def raw_delete(self, epk: tuple) -> None:
-        if epk not in self.rows:
-            return
-        del self.rows[epk]
-        self._pks.discard(epk)
-        for idx in self.indexes.values():
-            idx.remove(epk)
-
-
-@dataclass
-class _MemoryData:
-    name: str
-    version: int = 0
-    stores: dict[str, _Store] = field(default_factory=dict)
-
-
-#: Process-wide registry: name -> data, like IndexedDB's per-origin databases.
-REGISTRY: dict[str, _MemoryData] = {}
+__all__ = ["MemoryCore", "MemoryTable", "MemoryTransaction"]
 
 
 class MemoryTransaction(CoreTransaction):
     def __init__(self, core: MemoryCore, tables: list[str], mode: Mode) -> None:
         super().__init__(tables, mode)
         self.core = core
-        self.undo: list[tuple[_Store, tuple, tuple[Any, Any] | None]] = []
-        self.generators: dict[int, tuple[_Store, int]] = {}
+        self.undo: list[tuple[Store, Encoded, tuple[Any, Any] | None]] = []
+        self.generators: dict[int, tuple[Store, int]] = {}
         self.undo_extra: list[Any] = []
 
     def check(self, table: str, write: bool) -> None:
@@ -215,10 +59,10 @@ class MemoryTransaction(CoreTransaction):
         if write and self.mode == "r":
             raise ReadOnlyError(f"table {table!r}: cannot write in a read-only transaction")
 
-    def log(self, store: _Store, epk: tuple) -> None:
+    def log(self, store: Store, epk: Encoded) -> None:
         self.undo.append((store, epk, store.rows.get(epk)))
 
-    def log_generator(self, store: _Store) -> None:
+    def log_generator(self, store: Store) -> None:
         if id(store) not in self.generators:
             self.generators[id(store)] = (store, store.generator)
 
@@ -253,7 +97,7 @@ class MemoryTransaction(CoreTransaction):
 class MemoryTable(BackendTable):
     core: MemoryCore
 
-    def _store(self, trans: CoreTransaction, write: bool) -> _Store:
+    def _store(self, trans: CoreTransaction, write: bool) -> Store:
         assert isinstance(trans, MemoryTransaction)
         trans.check(self.name, write)
         store = self.core.data.stores.get(self.name)
@@ -298,7 +142,7 @@ class MemoryTable(BackendTable):
         return resp
 
     def _write_one(
-        self, trans: MemoryTransaction, store: _Store, op: str, value: Any, key: Any
+        self, trans: MemoryTransaction, store: Store, op: str, value: Any, key: Any
     ) -> Any:
         pk_spec = store.schema.primary_key
         value = clone(value)
@@ -332,7 +176,7 @@ class MemoryTable(BackendTable):
         if pk_spec.auto and isinstance(key, (int, float)) and not isinstance(key, bool):
             if key >= store.generator:
                 trans.log_generator(store)
-                store.generator = min(math.floor(key) + 1, _MAX_GENERATED + 1)
+                store.generator = min(math.floor(key) + 1, MAX_GENERATED + 1)
         existing = store.rows.get(epk)
         if op == "add" and existing is not None:
             raise ConstraintError(f"table {self.name!r}: key {key!r} already exists")
@@ -350,8 +194,8 @@ class MemoryTable(BackendTable):
         store.raw_put(epk, decode(epk), value)
         return decode(epk)
 
-    def _generate(self, trans: MemoryTransaction, store: _Store) -> int:
-        if store.generator > _MAX_GENERATED:
+    def _generate(self, trans: MemoryTransaction, store: Store) -> int:
+        if store.generator > MAX_GENERATED:
             raise ConstraintError(f"table {self.name!r}: key generator exhausted")
         trans.log_generator(store)
         key = store.generator
@@ -372,7 +216,7 @@ class MemoryTable(BackendTable):
             out.append(None if row is None else clone(row[1]))
         return out
 
-    def _entries(self, store: _Store, req: QueryRequest) -> list[tuple[tuple, tuple]]:
+    def _entries(self, store: Store, req: QueryRequest) -> list[tuple[Encoded, Encoded]]:
         """Matching (encoded index key, encoded pk) pairs in order, unique/limit applied."""
         if req.range.is_empty():
             return []
@@ -391,7 +235,7 @@ class MemoryTable(BackendTable):
         ents = idx.entries[lo:hi]
         if req.unique:
             if req.reverse:
-                out: list[tuple[tuple, tuple]] = []
+                out: list[tuple[Encoded, Encoded]] = []
                 for ent in reversed(ents):
                     if out and out[-1][0] == ent[0]:
                         out[-1] = ent
@@ -411,7 +255,7 @@ class MemoryTable(BackendTable):
         return ents
 
     def _response(
-        self, store: _Store, ents: list[tuple[tuple, tuple]], req: QueryRequest
+        self, store: Store, ents: list[tuple[Encoded, Encoded]], req: QueryRequest
     ) -> QueryResponse:
         rows = store.rows
         pks = [rows[e[1]][0] for e in ents]
@@ -451,21 +295,19 @@ class MemoryTable(BackendTable):
 
 
 def _raw_path(value: Any, path: Any) -> Any:
-    from ._keys import get_by_keypath
-
     if isinstance(path, list):
         return [get_by_keypath(value, p) for p in path]
     return get_by_keypath(value, path)
 
 
-def _pk_slice(pks: list[tuple], rng: KeyRange) -> tuple[int, int]:
+def _pk_slice(pks: list[Encoded], rng: KeyRange) -> tuple[int, int]:
     lo, hi = rng.bounds()
     a = bisect.bisect_right(pks, lo) if rng.lower_open else bisect.bisect_left(pks, lo)
     b = bisect.bisect_left(pks, hi) if rng.upper_open else bisect.bisect_right(pks, hi)
     return a, b
 
 
-def _index_slice(entries: list[tuple[tuple, tuple]], rng: KeyRange) -> tuple[int, int]:
+def _index_slice(entries: list[tuple[Encoded, Encoded]], rng: KeyRange) -> tuple[int, int]:
     lo, hi = rng.bounds()
     a = (
         bisect.bisect_right(entries, (lo, MAX_ENC))
@@ -483,7 +325,7 @@ def _index_slice(entries: list[tuple[tuple, tuple]], rng: KeyRange) -> tuple[int
 class MemoryCore(BackendCore):
     """DBCore over a registry entry."""
 
-    def __init__(self, data: _MemoryData, schema: DBSchema) -> None:
+    def __init__(self, data: MemoryData, schema: DBSchema) -> None:
         super().__init__(schema)
         self.data = data
 

@@ -1,0 +1,72 @@
+"""Calls into the JavaScript helper: one call per DBCore operation, one future each.
+
+The helper (``helper_js.py``) answers through a resolver it calls from the IndexedDB
+event itself; the waiting task resumes right there (``loop.resolve_now``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from typing import TYPE_CHECKING, Any
+
+from . import loop
+from .helper_js import HELPER_JS
+
+if TYPE_CHECKING:
+    from .core import IDBTransaction
+
+__all__ = ["helper", "invoke", "invoke_new"]
+
+_helper: list[Any] = []
+_call: list[Any] = []  # the helper's ``call``, looked up once
+_futures: dict[int, asyncio.Future[Any]] = {}
+_ids = itertools.count()
+
+
+def helper() -> Any:
+    """The page's JavaScript helper (made, and the loop patched, on first use)."""
+    if not _helper:
+        from pyodide.code import run_js
+        from pyodide.ffi import create_proxy
+
+        h = run_js(HELPER_JS)
+        h.setResolver(create_proxy(_resolve))
+        loop.install()
+        _helper.append(h)
+        _call.append(h.call)
+    return _helper[0]
+
+
+def _resolve(call_id: int, result: Any) -> None:
+    """Called by JavaScript from a request's event: wake the waiter right here."""
+    fut = _futures.pop(call_id, None)
+    if fut is None or fut.done():
+        return
+    loop.resolve_now(fut, result)
+
+
+def _future() -> tuple[int, asyncio.Future[Any]]:
+    fut = asyncio.get_event_loop().create_future()
+    call_id = next(_ids)
+    _futures[call_id] = fut
+    return call_id, fut
+
+
+def invoke(name: str, *args: Any) -> asyncio.Future[Any]:
+    """Call helper ``name``; a future of its result (a JSON string, see ``wire``)."""
+    if not _call:
+        helper()
+    call_id, fut = _future()
+    _call[0](name, call_id, *args)
+    return fut
+
+
+def invoke_new(trans: IDBTransaction, name: str, *args: Any) -> asyncio.Future[Any]:
+    """Like :func:`invoke`, creating ``trans``'s IndexedDB transaction in the same call."""
+    call_id, fut = _future()
+    trans.js_tx = helper().callNew(
+        name, call_id, trans.idb, json.dumps(trans.tables), trans.mode, *args
+    )
+    return fut

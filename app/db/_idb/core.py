@@ -1,0 +1,247 @@
+"""The IndexedDB DBCore: transactions, and per-table operations as one helper call each."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from .._core import (
+    BackendCore,
+    BackendTable,
+    CoreTransaction,
+    DBCoreTable,
+    Mode,
+    MutateRequest,
+    MutateResponse,
+    QueryRequest,
+    QueryResponse,
+)
+from .._key_path import MISSING, extract_key
+from .._key_range import KeyRange
+from .._schema import DBSchema
+from ..errors import AbortError, DatabaseError
+from . import loop
+from .bridge import helper, invoke, invoke_new
+from .wire import dumps, error_from_info, error_from_js, loads, range_json
+
+__all__ = ["IDBCore", "IDBTable", "IDBTransaction"]
+
+
+class IDBTransaction(CoreTransaction):
+    """An IndexedDB transaction, settled from its ``complete`` / ``abort`` event."""
+
+    def __init__(self, idb: Any, tables: list[str], mode: Mode, js_tx: Any = None) -> None:
+        super().__init__(tables, mode)
+        from pyodide.ffi import create_once_callable
+
+        self.idb = idb
+        self._future: asyncio.Future[None] = asyncio.get_event_loop().create_future()
+        self._abort_error: DatabaseError | None = None
+        self._live = True
+        # Read-only transactions need no completion event: nothing waits for their
+        # commit, so they settle as soon as the code is done with them.
+        self._quiet = mode == "r" and js_tx is None
+        #: The IDBTransaction; for read-only ones, made by the first request.
+        self.js_tx: Any = js_tx
+        if not self._quiet:
+            on_done = create_once_callable(self._on_js_done)
+            if js_tx is None:
+                self.js_tx = helper().transaction(idb, json.dumps(tables), mode, on_done)
+            else:
+                helper().watch(js_tx, on_done)
+        loop.transaction_started()
+
+    @property
+    def js(self) -> Any:
+        """The IDBTransaction (created on demand for read-only transactions)."""
+        if self.js_tx is None:
+            self.js_tx = helper().transaction(self.idb, json.dumps(self.tables), self.mode, None)
+        return self.js_tx
+
+    def _unlive(self) -> None:
+        if self._live:
+            self._live = False
+            loop.transaction_ended()
+
+    def _on_js_done(self, err: Any) -> None:
+        self._unlive()
+        error: DatabaseError | None = None
+        if err is not None:
+            info = err.to_py() if hasattr(err, "to_py") else err
+            error = self._abort_error or error_from_info(info, "transaction")
+            if self._abort_error is not None and info and info[1] != "AbortError":
+                error = error_from_info(info, "transaction")
+        self._settle(error)
+        if not self._future.done():
+            self._future.set_result(None)
+
+    def finish(self) -> None:
+        if self.done or self._finishing:
+            return
+        self._finishing = True
+        if self._quiet:
+            # a read-only transaction commits by itself once idle
+            self._on_js_done(None)
+            return
+        helper().commit(self.js_tx)
+
+    def abort(self, error: DatabaseError | None = None) -> None:
+        if self.done:
+            return
+        if self._abort_error is None:
+            self._abort_error = error or AbortError("the transaction was aborted")
+        self._finishing = True
+        if self.js_tx is not None:
+            helper().abort(self.js_tx)
+        if self._quiet:
+            self._unlive()
+            self._settle(self._abort_error)
+            if not self._future.done():
+                self._future.set_result(None)
+
+    async def wait(self) -> None:
+        if not self.done:
+            await self._future
+        if self.error is not None:
+            raise self.error
+
+
+class IDBTable(BackendTable):
+    core: IDBCore
+
+    def _index_spec_json(self) -> str:
+        """The indexes' key paths, for the helper to tell other tabs the keys written."""
+        spec: str | None = self.__dict__.get("_idx_json")
+        if spec is None:
+            spec = json.dumps([[i.name, i.key_path, i.multi] for i in self.schema.indexes.values()])
+            self.__dict__["_idx_json"] = spec
+        return spec
+
+    def _ctx(self, what: str) -> str:
+        return f"table {self.name!r}, {what}"
+
+    async def _call(self, trans: CoreTransaction, fn: str, *args: Any) -> Any:
+        assert isinstance(trans, IDBTransaction)
+        trans.pending += 1
+        try:
+            if trans.js_tx is None:
+                s = await invoke_new(trans, fn, self.name, *args)
+            else:
+                s = await invoke(fn, trans.js_tx, self.name, *args)
+        finally:
+            trans.pending -= 1
+        data = loads(s)
+        if "error" in data:
+            raise error_from_info(data["error"], self._ctx(fn))
+        return data
+
+    async def mutate(self, trans: CoreTransaction, req: MutateRequest) -> MutateResponse:
+        if req.type == "delete_range":
+            rj, sp = range_json(req.range or KeyRange())
+            await self._call(trans, "mutate", "delete_range", None, rj, sp)
+            return MutateResponse()
+        if req.type == "delete":
+            kj, sp = dumps(req.keys or [])
+            data = await self._call(trans, "mutate", "delete", None, kj, sp)
+        else:
+            vj, sp1 = dumps(req.values or [])
+            kj2: str | None = None
+            sp2 = False
+            if req.keys is not None:
+                kj2, sp2 = dumps(req.keys)
+            idx = self._index_spec_json() if self.schema.indexes else None
+            data = await self._call(trans, "mutate", req.type, vj, kj2, sp1 or sp2, idx)
+        resp = MutateResponse(results=data["results"])
+        for f in data["failures"]:
+            pos = f[0]
+            key = None
+            if req.keys is not None:
+                key = req.keys[pos]
+            elif req.values is not None and self.schema.primary_key.key_path is not None:
+                k = extract_key(req.values[pos], self.schema.primary_key.key_path)
+                key = None if k is MISSING else k
+            where = f"{req.type} at position {pos}" + (f", key {key!r}" if key is not None else "")
+            resp.failures[pos] = error_from_info(f[1:], self._ctx(where))
+            resp.results[pos] = None
+        resp.num_failures = len(resp.failures)
+        for i in range(len(resp.results) - 1, -1, -1):
+            if i not in resp.failures:
+                resp.last_result = resp.results[i]
+                break
+        return resp
+
+    async def get(self, trans: CoreTransaction, key: Any) -> Any:
+        kj, sp = dumps(key)
+        return (await self._call(trans, "get", kj, sp))["value"]
+
+    async def get_many(self, trans: CoreTransaction, keys: list[Any]) -> list[Any]:
+        if not keys:
+            return []
+        kj, sp = dumps(keys)
+        values: list[Any] = (await self._call(trans, "getMany", kj, sp))["values"]
+        return values
+
+    async def query(self, trans: CoreTransaction, req: QueryRequest) -> QueryResponse:
+        if req.range.is_empty() or req.limit == 0:
+            return QueryResponse([], [] if req.want_values else None, [] if req.want_keys else None)
+        rj, sp = range_json(req.range)
+        want = (
+            (1 if req.want_values else 0) | (2 if req.want_keys else 0) | (4 if req.want_pks else 0)
+        )
+        data = await self._call(
+            trans, "query", req.index, rj, sp, req.limit, req.reverse, req.unique, want
+        )
+        pks = data.get("pks")
+        values = data.get("values") if req.want_values else None
+        keys = data.get("keys") if req.want_keys else None
+        if req.want_keys and keys is None and pks is not None:
+            keys = list(pks) if not req.index else None
+        return QueryResponse(pks, values, keys)
+
+    async def open_cursor(  # type: ignore[override]  # an async generator is the iterator
+        self, trans: CoreTransaction, req: QueryRequest, chunk: int = 200
+    ) -> AsyncIterator[QueryResponse]:
+        assert isinstance(trans, IDBTransaction)
+        if req.range.is_empty():
+            return
+        rj, sp = range_json(req.range)
+        cursor = helper().cursor(
+            trans.js, self.name, req.index, rj, sp, req.reverse, req.unique, chunk
+        )
+        while True:
+            trans.pending += 1
+            try:
+                s = await cursor.next()
+            finally:
+                trans.pending -= 1
+            data = loads(s)
+            if "error" in data:
+                raise error_from_info(data["error"], self._ctx("cursor"))
+            if data["pks"]:
+                yield QueryResponse(data["pks"], data["values"], data["keys"])
+            if data["end"]:
+                return
+
+    async def count(self, trans: CoreTransaction, index: str, range: KeyRange) -> int:
+        if range.is_empty():
+            return 0
+        rj, sp = range_json(range)
+        n: int = (await self._call(trans, "count", index, rj, sp))["count"]
+        return n
+
+
+class IDBCore(BackendCore):
+    def __init__(self, idb: Any, schema: DBSchema) -> None:
+        super().__init__(schema)
+        self.idb = idb
+
+    def _make_table(self, name: str) -> DBCoreTable:
+        return IDBTable(self, name)
+
+    def transaction(self, tables: list[str], mode: Mode) -> CoreTransaction:
+        try:
+            return IDBTransaction(self.idb, tables, mode)
+        except Exception as err:  # JsException from db.transaction()
+            raise error_from_js(err, f"transaction on {tables!r}") from None

@@ -1,0 +1,140 @@
+"""The wire format between Python and the JavaScript helper: JSON, with tagged values.
+
+Values travel as JSON because ``json.dumps`` / ``JSON.parse`` / ``json.loads`` are far
+cheaper than converting each record through proxies.  What JSON cannot carry travels as
+a tagged object ``{"__lk$": tag, "v": ...}``: dates (``d``, epoch ms), binary (``b``,
+base64) and non-finite numbers (``n``).  Results come back as one string whose first
+character says whether tags need reviving (``"1"``) or not (``"0"``).  Errors come back
+as ``[index, name, message]`` (the index of the original error kept in JavaScript).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import gc
+import json
+import math
+from typing import Any
+
+from .._key_range import KeyRange
+from .._keys import date_to_ms, ms_to_date
+from ..errors import DatabaseError, DataError, map_error
+
+__all__ = ["dumps", "error_from_info", "error_from_js", "loads", "range_json"]
+
+_TAG = "__lk$"
+_tagged = [False]
+
+
+def _default(o: Any) -> Any:
+    if isinstance(o, _dt.datetime):
+        _tagged[0] = True
+        return {_TAG: "d", "v": date_to_ms(o)}
+    if isinstance(o, (bytes, bytearray, memoryview)):
+        _tagged[0] = True
+        return {_TAG: "b", "v": base64.b64encode(bytes(o)).decode("ascii")}
+    raise TypeError(f"cannot store a value of type {type(o).__name__}")
+
+
+_encode = json.JSONEncoder(
+    default=_default, allow_nan=False, separators=(",", ":"), ensure_ascii=False
+).encode
+
+
+def _fix_floats(x: Any) -> Any:
+    if isinstance(x, float) and not math.isfinite(x):
+        _tagged[0] = True
+        return {_TAG: "n", "v": "NaN" if x != x else ("Infinity" if x > 0 else "-Infinity")}
+    if isinstance(x, dict):
+        return {k: _fix_floats(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_fix_floats(v) for v in x]
+    return x
+
+
+def dumps(x: Any) -> tuple[str, bool]:
+    """JSON for the helper, and whether tagged values need reviving in JavaScript."""
+    t = type(x)
+    if t is int:
+        return str(x), False
+    if t is str:
+        return _encode(x), False
+    _tagged[0] = False
+    try:
+        s = _encode(x)
+    except ValueError:
+        s = _encode(_fix_floats(x))
+    except TypeError as err:
+        raise DataError(f"DataCloneError: {err}") from None
+    return s, _tagged[0]
+
+
+def _revive(d: dict[str, Any]) -> Any:
+    t = d.get(_TAG)
+    if t is None:
+        return d
+    v = d["v"]
+    if t == "d":
+        return ms_to_date(v)
+    if t == "b":
+        return base64.b64decode(v)
+    if t == "n":
+        return float(v)
+    return d
+
+
+def loads(s: str) -> Any:
+    """A helper result (see the module docstring)."""
+    # A big result is many fresh, acyclic dicts: the cyclic GC would only walk the
+    # heap for nothing (and make read times jump), so keep it out of the way.
+    big = len(s) > 65536 and gc.isenabled()
+    if big:
+        gc.disable()
+    try:
+        if s[0] == "1":
+            return json.loads(s[1:], object_hook=_revive)
+        return json.loads(s[1:])
+    finally:
+        if big:
+            gc.enable()
+
+
+def range_json(r: KeyRange) -> tuple[str, bool]:
+    """A key range as the helper reads it: ``null`` or ``[lower, upper, lo_open, up_open]``."""
+    if r.is_all:
+        return "null", False
+    return dumps([r.lower, r.upper, r.lower_open, r.upper_open])
+
+
+class _Described:
+    """An error known only by name and message."""
+
+    def __init__(self, name: str, message: str) -> None:
+        self.name = name
+        self.message = message
+
+
+def error_from_info(info: Any, context: str) -> DatabaseError:
+    """The error the helper reported as ``[index, name, message]``."""
+    from .bridge import helper
+
+    idx, name, message = info[0], info[1], info[2]
+    inner: Any = None
+    if idx is not None and idx >= 0:
+        inner = helper().takeError(idx)
+    err = map_error(_Described(name, message) if inner is None else inner, context)
+    if err.inner is None or isinstance(err.inner, _Described):
+        err.inner = inner
+    return err
+
+
+def error_from_js(err: Any, context: str) -> DatabaseError:
+    """A JavaScript exception raised by a helper call (a ``JsException``)."""
+    inner = getattr(err, "js_error", None)
+    if inner is not None:
+        return map_error(inner, context)
+    name, _, message = str(err).partition(": ")
+    e = map_error(_Described(name, message), context)
+    e.inner = err
+    return e

@@ -1,0 +1,43 @@
+"""What a transaction wrote, as other connections and live queries need to know it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._key_path import index_keys
+from ._keys import Encoded
+from ._schema import TableSchema
+
+__all__ = ["BATCH_KEYS", "TableWrites", "Writes"]
+
+#: Beyond this many keys in one table and transaction, the keys are not kept for other
+#: connections: they hear "the table changed" (as after a clear).
+BATCH_KEYS = 1000
+
+
+@dataclass(slots=True)
+class TableWrites:
+    """The keys one transaction wrote in one table (``all``: not known, any may have)."""
+
+    all: bool = False
+    #: Old index keys were not read (nobody listened in this tab): readers that did
+    #: not record the primary keys they saw must assume they are affected.
+    unknown_old: bool = False
+    pks: set[Encoded] = field(default_factory=set)
+    index_keys: dict[str, set[Encoded]] = field(default_factory=dict)
+
+    def add_value(self, schema: TableSchema, epk: Encoded, value: Any) -> None:
+        """Note a write of ``value`` (old or new) at primary key ``epk``."""
+        self.pks.add(epk)
+        if value is None:
+            return
+        for name, spec in schema.indexes.items():
+            assert spec.key_path is not None
+            ks = index_keys(value, spec.key_path, spec.multi)
+            if ks:
+                self.index_keys.setdefault(name, set()).update(ks)
+
+
+#: (database name, table name) -> writes
+Writes = dict[tuple[str, str], TableWrites]
