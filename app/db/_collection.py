@@ -44,10 +44,6 @@ class QueryContext:
     until: tuple[Callable[[Any], bool], bool] | None = None
 
 
-def _truthy(fn: Callable[[Any], Any], value: Any) -> bool:
-    return bool(fn(value))
-
-
 class Collection:
     """A lazy query over a table. Builder methods change it in place and return it."""
 

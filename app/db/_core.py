@@ -215,9 +215,7 @@ class DBCoreTableLayer(DBCoreTable):
 
 
 class DBCoreLayer(DBCore):
-    """Delegates to ``down``; ``table_layer`` (if set) wraps each table."""
-
-    table_layer: Callable[[DBCoreTable], DBCoreTable] | None = None
+    """Delegates to ``down``; override ``wrap_table`` to wrap each table."""
 
     def __init__(self, down: DBCore) -> None:
         self.down = down

@@ -31,16 +31,6 @@ class KeyRange:
     def is_all(self) -> bool:
         return self.lower is None and self.upper is None
 
-    @property
-    def is_only(self) -> bool:
-        return (
-            self.lower is not None
-            and self.upper is not None
-            and not self.lower_open
-            and not self.upper_open
-            and encode(self.lower) == encode(self.upper)
-        )
-
     def bounds(self) -> tuple[Encoded, Encoded]:
         """Encoded (lower, upper); MIN/MAX sentinels when unbounded."""
         lo = MIN_ENC if self.lower is None else encode(self.lower)

@@ -21,10 +21,6 @@ class IndexSpec:
     auto: bool = False
 
     @property
-    def compound(self) -> bool:
-        return isinstance(self.key_path, list)
-
-    @property
     def src(self) -> str:
         prefix = "++" if self.auto else "&" if self.unique else "*" if self.multi else ""
         return prefix + self.name
@@ -132,7 +128,3 @@ def parse_stores(stores: dict[str, str | None]) -> dict[str, TableSchema | None]
     for name, spec in stores.items():
         out[name] = None if spec is None else parse_table(name, spec)
     return out
-
-
-def schema_src(table: TableSchema) -> str:
-    return ",".join([table.primary_key.src, *(i.src for i in table.indexes.values())])

@@ -9,7 +9,9 @@ is far cheaper than converting each record through proxies.
 HELPER_JS = r"""
 (() => {
   const TAG = "__lk$";
-  const errs = [];
+  // Original errors, kept until Python takes them (for DatabaseError.inner).
+  const errs = new Map();
+  let errId = 0;
   let special = false;
 
   function b64(bytes) {
@@ -78,8 +80,10 @@ HELPER_JS = r"""
     return (special ? "1" : "0") + s;
   }
   function fail(e) {
-    errs.push(e);
-    return [errs.length - 1, String(e && e.name || "Error"), String(e && e.message || e)];
+    const id = errId++;
+    errs.set(id, e);
+    if (errs.size > 1000) errs.delete(errs.keys().next().value);  // never taken: forget
+    return [id, String(e && e.name || "Error"), String(e && e.message || e)];
   }
   function range(spec) {
     // spec: null (all) or [lower, upper, lowerOpen, upperOpen] with null for unbounded
@@ -164,7 +168,6 @@ HELPER_JS = r"""
 
   let resolver = null;
   const H = {
-    errs,
     setResolver(fn) { resolver = fn; },
     // Helpers report through `resolve`; an IndexedDB event calls Python directly, so the
     // awaiting task resumes inside the event's dispatch. A synchronous answer (an error
@@ -194,8 +197,7 @@ HELPER_JS = r"""
       sync = false;
       return tx;
     },
-    clearErrors() { errs.length = 0; },
-    takeError(i) { return errs[i]; },
+    takeError(i) { const e = errs.get(i); errs.delete(i); return e; },
     transaction(db, storesJson, mode, onDone) {
       const tx = db.transaction(JSON.parse(storesJson), mode === "r" ? "readonly" : "readwrite");
       if (mode !== "r") tx.__lkWrites = new Map();
@@ -436,7 +438,6 @@ HELPER_JS = r"""
       return JSON.stringify(outv);
     },
 
-    storeNames(db) { return JSON.stringify(Array.from(db.objectStoreNames)); },
 
     describeTx(db, tx) {
       return JSON.stringify(Array.from(db.objectStoreNames).map((n) => {
