@@ -81,8 +81,11 @@ class OpenRequest:
 class Connection(Protocol):
     """One open connection: its DBCore, the installed version, and ``close()``."""
 
-    core: DBCore
-    version: float
+    @property
+    def core(self) -> DBCore: ...
+
+    @property
+    def version(self) -> float: ...
 
     def close(self) -> None: ...
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import copy
 import inspect
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._core import MutateRequest, QueryRequest, QueryResponse
+from ._core import CoreTransaction, MutateRequest, QueryRequest, QueryResponse
 from ._key_path import MISSING, del_by_keypath, extract_key, get_by_keypath, set_by_keypath
 from ._key_range import KeyRange
 from ._keys import Encoded, encode
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from ._where_clause import WhereClause
 
 __all__ = ["DELETE", "Collection", "Cursor", "ModifyContext", "Part", "QueryContext"]
+
+R = TypeVar("R")
 
 
 @dataclass(slots=True)
@@ -129,8 +131,8 @@ class Collection:
                     want_pks,
                 ),
             )
-            ents = _entries(resp, part)
-            return ents[c.offset :] if c.offset else ents
+            found = _entries(resp, part)
+            return found[c.offset :] if c.offset else found
         merged: list[tuple[Any, Any, Any]] = []
         for part in c.parts:
             if part.error is not None:
@@ -187,7 +189,7 @@ class Collection:
             ents = ents[: c.limit]
         return ents
 
-    async def _run(self, write: bool, fn: Callable[[Any], Any]) -> Any:
+    async def _run(self, write: bool, fn: Callable[[CoreTransaction], Awaitable[R]]) -> R:
         return await self._table._db._op(self._table.name, write, fn)
 
     async def to_array(self) -> list[Any]:
@@ -324,7 +326,7 @@ class Collection:
         """``to_array()`` sorted by a key path (IndexedDB key order; missing last)."""
         values = await self.to_array()
 
-        def sort_key(v: Any) -> tuple:
+        def sort_key(v: Any) -> tuple[int, Encoded | tuple[()]]:
             x = get_by_keypath(v, key_path)
             try:
                 return (0, encode(x))
@@ -345,6 +347,7 @@ class Collection:
         table = self._table
         pk_path = table.schema.primary_key.key_path
 
+        change_dict: dict[str, Any] | None = None
         if callable(changes):
             fn = changes
             two = _arity(fn) >= 2
@@ -360,12 +363,13 @@ class Collection:
                     )
             fn = None
             two = False
+            change_dict = changes
 
         def apply(value: Any, pk: Any) -> tuple[str, Any]:
             """-> ("skip"|"put"|"delete", new value)."""
-            if fn is None:
+            if change_dict is not None:
                 changed = False
-                for kp, v in changes.items():  # type: ignore[union-attr]
+                for kp, v in change_dict.items():
                     cur = get_by_keypath(value, kp)
                     if v is DELETE:
                         if cur is not MISSING:
@@ -375,6 +379,7 @@ class Collection:
                         set_by_keypath(value, kp, copy.deepcopy(v))
                         changed = True
                 return ("put" if changed else "skip", value)
+            assert fn is not None
             if two:
                 ctx = ModifyContext(value, pk)
                 r = fn(value, ctx)

@@ -115,7 +115,10 @@ class DBCoreTable:
     """Per-table operations. All coroutines take the backend transaction first."""
 
     name: str
-    schema: TableSchema
+
+    @property
+    def schema(self) -> TableSchema:
+        raise NotImplementedError
 
     async def mutate(self, trans: CoreTransaction, req: MutateRequest) -> MutateResponse:
         raise NotImplementedError
@@ -142,7 +145,10 @@ class DBCoreTable:
 class DBCore:
     """A backend (or a layer over one)."""
 
-    schema: DBSchema
+    @property
+    def schema(self) -> DBSchema:
+        """Table name -> schema, as the connection serves them now."""
+        raise NotImplementedError
 
     def table(self, name: str) -> DBCoreTable:
         raise NotImplementedError
@@ -155,8 +161,12 @@ class BackendCore(DBCore):
     """A storage backend: one table object per schema table, made on first use."""
 
     def __init__(self, schema: DBSchema) -> None:
-        self.schema = schema
+        self._schema = schema
         self._tables: dict[str, DBCoreTable] = {}
+
+    @property
+    def schema(self) -> DBSchema:
+        return self._schema
 
     def _make_table(self, name: str) -> DBCoreTable:
         raise NotImplementedError
@@ -178,7 +188,7 @@ class BackendTable(DBCoreTable):
         self.name = name
 
     @property
-    def schema(self) -> TableSchema:  # type: ignore[override]
+    def schema(self) -> TableSchema:
         return self.core.schema[self.name]
 
 
@@ -190,7 +200,7 @@ class DBCoreTableLayer(DBCoreTable):
         self.name = down.name
 
     @property
-    def schema(self) -> TableSchema:  # type: ignore[override]
+    def schema(self) -> TableSchema:
         return self.down.schema
 
     async def mutate(self, trans: CoreTransaction, req: MutateRequest) -> MutateResponse:
@@ -222,7 +232,7 @@ class DBCoreLayer(DBCore):
         self._tables: dict[str, DBCoreTable] = {}
 
     @property
-    def schema(self) -> DBSchema:  # type: ignore[override]
+    def schema(self) -> DBSchema:
         return self.down.schema
 
     def table(self, name: str) -> DBCoreTable:

@@ -6,7 +6,7 @@ import asyncio
 import inspect
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from . import _feed
 from ._backend import Backend, Connection, OpenRequest, SchemaEditor, VersionChangeEvent
@@ -31,6 +31,7 @@ from .errors import (
 
 __all__ = ["Database"]
 
+R = TypeVar("R")
 _EVENTS = ("changes", "storagemutated", "versionchange", "blocked", "ready", "close", "populate")
 
 
@@ -166,7 +167,7 @@ class Database:
             version=None if latest is None else latest.number,
             schema=self._versions.schema,
             upgrade=self._upgrade,
-            on_blocked=lambda event: self._fire("blocked", event),
+            on_blocked=self._on_blocked,
             on_versionchange=self._on_versionchange,
         )
         try:
@@ -209,7 +210,7 @@ class Database:
     async def delete(self) -> None:
         """Close and delete the whole database."""
         self._close(explicit=False)
-        await self._backend.delete(self.name, lambda event: self._fire("blocked", event))
+        await self._backend.delete(self.name, self._on_blocked)
 
     async def _ensure_open(self) -> None:
         if self._is_open:
@@ -278,6 +279,9 @@ class Database:
         if writes:
             _feed.publish(self, self.name, writes)
 
+    def _on_blocked(self, event: VersionChangeEvent) -> None:
+        self._fire("blocked", event)
+
     def _on_versionchange(self, event: VersionChangeEvent) -> None:
         """Another connection wants to upgrade or delete: close unless a listener says no."""
         results = self._fire("versionchange", event)
@@ -296,11 +300,14 @@ class Database:
             raise InvalidTableError("a transaction needs at least one table")
         return TransactionScope(self, mode, names, body)
 
-    async def _in_tx(self, mode: str, tables: list[str], body: Callable[[], Awaitable[Any]]) -> Any:
+    async def _in_tx(self, mode: str, tables: list[str], body: Callable[[], Awaitable[R]]) -> R:
         async with self.transaction(mode, *tables):
             return await body()
 
-    async def _op(self, table: str, write: bool, fn: Callable[[Any], Any]) -> Any:
+    async def _op(
+        self, table: str, write: bool, fn: Callable[[CoreTransaction], Awaitable[R]]
+    ) -> R:
+        """Run ``fn(core_transaction)`` in the current transaction, or in an implicit one."""
         tx = current_transaction.get()
         if tx is not None and tx.db is self:
             tx.check(table, write)

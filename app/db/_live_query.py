@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from ._callbacks import call_listener
 from ._reads import ReadSet, current_reads
@@ -40,7 +40,7 @@ class _Subscription:
         self.running = False
         self.dirty = False
         self.runs = 0
-        self.task: asyncio.Task | None = None
+        self.task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         _subscriptions.add(self)
@@ -94,6 +94,10 @@ class _Subscription:
                 return
 
 
+class Observer(Protocol):
+    def next(self, value: Any, /) -> Any: ...
+
+
 class LiveQuery:
     """An observable query. ``subscribe(on_next, on_error)`` returns an unsubscribe.
 
@@ -107,10 +111,12 @@ class LiveQuery:
 
     def subscribe(
         self,
-        on_next: Callable[[Any], Any] | None = None,
+        on_next: Callable[[Any], Any] | Observer | None = None,
         on_error: Callable[[BaseException], Any] | None = None,
     ) -> Callable[[], None]:
-        if on_next is not None and not callable(on_next) and hasattr(on_next, "next"):
+        """``subscribe(on_next, on_error)`` or ``subscribe(observer)`` (an object with
+        ``next`` and optionally ``error``, as RxJS takes)."""
+        if on_next is not None and not callable(on_next):
             observer = on_next
             on_next = observer.next
             on_error = getattr(observer, "error", None)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from ._collection import Collection, Part, QueryContext
-from ._core import DBCoreTable, MutateRequest
+from ._core import CoreTransaction, DBCoreTable, MutateRequest, MutateResponse
 from ._key_path import MISSING, extract_key, get_by_keypath, set_by_keypath
 from ._key_range import KeyRange
 from ._keys import encode
@@ -16,6 +16,8 @@ from .errors import BulkError, DatabaseError, DataError, SchemaError
 
 if TYPE_CHECKING:
     from ._database import Database
+
+R = TypeVar("R")
 
 
 class Table:
@@ -39,7 +41,7 @@ class Table:
     def _core_table(self) -> DBCoreTable:
         return self._db._current_core().table(self.name)
 
-    async def _op(self, write: bool, fn: Callable[[Any], Any]) -> Any:
+    async def _op(self, write: bool, fn: Callable[[CoreTransaction], Awaitable[R]]) -> R:
         return await self._db._op(self.name, write, fn)
 
     # ------------------------------------------------------------ index lookup
@@ -99,8 +101,9 @@ class Table:
                 return WhereClause(self, name).equals(value if len(prefix) > 1 else value[0])
         # 3. one simple index plus a filter for the rest
         for k in keys:
-            spec = schema.index_for_keypath(k)
-            if spec is not None:
+            simple = schema.index_for_keypath(k)
+            if simple is not None:
+                spec = simple
                 rest = {kk: vv for kk, vv in crit.items() if kk != k}
                 coll = WhereClause(self, ":id" if spec is schema.primary_key else spec.name).equals(
                     crit[k]
@@ -182,14 +185,16 @@ class Table:
             if get_by_keypath(obj, pk.key_path) is MISSING:
                 set_by_keypath(obj, pk.key_path, key)
 
-    async def _write(self, op: str, objs: list[Any], keys: list[Any] | None) -> Any:
+    async def _write(
+        self, op: Literal["add", "put"], objs: list[Any], keys: list[Any] | None
+    ) -> MutateResponse:
         if keys is not None:
             self._check_key_arg(keys[0] if keys else None)
             if len(keys) != len(objs):
                 raise DataError(f"table {self.name!r}: {len(objs)} values but {len(keys)} keys")
 
-        async def run(trans: Any) -> Any:
-            return await self._core_table().mutate(trans, MutateRequest(op, values=objs, keys=keys))  # type: ignore[arg-type]
+        async def run(trans: CoreTransaction) -> MutateResponse:
+            return await self._core_table().mutate(trans, MutateRequest(op, values=objs, keys=keys))
 
         resp = await self._op(True, run)
         for i, obj in enumerate(objs):
@@ -222,7 +227,11 @@ class Table:
         return await self._bulk("put", objs, keys, all_keys)
 
     async def _bulk(
-        self, op: str, objs: Iterable[Any], keys: Iterable[Any] | None, all_keys: bool
+        self,
+        op: Literal["add", "put"],
+        objs: Iterable[Any],
+        keys: Iterable[Any] | None,
+        all_keys: bool,
     ) -> Any:
         objs = list(objs)
         klist = None if keys is None else list(keys)
@@ -289,15 +298,15 @@ class Table:
                 await self.update(key, changes)
                 return False
             obj: dict[str, Any] = {}
-            for kp, v in changes.items():
-                set_by_keypath(obj, kp, v)
+            for path, v in changes.items():
+                set_by_keypath(obj, path, v)
             kp = self.schema.primary_key.key_path
             if isinstance(kp, str):
                 set_by_keypath(obj, kp, key)
                 await self.add(obj)
             elif isinstance(kp, list):
-                for p, v in zip(kp, key, strict=True):
-                    set_by_keypath(obj, p, v)
+                for p, part in zip(kp, key, strict=True):
+                    set_by_keypath(obj, p, part)
                 await self.add(obj)
             else:
                 await self.add(obj, key)

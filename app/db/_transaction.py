@@ -206,7 +206,7 @@ class TransactionScope:
         self.tables = tables
         self.body = body
         self.tx: Transaction | None = None
-        self._token: contextvars.Token | None = None
+        self._token: contextvars.Token[Transaction | None] | None = None
         self._nested = False
 
     async def __aenter__(self) -> Transaction:
@@ -241,14 +241,14 @@ class TransactionScope:
         tx.arm()
         return tx
 
-    async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+    async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
         tx = self.tx
         assert tx is not None
         if self._nested:
             if exc is not None and tx.active:
                 tx.failed = exc
                 tx.core.abort(AbortError(f"aborted by an exception in a nested block: {exc!r}"))
-            return False
+            return
         assert self._token is not None
         current_transaction.reset(self._token)
         tx.disarm()
@@ -265,7 +265,7 @@ class TransactionScope:
                 raise PrematureCommitError(
                     "the transaction committed before its body finished", exc
                 ) from exc
-            return False
+            return
         if tx.suspect and not tx.premature and tx.child_ops == 0:
             tx.commit_early()
         if tx.premature:
@@ -280,7 +280,6 @@ class TransactionScope:
         if not core.done:
             core.finish()
         await core.wait()
-        return False
 
     def __await__(self) -> Any:
         return self._run().__await__()

@@ -146,7 +146,7 @@ class WhereClause:
         return self._make(_merge_ranges(out))
 
     def starts_with(self, prefix: str) -> Collection:
-        if not isinstance(prefix, str):
+        if not _is_str(prefix):  # a caller without type checking may pass anything
             return self._bad(DataError(f"starts_with() needs a string, got {prefix!r}"))
         return self._make([KeyRange(prefix, prefix + _MAX_CHAR, False, False)])
 
@@ -196,6 +196,10 @@ class WhereClause:
         except DataError as e:
             return self._bad(DataError(f"table {self._table.name!r}, index {self._index!r}: {e}"))
         return self._make(build())
+
+
+def _is_str(x: object) -> bool:
+    return isinstance(x, str)
 
 
 def _flatten(values: tuple[Any, ...]) -> list[Any]:

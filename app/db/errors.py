@@ -90,7 +90,9 @@ class SchemaError(DatabaseError):
 class UpgradeError(DatabaseError):
     """An upgrade function failed; ``version`` names the version being upgraded to."""
 
-    def __init__(self, message: str = "", inner: Any = None, version: int | None = None) -> None:
+    def __init__(
+        self, message: str = "", inner: Any = None, version: float | None = None
+    ) -> None:
         super().__init__(message, inner)
         self.version = version
 

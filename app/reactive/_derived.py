@@ -14,7 +14,7 @@ per change, and only on inputs that are all up to date.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast, overload
 
 from ._equality import Equals
 from ._store import (
@@ -28,6 +28,7 @@ from ._store import (
 
 __all__ = ["derived"]
 
+S = TypeVar("S")
 T = TypeVar("T")
 
 
@@ -80,15 +81,7 @@ class _Derived:
         self._counts = [0] * count
         self._pending = 0
         self._running = False
-        self._unsubscribers = [
-            subscribe_to(
-                store,
-                lambda value, i=i: self._on_value(i, value),
-                lambda i=i: self._on_invalidate(i),
-                lambda i=i: self._release(i),
-            )
-            for i, store in enumerate(self._stores)
-        ]
+        self._unsubscribers = [self._subscribe(i, store) for i, store in enumerate(self._stores)]
         self._running = True
         try:
             self._compute()
@@ -99,6 +92,18 @@ class _Derived:
             self._changed = True
             self.node.invalidate()
         return self._stop
+
+    def _subscribe(self, i: int, store: Subscribable[Any]) -> Unsubscriber:
+        def run(value: Any) -> None:
+            self._on_value(i, value)
+
+        def invalidate() -> None:
+            self._on_invalidate(i)
+
+        def revalidate() -> None:
+            self._release(i)
+
+        return subscribe_to(store, run, invalidate, revalidate)
 
     def _stop(self) -> None:
         self._running = False
@@ -151,6 +156,36 @@ class _Derived:
             cleanup()
 
 
+@overload
+def derived(
+    stores: Subscribable[S],
+    fn: Callable[[S], T],
+    initial: T | None = None,
+    *,
+    equals: Equals | None = None,
+) -> Readable[T]: ...
+
+
+@overload
+def derived(
+    stores: Sequence[Subscribable[Any]],
+    fn: Callable[[list[Any]], T],
+    initial: T | None = None,
+    *,
+    equals: Equals | None = None,
+) -> Readable[T]: ...
+
+
+@overload
+def derived(
+    stores: Subscribable[Any] | Sequence[Subscribable[Any]],
+    fn: Callable[..., Any],
+    initial: Any = None,
+    *,
+    equals: Equals | None = None,
+) -> Readable[Any]: ...
+
+
 def derived(
     stores: Subscribable[Any] | Sequence[Subscribable[Any]],
     fn: Callable[..., Any],
@@ -166,8 +201,13 @@ def derived(
     return a cleanup callable that runs before the next call and on stop.
     ``initial`` is the value before the first ``set``.
     """
-    single = not isinstance(stores, (list, tuple))
-    store_list: list[Subscribable[Any]] = [stores] if single else list(stores)  # type: ignore[list-item]
+    store_list: list[Subscribable[Any]]
+    if isinstance(stores, (list, tuple)):
+        single = False
+        store_list = list(stores)
+    else:
+        single = True
+        store_list = [cast(Subscribable[Any], stores)]
     if not all(store is not None and hasattr(store, "subscribe") for store in store_list):
         raise TypeError("derived() expects stores as input, got a non-store value")
     return Readable(_Derived(store_list, single, fn, initial, equals).node)

@@ -19,13 +19,14 @@ def safe_not_equal(old: Any, new: Any) -> bool:
     """Return True when ``new`` differs from ``old`` the way Svelte decides it.
 
     Scalars (None, bool, numbers, str, bytes) compare by type and value (ints and
-    floats are one number type, bools are not numbers), and NaN equals NaN. Any other object always counts as changed, even when it is the
-    same object, because it may have been mutated in place.
+    floats are one number type, bools are not numbers), and NaN equals NaN. Any other
+    object always counts as changed, even when it is the same object, because it may
+    have been mutated in place.
     """
     if not isinstance(old, _SCALARS):
         return True
     if old != old:  # NaN: equal only to another NaN
-        return new == new
+        return bool(new == new)
     if _is_number(old) and _is_number(new):  # one number type, as in JavaScript
         return bool(old != new)
     return type(old) is not type(new) or old != new

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, overload
 
 from ._equality import Equals
-from ._store import Readable, _Node, writable
+from ._store import Readable, Writable, _Node, writable
 
 __all__ = ["Observable", "QueryStore", "from_observable", "query_store"]
 
@@ -42,19 +42,31 @@ class QueryStore(Readable[T], Generic[T]):
         self.loaded = loaded
 
 
+@overload
+def from_observable(
+    observable: Observable, initial: T, *, equals: Equals | None = None
+) -> QueryStore[T]: ...
+
+
+@overload
+def from_observable(
+    observable: Observable, *, equals: Equals | None = None
+) -> QueryStore[Any]: ...
+
+
 def from_observable(
     observable: Observable,
-    initial: T = None,  # type: ignore[assignment]
+    initial: Any = None,
     *,
     equals: Equals | None = None,
-) -> QueryStore[T]:
+) -> QueryStore[Any]:
     """A store that subscribes to ``observable`` while it has subscribers.
 
     The first subscriber subscribes to the observable; the last one leaving
     unsubscribes from it. Until the first value arrives the store holds
     ``initial`` (or the last value of an earlier subscription period).
     """
-    error = writable(None)
+    error: Writable[BaseException | None] = writable(None)
     loaded = writable(False)
 
     def start(set_value: Callable[[Any], None]) -> Callable[[], None]:
@@ -76,16 +88,28 @@ def from_observable(
 
         return stop
 
-    node: _Node[T] = _Node(initial, start, equals)
+    node: _Node[Any] = _Node(initial, start, equals)
     return QueryStore(node, Readable(error._node), Readable(loaded._node))
 
 
+@overload
 def query_store(
-    querier: Callable[[], Awaitable[T] | T],
-    initial: T = None,  # type: ignore[assignment]
+    querier: Callable[[], Awaitable[T]], initial: T, *, equals: Equals | None = None
+) -> QueryStore[T]: ...
+
+
+@overload
+def query_store(
+    querier: Callable[[], Awaitable[T]], initial: None = None, *, equals: Equals | None = None
+) -> QueryStore[T | None]: ...
+
+
+def query_store(
+    querier: Callable[[], Any],
+    initial: Any = None,
     *,
     equals: Equals | None = None,
-) -> QueryStore[T]:
+) -> QueryStore[Any]:
     """A store of ``querier()``'s result, re-run after every committed write that
     touches what it read (in this tab or another), via ``app.db.live_query``.
 

@@ -123,7 +123,8 @@ def flush() -> None:
                 continue
             try:
                 if value is REVALIDATE:
-                    subscription.revalidate()  # type: ignore[misc]
+                    assert subscription.revalidate is not None  # only internal ones get it
+                    subscription.revalidate()
                 else:
                     subscription.run(value)
             except Exception as exc:  # keep draining; report the first failure

@@ -5,17 +5,20 @@ from __future__ import annotations
 import inspect
 from collections import deque
 from collections.abc import Callable
-from typing import Any, Generic, Protocol, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar, cast, overload
 
 from ._equality import Equals, safe_not_equal
 from ._queue import REVALIDATE, Subscription, enqueue, flush
 
 __all__ = [
+    "Invalidator",
     "Readable",
+    "Setter",
     "StartStopNotifier",
     "Subscribable",
     "Subscriber",
     "Unsubscriber",
+    "UpdateFn",
     "Updater",
     "Writable",
     "get",
@@ -29,17 +32,35 @@ __all__ = [
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 
+# The store types, as Svelte's ``svelte/store`` declares them (``public.d.ts``).
+
+#: ``run(value)``: called with the current value and after every change.
 Subscriber = Callable[[T], None]
+#: Ends a subscription (idempotent).
 Unsubscriber = Callable[[], None]
+#: ``update(fn)`` sets ``fn(current)``.
 Updater = Callable[[T], T]
+#: Warns a subscriber that a new value is on its way (Svelte's private second argument).
+Invalidator = Callable[[], None]
+#: The ``set`` a start notifier or a derived function receives.
 Setter = Callable[[T], None]
+#: The ``update`` a start notifier or a derived function receives.
 UpdateFn = Callable[[Updater[T]], None]
-StartStopNotifier = Callable[..., Callable[[], None] | None]
-"""``start(set)`` or ``start(set, update)``; may return a ``stop()`` callable."""
+#: ``start()``, ``start(set)`` or ``start(set, update)``: runs when the first subscriber
+#: arrives; the callable it may return runs when the last one leaves.
+StartStopNotifier = (
+    Callable[[], Unsubscriber | None]
+    | Callable[[Setter[T]], Unsubscriber | None]
+    | Callable[[Setter[T], UpdateFn[T]], Unsubscriber | None]
+)
 
 
 class Subscribable(Protocol[T_co]):
-    """Anything with Svelte's store contract: ``subscribe(run) -> unsubscribe``."""
+    """Anything with Svelte's store contract: ``subscribe(run) -> unsubscribe``.
+
+    Our stores, Svelte-style stores from elsewhere, and RxJS-style observables (whose
+    ``subscribe`` returns an object with ``unsubscribe()``) all qualify.
+    """
 
     def subscribe(self, run: Callable[[T_co], None], /) -> Any: ...
 
@@ -77,7 +98,9 @@ class _Node(Generic[T]):
 
     __slots__ = ("_equals", "_start", "_stop", "_subscribers", "running", "stale", "value")
 
-    def __init__(self, value: T, start: StartStopNotifier | None, equals: Equals | None) -> None:
+    def __init__(
+        self, value: T, start: StartStopNotifier[T] | None, equals: Equals | None
+    ) -> None:
         self.value = value
         self._start = start
         self._equals = equals
@@ -176,7 +199,7 @@ class _Node(Generic[T]):
             return
         args = (self.set, self.update)[: positional_arity(self._start)]
         try:
-            stop = self._start(*args)
+            stop = cast(Callable[..., Unsubscriber | None], self._start)(*args)
         except BaseException:
             self.running = False
             raise
@@ -198,9 +221,7 @@ class Readable(Generic[T]):
     def __init__(self, node: _Node[T]) -> None:
         self._node = node
 
-    def subscribe(
-        self, run: Subscriber[T], invalidate: Callable[[], None] | None = None
-    ) -> Unsubscriber:
+    def subscribe(self, run: Subscriber[T], invalidate: Invalidator | None = None) -> Unsubscriber:
         """Call ``run`` now with the current value and after every change.
 
         Returns an idempotent unsubscriber. ``invalidate`` (Svelte's private
@@ -226,12 +247,22 @@ class Writable(Readable[T]):
         self._node.update(fn)
 
 
+@overload
+def writable() -> Writable[Any]: ...
+
+
+@overload
 def writable(
-    value: T = None,  # type: ignore[assignment]
-    start: StartStopNotifier | None = None,
+    value: T, start: StartStopNotifier[T] | None = None, *, equals: Equals | None = None
+) -> Writable[T]: ...
+
+
+def writable(
+    value: Any = None,
+    start: StartStopNotifier[Any] | None = None,
     *,
     equals: Equals | None = None,
-) -> Writable[T]:
+) -> Writable[Any]:
     """A store that can be set from outside.
 
     ``start(set, update)`` runs when the first subscriber arrives; the callable
@@ -241,12 +272,22 @@ def writable(
     return Writable(_Node(value, start, equals))
 
 
+@overload
+def readable() -> Readable[Any]: ...
+
+
+@overload
 def readable(
-    value: T = None,  # type: ignore[assignment]
-    start: StartStopNotifier | None = None,
+    value: T, start: StartStopNotifier[T] | None = None, *, equals: Equals | None = None
+) -> Readable[T]: ...
+
+
+def readable(
+    value: Any = None,
+    start: StartStopNotifier[Any] | None = None,
     *,
     equals: Equals | None = None,
-) -> Readable[T]:
+) -> Readable[Any]:
     """A store whose value only its ``start(set, update)`` notifier can change."""
     return Readable(_Node(value, start, equals))
 
@@ -255,23 +296,22 @@ def readonly(store: Subscribable[T]) -> Readable[T]:
     """A view of ``store`` that can only be subscribed to."""
     if isinstance(store, Readable):
         return Readable(store._node)
-    return _ForeignReadonly(store)  # type: ignore[return-value]
+
+    def start(set_value: Setter[T]) -> Unsubscriber:
+        return subscribe_to(store, set_value)
+
+    # every value passes through: the store itself decides what counts as a change
+    return Readable(_Node(cast(T, None), start, _never_equal))
 
 
-class _ForeignReadonly:
-    __slots__ = ("_store",)
-
-    def __init__(self, store: Subscribable[Any]) -> None:
-        self._store = store
-
-    def subscribe(self, run: Subscriber[Any], invalidate: Callable[[], None] | None = None) -> Any:
-        return self._store.subscribe(run)
+def _never_equal(_old: Any, _new: Any) -> bool:
+    return False
 
 
 def subscribe_to(
     store: Subscribable[T],
     run: Subscriber[T],
-    invalidate: Callable[[], None] | None = None,
+    invalidate: Invalidator | None = None,
     revalidate: Callable[[], None] | None = None,
 ) -> Unsubscriber:
     """Subscribe to any store: ours (with the full protocol), Svelte-style or RxJS-style."""

@@ -200,7 +200,7 @@ class IDBTable(BackendTable):
             keys = list(pks) if not req.index else None
         return QueryResponse(pks, values, keys)
 
-    async def open_cursor(  # type: ignore[override]  # an async generator is the iterator
+    async def open_cursor(
         self, trans: CoreTransaction, req: QueryRequest, chunk: int = 200
     ) -> AsyncIterator[QueryResponse]:
         assert isinstance(trans, IDBTransaction)

@@ -21,6 +21,7 @@ __all__ = ["install", "resolve_now", "transaction_ended", "transaction_started"]
 #: Callbacks run in one microtask drain before the rest go back to the browser's turn.
 _MICRO_BUDGET = 50_000
 _live = [0]
+_patched: set[int] = set()  # ids of the loops patched
 _resolve_now: list[Callable[[asyncio.Future[Any], Any], None] | None] = [None]
 
 
@@ -47,8 +48,9 @@ def install() -> None:
     from pyodide.ffi import create_proxy
 
     loop = asyncio.get_event_loop()
-    if getattr(loop, "_lk_micro", False):
+    if id(loop) in _patched:
         return
+    _patched.add(id(loop))
     original = loop.call_soon
     queue: collections.deque[asyncio.Handle] = collections.deque()
     scheduled = [False]
@@ -99,5 +101,5 @@ def install() -> None:
             return handle
         return original(callback, *args, context=context)
 
-    loop.call_soon = call_soon  # type: ignore[method-assign,assignment]  # the patch itself
-    loop._lk_micro = True  # type: ignore[attr-defined]  # marks a patched loop
+    # the patch itself: replace the method on this one loop object
+    loop.call_soon = call_soon  # type: ignore[method-assign,assignment]

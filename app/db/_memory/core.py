@@ -110,13 +110,14 @@ class MemoryTable(BackendTable):
         store = self._store(trans, write=True)
         assert isinstance(trans, MemoryTransaction)
         if req.type == "delete":
-            keys = req.keys or []
-            encs = [encode(k) for k in keys]
-            for e in encs:
+            doomed_keys = req.keys or []
+            for e in [encode(k) for k in doomed_keys]:
                 if e in store.rows:
                     trans.log(store, e)
                     store.raw_delete(e)
-            return MutateResponse(results=list(keys), last_result=keys[-1] if keys else None)
+            return MutateResponse(
+                results=list(doomed_keys), last_result=doomed_keys[-1] if doomed_keys else None
+            )
         if req.type == "delete_range":
             rng = req.range or KeyRange()
             lo, hi = _pk_slice(store.pks, rng)
@@ -270,7 +271,7 @@ class MemoryTable(BackendTable):
         store = self._store(trans, write=False)
         return self._response(store, self._entries(store, req), req)
 
-    async def open_cursor(  # type: ignore[override]
+    async def open_cursor(
         self, trans: CoreTransaction, req: QueryRequest, chunk: int = 200
     ) -> AsyncIterator[QueryResponse]:
         store = self._store(trans, write=False)

@@ -159,7 +159,7 @@ class Store:
 @dataclass
 class MemoryData:
     name: str
-    version: int = 0
+    version: float = 0
     stores: dict[str, Store] = field(default_factory=dict)
 
 
