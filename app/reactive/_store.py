@@ -257,6 +257,12 @@ def writable(
 ) -> Writable[T]: ...
 
 
+@overload
+def writable(
+    value: Any, start: StartStopNotifier[Any], *, equals: Equals | None = None
+) -> Writable[Any]: ...  # the value's type alone says too little (e.g. ``[]``)
+
+
 def writable(
     value: Any = None,
     start: StartStopNotifier[Any] | None = None,
@@ -280,6 +286,12 @@ def readable() -> Readable[Any]: ...
 def readable(
     value: T, start: StartStopNotifier[T] | None = None, *, equals: Equals | None = None
 ) -> Readable[T]: ...
+
+
+@overload
+def readable(
+    value: Any, start: StartStopNotifier[Any], *, equals: Equals | None = None
+) -> Readable[Any]: ...  # the value's type alone says too little (e.g. ``[]``)
 
 
 def readable(
