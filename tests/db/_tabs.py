@@ -42,32 +42,38 @@ def run(page: Any, source: str) -> Any:
 def two_tabs(*, hidden_second: bool = False) -> Iterator[tuple[Any, Any]]:
     """Two fresh tabs of the test site in one browser context (one origin).
 
-    Uses the in-browser tier's browser session when it is open (Playwright's sync API
-    cannot start a second browser in this process), else starts one. With
-    ``hidden_second`` the second tab behaves as a hidden one (``HIDDEN_TAB_JS``).
+    Uses the in-browser tier's server and browser when that tier is running
+    (Playwright's sync API cannot start a second browser in this process), else the
+    process's shared browser and a server of its own. With ``hidden_second`` the second
+    tab behaves as a hidden one (``HIDDEN_TAB_JS``).
     """
     tier = sys.modules.get("tests.browser.conftest")
     session = getattr(tier, "_SESSION", None)
-    own = None
+    server = None
     if session is None:
-        from tools.browser import BrowserSession
+        from tools.browser import BrowserSession, shared_browser
 
-        own = session = BrowserSession().start()
-    context = session.browser.new_context()
+        own = BrowserSession()  # its server only: no page of its own is needed
+        server = own.server.start()
+        browser, url = shared_browser(), own.url
+    else:
+        browser, url = session.browser, session.url
+    context = browser.new_context()
     try:
         first = context.new_page()
         second = context.new_page()
         for page in (first, second):
             page.set_default_timeout(120_000)
-            page.goto(session.url("/__test__/"))
+            page.goto(url("/__test__/"))
+        for page in (first, second):
             page.evaluate("() => window.__lkReady")
         if hidden_second:
             second.evaluate(HIDDEN_TAB_JS)
         yield first, second
     finally:
         context.close()
-        if own is not None:
-            own.stop()
+        if server is not None:
+            server.stop()
 
 
 def hear(page: Any, db: str, name: str, schema: dict[str, str]) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import itertools
 import os
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -22,15 +24,22 @@ def _name(prefix: str) -> str:
     return f"xtab-{prefix}-{os.getpid()}-{next(_names)}"
 
 
+@pytest.fixture(scope="module")
+def tabs() -> Iterator[tuple[Any, Any]]:
+    """Two tabs shared by the module's tests (each test uses databases of its own)."""
+    with two_tabs() as pair:
+        yield pair
+
+
 @pytest.mark.browser
-def test_storagemutated_reaches_the_other_tab_with_the_keys_written() -> None:
+def test_storagemutated_reaches_the_other_tab_with_the_keys_written(tabs: Any) -> None:
     name = _name("mutated")
-    with two_tabs() as (tab, other):
-        hear(tab, name, "a", SCHEMA)
-        hear(other, name, "b", SCHEMA)
-        run(
-            other,
-            """
+    tab, other = tabs
+    hear(tab, name, "a", SCHEMA)
+    hear(other, name, "b", SCHEMA)
+    run(
+        other,
+        """
 import pytest
 await b.t.bulk_put([{"id": 2, "v": 1}, {"id": 1, "v": 0}])
 await b.t.put({"id": 3, "v": None})  # values that are not keys are not indexed
@@ -49,21 +58,23 @@ await b.u.bulk_put([{"id": i} for i in range(1001)])
 await b.u.put({"id": "last"})
 True
 """,
-        )
-        heard = wait_heard(tab, "a", 7)
-        assert heard == [
-            {"t": [1, 2]},
-            {"t": [3]},
-            {"t": [4]},
-            {"t": [2], "u": ["x"]},  # one event per transaction, every table in it
-            {"t": None},  # clear: keys not known
-            {"u": None},  # a batch of more than 1000 keys
-            {"u": ["last"]},  # and nothing for the aborted transaction before it
-        ]
-        # the writing tab heard none of its own commits; it hears the other tab's
-        run(tab, "await a.u.put({'id': 'from-a'})\nTrue")
-        assert wait_heard(other, "b", 1) == [{"u": ["from-a"]}]
-        run(tab, "a.close()\nawait a.delete()\nTrue")
+    )
+    heard = wait_heard(tab, "a", 7)
+    assert heard == [
+        {"t": [1, 2]},
+        {"t": [3]},
+        {"t": [4]},
+        {"t": [2], "u": ["x"]},  # one event per transaction, every table in it
+        {"t": None},  # clear: keys not known
+        {"u": None},  # a batch of more than 1000 keys
+        {"u": ["last"]},  # and nothing for the aborted transaction before it
+    ]
+    # the writing tab heard none of its own commits; it hears the other tab's
+    run(tab, "await a.u.put({'id': 'from-a'})\nTrue")
+    assert wait_heard(other, "b", 1) == [{"u": ["from-a"]}]
+    for page, db in ((tab, "a"), (other, "b")):
+        run(page, f"{db}.close()\nTrue")
+    run(tab, f"from app.db import Database\nawait Database({name!r}).delete()\nTrue")
 
 
 @pytest.mark.browser
@@ -93,24 +104,28 @@ from app.db import Database, live_query
 q = Database({name!r})
 q.version(1).stores({schema!r})
 await q.open()
-q_values = []
 q_runs = [0]
 q_cond = asyncio.Condition()
+def observe(querier, into):
+    async def on_next(value):
+        async with q_cond:
+            into.append(value)
+            q_cond.notify_all()
+    return live_query(querier).subscribe(on_next)
 async def _query():
     q_runs[0] += 1
     return await q.t.where("v").equals(1).primary_keys()
-async def _on_next(value):
-    async with q_cond:
-        q_values.append(value)
-        q_cond.notify_all()
-q_off = live_query(_query).subscribe(_on_next)
-async def q_wait(n):
+q_values, witness = [], []
+q_off = observe(_query, q_values)
+witness_off = observe(lambda: q.t.count(), witness)  # re-runs on every write to t
+async def until(values, n):
     async def _w():
         async with q_cond:
-            await q_cond.wait_for(lambda: len(q_values) >= n)
+            await q_cond.wait_for(lambda: len(values) >= n)
     await asyncio.wait_for(_w(), 20)
-    return q_values
-await q_wait(1)
+    return values
+await until(q_values, 1)
+await until(witness, 1)
 """
 
 WRITE = """
@@ -123,15 +138,19 @@ True
 
 
 @pytest.mark.browser
-def test_live_query_reruns_only_for_writes_in_the_other_tab_that_touch_its_reads() -> None:
+def test_live_query_reruns_only_for_writes_in_the_other_tab_that_touch_its_reads(
+    tabs: Any,
+) -> None:
     name = _name("live")
-    with two_tabs() as (tab, other):
-        assert run(tab, LIVE.format(name=name, schema=SCHEMA)) == [[]]
-        run(other, WRITE.format(name=name, schema=SCHEMA, id="a", v=2))  # outside the query
-        run(other, WRITE.format(name=name, schema=SCHEMA, id="b", v=1))  # inside it
-        assert run(tab, "await q_wait(2)") == [[], ["b"]]
-        # the first write's message came before the second's and started no run
-        assert run(tab, "q_runs[0]") == 2
-        run(other, "await w.t.clear()\nTrue")  # no keys known: the query re-runs
-        assert run(tab, "await q_wait(3)") == [[], ["b"], []]
-        run(tab, "q_off(); q.close(); await q.delete(); True")
+    tab, other = tabs
+    assert run(tab, LIVE.format(name=name, schema=SCHEMA)) == [0]
+    run(other, WRITE.format(name=name, schema=SCHEMA, id="a", v=2))  # outside the query
+    # the witness re-ran for it: a re-run of the query would have started by then
+    assert run(tab, "await until(witness, 2)") == [0, 1]
+    assert run(tab, "q_runs[0]") == 1
+    run(other, WRITE.format(name=name, schema=SCHEMA, id="b", v=1))  # inside it
+    assert run(tab, "await until(q_values, 2)") == [[], ["b"]]
+    assert run(tab, "q_runs[0]") == 2
+    run(other, "await w.t.clear()\nTrue")  # no keys known: the query re-runs
+    assert run(tab, "await until(q_values, 3)") == [[], ["b"], []]
+    run(tab, "q_off(); witness_off(); q.close(); await q.delete(); True")

@@ -1,25 +1,24 @@
 """Two tabs of one origin: a query store in one tab follows writes made in the other.
 
 CPython drives two real Chromium pages (BroadcastChannel exists only between tabs,
-so this cannot be a single-page in-browser test).
+so this cannot be a single-page in-browser test). Every wait happens in the page, on
+the store's next value.
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-from typing import Any
+import os
 
 import pytest
+
+from tests.db._tabs import run, two_tabs
 
 SETUP = """
 import asyncio
 from app.db import Database
-from app.reactive import derived, query_store
-_db = Database("qs-tabs")
-await _db.delete()
-_db = Database("qs-tabs")
-_db.version(1).stores({"characters": "id, name"})
+from app.reactive import derived, get, query_store
+_db = Database({name!r})
+_db.version(1).stores({{"characters": "id, name"}})
 await _db.open()
 _runs = [0]
 async def _names():
@@ -28,74 +27,65 @@ async def _names():
 _names_store = query_store(_names, [], equals=lambda old, new: old == new)
 _count = derived(_names_store, len)
 _seen = []
-_off = derived([_names_store, _count], lambda v: (tuple(v[0]), v[1])).subscribe(_seen.append)
+_seen_changed = asyncio.Event()
+def _on_value(value):
+    _seen.append([list(value[0]), value[1]])
+    _seen_changed.set()
+_off = derived([_names_store, _count], lambda v: (tuple(v[0]), v[1])).subscribe(_on_value)
+async def _until(cond):
+    async def wait():
+        while not cond():
+            _seen_changed.clear()
+            await _seen_changed.wait()
+    await asyncio.wait_for(wait(), 20)
+_loaded_off = _names_store.loaded.subscribe(lambda _v: _seen_changed.set())
+await _until(lambda: get(_names_store.loaded))  # the first run is done
 True
 """
 
 OTHER_TAB = """
 from app.db import Database
-_db2 = Database("qs-tabs")
-_db2.version(1).stores({"characters": "id, name"})
-await _db2.characters.put({"id": "%s", "name": "%s"})
+_db2 = Database({name!r})
+_db2.version(1).stores({{"characters": "id, name"}})
+await _db2.characters.put({{"id": {id!r}, "name": {who!r}}})
 True
 """
 
-
-def _run(page: Any, source: str) -> Any:
-    return page.evaluate("(source) => window.__lkEval(source)", source)
-
-
-def _wait(page: Any, expr: str, want: Any, rounds: int = 200) -> Any:
-    value = None
-    for _ in range(rounds):
-        value = _run(page, f"import asyncio\nawait asyncio.sleep(0.02)\n{expr}")
-        if value == want:
-            return value
-    return value
-
-
-@pytest.fixture
-def tabs() -> Iterator[tuple[Any, Any]]:
-    """Two fresh tabs of the test site, in the in-browser tier's browser if it is open.
-
-    (Playwright's sync API cannot start a second browser while one runs in this process.)
-    """
-    tier = sys.modules.get("tests.browser.conftest")
-    session = getattr(tier, "_SESSION", None)
-    own = None
-    if session is None:
-        from tools.browser import browser_session
-
-        own = browser_session()
-        session = own.__enter__()
-    pages = [session.context.new_page() for _ in range(2)]
-    try:
-        for page in pages:
-            page.goto(session.url("/__test__/"))
-            page.evaluate("() => window.__lkReady")
-        yield pages[0], pages[1]
-    finally:
-        for page in pages:
-            page.close()
-        if own is not None:
-            own.__exit__(None, None, None)
+WITNESS = """
+from app.db import live_query
+_witness = []
+_witness_changed = asyncio.Event()
+def _on_witness(value):
+    _witness.append(value)
+    _witness_changed.set()
+_witness_off = live_query(lambda: _db.characters.count()).subscribe(_on_witness)
+async def _witness_at_least(n):
+    async def wait():
+        while len(_witness) < n:
+            _witness_changed.clear()
+            await _witness_changed.wait()
+    await asyncio.wait_for(wait(), 20)
+    return _witness
+await _witness_at_least(1)
+"""
 
 
 @pytest.mark.browser
-def test_query_store_follows_another_tab_and_stops_when_unsubscribed(
-    tabs: tuple[Any, Any],
-) -> None:
-    tab, other = tabs
-    _run(tab, SETUP)
-    assert _wait(tab, "_runs[0]", 1) == 1  # the first run found nothing: nothing to deliver
-    _run(other, OTHER_TAB % ("a", "Alice"))
-    want = [[[], 0], [["Alice"], 1]]
-    assert _wait(tab, "[[list(x[0]), x[1]] for x in _seen]", want) == want
-    _run(other, OTHER_TAB % ("b", "Bob"))
-    want = [*want, [["Alice", "Bob"], 2]]
-    assert _wait(tab, "[[list(x[0]), x[1]] for x in _seen]", want) == want
-    runs = _run(tab, "_off(); _runs[0]")
-    _run(other, OTHER_TAB % ("c", "Carol"))
-    _run(tab, "import asyncio\nawait asyncio.sleep(0.3)\nTrue")
-    assert _run(tab, "_runs[0]") == runs  # the query stopped with the last subscriber
-    _run(tab, "_db.close(); await _db.delete(); True")
+def test_query_store_follows_another_tab_and_stops_when_unsubscribed() -> None:
+    name = f"qs-tabs-{os.getpid()}"
+    with two_tabs() as (tab, other):
+        run(tab, SETUP.format(name=name))
+        assert run(tab, "_seen") == [[[], 0]]  # the first run found nothing new to deliver
+        run(other, OTHER_TAB.format(name=name, id="a", who="Alice"))
+        want = [[[], 0], [["Alice"], 1]]
+        assert run(tab, "await _until(lambda: len(_seen) >= 2)\n_seen") == want
+        run(other, OTHER_TAB.format(name=name, id="b", who="Bob"))
+        want = [*want, [["Alice", "Bob"], 2]]
+        assert run(tab, "await _until(lambda: len(_seen) >= 3)\n_seen") == want
+        runs = run(tab, "_off()\n_loaded_off()\n_runs[0]")
+        assert run(tab, WITNESS) == [2]
+        run(other, OTHER_TAB.format(name=name, id="c", who="Carol"))
+        # the witness re-ran for Carol: a query still subscribed would have run too
+        assert run(tab, "await _witness_at_least(2)") == [2, 3]
+        assert run(tab, "_runs[0]") == runs
+        run(tab, "_witness_off(); _db.close(); await _db.delete(); True")

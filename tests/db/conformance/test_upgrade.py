@@ -4,8 +4,8 @@ import pytest
 
 from app.db import Database
 from app.db.errors import UpgradeError
+from tests._wait import eventually
 
-from ._util import wait_for
 from .conftest import unique_name
 
 RUN_IN_BROWSER = True
@@ -197,7 +197,7 @@ async def test_blocked_is_surfaced_when_old_connection_stays_open(make_db):
     import asyncio
 
     task = asyncio.ensure_future(new.open())
-    await wait_for(lambda: blocked, "blocked event")
+    await eventually(lambda: blocked, "the blocked event")
     old.close()
     await task
     assert new.verno == 2
@@ -221,7 +221,7 @@ async def test_two_waiting_upgrades_both_open_once_the_blocker_closes(make_db):
         db.on("blocked", blocked.append)
         waiting.append((db, blocked, asyncio.ensure_future(db.open())))
     first_blocked = waiting[0][1]
-    await wait_for(lambda: first_blocked, "blocked event")  # the second waits in the queue
+    await eventually(lambda: first_blocked, "the blocked event")  # the second waits in line
     old.close()
     for db, _, task in waiting:
         await asyncio.wait_for(task, 10)
