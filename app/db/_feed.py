@@ -59,7 +59,7 @@ def mutated_tables(name: str, writes: Writes) -> Mutated:
     for (db_name, table), w in writes.items():
         if db_name != name:
             continue
-        if w.all or len(w.pks) > BATCH_KEYS:
+        if w.all or w.ranged or len(w.pks) > BATCH_KEYS:
             out[table] = None
         elif w.pks:
             out[table] = [decode(e) for e in sorted(w.pks)]

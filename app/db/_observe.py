@@ -101,6 +101,7 @@ class _ObservedTable(DBCoreTableLayer):
             )
             resp = await self.down.mutate(trans, req)
             w = self._writes(trans)
+            w.ranged = True
             for pk, old in zip(found.primary_keys or [], found.values or [], strict=True):
                 changes.append(Change(self.name, pk, "delete", old, None))
                 w.add_value(schema, encode(pk), old)

@@ -21,6 +21,9 @@ class TableWrites:
     """The keys one transaction wrote in one table (``all``: not known, any may have)."""
 
     all: bool = False
+    #: Rows went by a key range (``clear``, a range delete): other connections hear no
+    #: keys for the table, even when this connection read them.
+    ranged: bool = False
     #: Old index keys were not read (nobody listened in this tab): readers that did
     #: not record the primary keys they saw must assume they are affected.
     unknown_old: bool = False

@@ -9,6 +9,10 @@ from typing import Any
 from app.db import live_query
 
 
+#: Every Probe made by the running test (the conformance conftest closes them after it).
+open_probes: list[Probe] = []
+
+
 class Probe:
     """A live query's subscriber: what it delivered, and how often the querier ran.
 
@@ -23,6 +27,7 @@ class Probe:
         self._querier = querier
         self._changed = asyncio.Condition()
         self.off = live_query(self._counted).subscribe(self._on_value, self._on_error)
+        open_probes.append(self)
 
     async def _counted(self) -> Any:
         self.runs += 1

@@ -10,6 +10,8 @@ import pytest
 
 from app.db import Database
 
+from ._util import open_probes
+
 _counter = itertools.count()
 _RUN = f"{os.getpid()}-{random.randrange(1 << 30)}"
 
@@ -23,6 +25,14 @@ SCHEMA = {
 
 def unique_name(prefix: str = "conf") -> str:
     return f"{prefix}-{_RUN}-{next(_counter)}"
+
+
+@pytest.fixture(autouse=True)
+def _close_probes():
+    """A test that failed half-way leaves no live query running into the next one."""
+    yield
+    while open_probes:
+        open_probes.pop().off()
 
 
 @pytest.fixture

@@ -203,3 +203,15 @@ async def test_live_query_on_one_connection_follows_the_other(pair):
     await asyncio.wait_for(changed.wait(), 5)
     assert seen == [[], ["x"]]
     off()
+
+
+async def test_reports_the_same_whether_or_not_the_writer_reads_old_values(pair):
+    """A change listener makes the writer read old values first: what others hear
+    stays the same (no keys for a range delete, keys for the rest)."""
+    a, _b, heard = pair
+    a.on("changes", lambda changes: None)
+    await a.t.bulk_put([{"id": i, "v": i} for i in range(3)])
+    await a.t.where(":id").below(2).delete()
+    await a.t.clear()
+    await a.t.delete(2)
+    assert heard == [{"t": [0, 1, 2]}, {"t": None}, {"t": None}, {"t": [2]}]
