@@ -114,6 +114,8 @@ class _ObservedTable(DBCoreTableLayer):
             seen: set[Encoded] = set()
             for k, old in zip(keys, olds, strict=True):
                 ek = encode(k)
+                # other connections hear every key deleted, as when nobody reads old values
+                w.pks.add(ek)
                 if old is None or ek in seen:
                     continue
                 seen.add(ek)
