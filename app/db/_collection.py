@@ -343,47 +343,28 @@ class Collection:
         A function gets the value (and, if it takes two arguments, a context whose
         ``value`` may be replaced, or set to None to delete). It changes the value in
         place; returning False skips the record.  Returns how many records changed.
+
+        A change may move a record to another primary key (inbound keys): as in Dexie,
+        the record is added at its new key and deleted at its old one, in the same
+        transaction; if the new key is taken, the record stays where it was and the
+        call raises ``BulkError``.
         """
         table = self._table
         pk_path = table.schema.primary_key.key_path
-
-        change_dict: dict[str, Any] | None = None
         if callable(changes):
-            fn = changes
+            fn: Callable[..., Any] = changes
             two = _arity(fn) >= 2
-        else:
-            if not isinstance(changes, dict):
-                raise TypeError("modify() takes a dict of changes or a function")
-            for kp in changes:
-                if pk_path is not None and (
-                    kp == pk_path or (isinstance(pk_path, list) and kp in pk_path)
-                ):
-                    raise DataError(
-                        f"table {table.name!r}: modify() cannot change the primary key {kp!r}"
-                    )
-            fn = None
+        elif isinstance(changes, dict):
+            fn = _apply_changes(changes)
             two = False
-            change_dict = changes
+        else:
+            raise TypeError("modify() takes a dict of changes or a function")
 
         def apply(value: Any, pk: Any) -> tuple[str, Any]:
             """-> ("skip"|"put"|"delete", new value)."""
-            if change_dict is not None:
-                changed = False
-                for kp, v in change_dict.items():
-                    cur = get_by_keypath(value, kp)
-                    if v is DELETE:
-                        if cur is not MISSING:
-                            del_by_keypath(value, kp)
-                            changed = True
-                    elif cur is MISSING or cur != v or type(cur) is not type(v):
-                        set_by_keypath(value, kp, copy.deepcopy(v))
-                        changed = True
-                return ("put" if changed else "skip", value)
-            assert fn is not None
             if two:
                 ctx = ModifyContext(value, pk)
-                r = fn(value, ctx)
-                if r is False:
+                if fn(value, ctx) is False:
                     return ("skip", value)
                 if ctx.value is None:
                     return ("delete", None)
@@ -395,40 +376,56 @@ class Collection:
                 return ("put", r)
             return ("put", value)
 
-        async def run(trans: Any) -> int:
+        async def run(trans: CoreTransaction) -> int:
             ents = await self._scan(True, False, trans)
             core = table._core_table()
             puts: list[Any] = []
             put_keys: list[Any] = []
             dels: list[Any] = []
+            moved: list[Any] = []  # new values whose primary key changed
+            moved_from: list[Any] = []
             for _k, pk, value in ents:
                 action, new = apply(value, pk)
-                if action == "put":
-                    if pk_path is not None:
-                        nk = extract_key(new, pk_path)
-                        if nk is MISSING or encode(nk) != encode(pk):
-                            raise DataError(
-                                f"table {table.name!r}: modify() cannot change the primary key of {pk!r}"
-                            )
+                if action == "delete":
+                    dels.append(pk)
+                    continue
+                if action != "put":
+                    continue
+                if pk_path is None:
                     puts.append(new)
                     put_keys.append(pk)
-                elif action == "delete":
-                    dels.append(pk)
+                    continue
+                nk = extract_key(new, pk_path)
+                if nk is MISSING:
+                    raise DataError(
+                        f"table {table.name!r}: modify() left record {pk!r} without a valid "
+                        f"primary key {table.schema.primary_key.name!r}"
+                    )
+                if encode(nk) == encode(pk):
+                    puts.append(new)
+                else:
+                    moved.append(new)
+                    moved_from.append(pk)
+            deleted = len(dels)
             failures: dict[int, DatabaseError] = {}
-            if puts:
-                req = MutateRequest(
-                    "put", values=puts, keys=None if pk_path is not None else put_keys
-                )
-                resp = await core.mutate(trans, req)
+            if moved:
+                resp = await core.mutate(trans, MutateRequest("add", values=moved))
                 failures.update(resp.failures)
+                dels.extend(k for i, k in enumerate(moved_from) if i not in resp.failures)
+            if puts:
+                resp = await core.mutate(
+                    trans,
+                    MutateRequest("put", values=puts, keys=None if pk_path is not None else put_keys),
+                )
+                failures.update({len(moved) + i: e for i, e in resp.failures.items()})
             if dels:
                 await core.mutate(trans, MutateRequest("delete", keys=dels))
             if failures:
                 raise BulkError(
                     f"table {table.name!r}: modify() failed for {len(failures)} record(s)",
-                    {i: failures[i] for i in failures},
+                    failures,
                 )
-            return len(puts) + len(dels)
+            return len(moved) + len(puts) + deleted
 
         return await self._run(True, run)
 
@@ -460,6 +457,26 @@ class Collection:
     async def _aiter(self) -> Any:
         for v in await self.to_array():
             yield v
+
+
+def _apply_changes(changes: dict[str, Any]) -> Callable[[Any], bool]:
+    """``modify({...})``: set (or, with ``DELETE``, remove) each key path; False when
+    nothing changed (the record is then not written)."""
+
+    def apply(value: Any) -> bool:
+        changed = False
+        for kp, v in changes.items():
+            cur = get_by_keypath(value, kp)
+            if v is DELETE:
+                if cur is not MISSING:
+                    del_by_keypath(value, kp)
+                    changed = True
+            elif cur is MISSING or cur != v or type(cur) is not type(v):
+                set_by_keypath(value, kp, copy.deepcopy(v))
+                changed = True
+        return changed
+
+    return apply
 
 
 class _DeleteSentinel:

@@ -9,6 +9,7 @@ outermost core.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -71,6 +72,8 @@ class CoreTransaction:
         self.mode: Mode = mode
         #: Requests placed but not yet answered (IndexedDB only).
         self.pending = 0
+        #: The futures of those requests, which a task may wait on inside a transaction.
+        self.requests: set[asyncio.Future[Any]] = set()
         #: Free slots for middleware (the change feed keeps its changes here).
         self.data: dict[str, Any] = {}
         self.done = False

@@ -27,45 +27,87 @@ MISSING: Any = type(
 KeyPath = str | list[str] | None
 
 
+def _index(part: str) -> int | None:
+    """``part`` as a list index ("0", "12"), or None."""
+    return int(part) if part.isdigit() and part.isascii() else None
+
+
 def get_by_keypath(obj: Any, path: str) -> Any:
-    """Value at a dotted key path, or MISSING."""
+    """Value at a dotted key path, or MISSING (``"tags.0"`` reads a list's element)."""
     if path == "":
         return obj
     cur = obj
     for part in path.split("."):
         if isinstance(cur, dict) and part in cur:
             cur = cur[part]
+        elif isinstance(cur, list):
+            if part == "length":
+                cur = len(cur)
+                continue
+            i = _index(part)
+            if i is None or i >= len(cur):
+                return MISSING
+            cur = cur[i]
         elif isinstance(cur, str) and part == "length":
             cur = len(cur.encode("utf-16-le", "surrogatepass")) // 2
-        elif isinstance(cur, list) and part == "length":
-            cur = len(cur)
         else:
             return MISSING
     return cur
 
 
+def _list_slot(items: list[Any], part: str, path: str) -> int:
+    i = _index(part)
+    if i is None:
+        raise DataError(f"key path {path!r}: {part!r} is not an index into a list")
+    while len(items) <= i:  # JavaScript would leave holes; Python has None
+        items.append(None)
+    return i
+
+
 def set_by_keypath(obj: Any, path: str, value: Any) -> None:
-    """Set a dotted key path, creating intermediate dicts."""
+    """Set a dotted key path, creating the dicts on the way; a numeric part sets a list
+    element (``"tags.0"``) and keeps the others."""
     parts = path.split(".")
     cur = obj
     for part in parts[:-1]:
-        nxt = cur.get(part)
-        if not isinstance(nxt, dict):
-            nxt = {}
-            cur[part] = nxt
+        if isinstance(cur, list):
+            i = _list_slot(cur, part, path)
+            nxt = cur[i]
+            if not isinstance(nxt, (dict, list)):
+                nxt = cur[i] = {}
+        else:
+            nxt = cur.get(part)
+            if not isinstance(nxt, (dict, list)):
+                nxt = cur[part] = {}
         cur = nxt
-    cur[parts[-1]] = value
+    last = parts[-1]
+    if isinstance(cur, list):
+        cur[_list_slot(cur, last, path)] = value
+    else:
+        cur[last] = value
 
 
 def del_by_keypath(obj: Any, path: str) -> None:
+    """Remove what a dotted key path names (a list element is spliced out, as Dexie does)."""
     parts = path.split(".")
     cur = obj
     for part in parts[:-1]:
-        cur = cur.get(part) if isinstance(cur, dict) else None
+        if isinstance(cur, dict):
+            cur = cur.get(part)
+        elif isinstance(cur, list):
+            i = _index(part)
+            cur = cur[i] if i is not None and i < len(cur) else None
+        else:
+            return
         if cur is None:
             return
+    last = parts[-1]
     if isinstance(cur, dict):
-        cur.pop(parts[-1], None)
+        cur.pop(last, None)
+    elif isinstance(cur, list):
+        i = _index(last)
+        if i is not None and i < len(cur):
+            del cur[i]
 
 
 def extract_key(obj: Any, key_path: str | list[str]) -> Any:

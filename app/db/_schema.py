@@ -22,8 +22,9 @@ class IndexSpec:
 
     @property
     def src(self) -> str:
-        prefix = "++" if self.auto else "&" if self.unique else "*" if self.multi else ""
-        return prefix + self.name
+        if self.auto:
+            return "++" + self.name
+        return ("&" if self.unique else "") + ("*" if self.multi else "") + self.name
 
     def same_as(self, other: IndexSpec) -> bool:
         return (self.key_path, self.unique, self.multi, self.auto) == (
@@ -71,12 +72,15 @@ def _canonical(name: str) -> str:
 def parse_index(src: str, table: str, primary: bool) -> IndexSpec:
     s = src.strip()
     unique = multi = auto = False
-    if s.startswith("++"):
-        auto, s = True, s[2:]
-    elif s.startswith("&"):
-        unique, s = True, s[1:]
-    elif s.startswith("*"):
-        multi, s = True, s[1:]
+    while True:  # "&", "*" and "++" in front of a name, in any order (as Dexie reads them)
+        if s.startswith("++"):
+            auto, s = True, s[2:]
+        elif s.startswith("&"):
+            unique, s = True, s[1:]
+        elif s.startswith("*"):
+            multi, s = True, s[1:]
+        else:
+            break
     s = s.strip()
     if auto and not primary:
         raise SchemaError(f"table {table!r}: '++' is only allowed on the primary key ({src!r})")

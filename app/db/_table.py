@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from ._collection import Collection, Part, QueryContext
 from ._core import CoreTransaction, DBCoreTable, MutateRequest, MutateResponse
-from ._key_path import MISSING, extract_key, get_by_keypath, set_by_keypath
+from ._key_path import MISSING, del_by_keypath, extract_key, get_by_keypath, set_by_keypath
 from ._key_range import KeyRange
-from ._keys import encode
+from ._keys import Encoded, encode
 from ._schema import TableSchema
+from ._values import clone
 from ._where_clause import WhereClause
 from .errors import BulkError, DatabaseError, DataError, SchemaError
 
@@ -109,7 +110,7 @@ class Table:
                     crit[k]
                 )
                 if rest:
-                    coll.filter(_matcher(rest))
+                    coll.filter(_matcher(rest, schema))
                 return coll
         raise SchemaError(f"table {self.name!r}: none of {', '.join(map(repr, keys))} is indexed")
 
@@ -180,10 +181,27 @@ class Table:
             )
 
     def _write_back(self, obj: Any, key: Any) -> None:
+        """An auto-increment key the caller did not give goes back into its dict."""
         pk = self.schema.primary_key
         if pk.auto and isinstance(pk.key_path, str) and isinstance(obj, dict):
-            if get_by_keypath(obj, pk.key_path) is MISSING:
+            if get_by_keypath(obj, pk.key_path) in (MISSING, None):
                 set_by_keypath(obj, pk.key_path, key)
+
+    def _without_null_keys(self, objs: list[Any]) -> list[Any]:
+        """A None primary key on an auto-increment table means "generate one" (Dexie 4
+        drops a null key before adding): those dicts go without it (copies)."""
+        pk = self.schema.primary_key
+        kp = pk.key_path
+        if not pk.auto or not isinstance(kp, str):
+            return objs
+        out = objs
+        for i, obj in enumerate(objs):
+            if isinstance(obj, dict) and get_by_keypath(obj, kp) is None:
+                if out is objs:
+                    out = list(objs)
+                out[i] = stripped = clone(obj)
+                del_by_keypath(stripped, kp)
+        return out
 
     async def _write(
         self, op: Literal["add", "put"], objs: list[Any], keys: list[Any] | None
@@ -192,9 +210,10 @@ class Table:
             self._check_key_arg(keys[0] if keys else None)
             if len(keys) != len(objs):
                 raise DataError(f"table {self.name!r}: {len(objs)} values but {len(keys)} keys")
+        values = self._without_null_keys(objs)
 
         async def run(trans: CoreTransaction) -> MutateResponse:
-            return await self._core_table().mutate(trans, MutateRequest(op, values=objs, keys=keys))
+            return await self._core_table().mutate(trans, MutateRequest(op, values=values, keys=keys))
 
         resp = await self._op(True, run)
         for i, obj in enumerate(objs):
@@ -337,18 +356,29 @@ class Table:
         return n
 
 
-def _matcher(crit: dict[str, Any]) -> Callable[[Any], bool]:
-    encs = {k: encode(v) for k, v in crit.items()}
+def _matcher(crit: dict[str, Any], schema: TableSchema) -> Callable[[Any], bool]:
+    """``where({...})``'s filter for the criteria no index served: equal values, or for a
+    multi-entry index's field, an array holding the value (as Dexie filters)."""
+    tests: list[tuple[str, Encoded, bool]] = []
+    for k, v in crit.items():
+        spec = schema.index_for_keypath(k)
+        tests.append((k, encode(v), spec is not None and spec.multi))
+
+    def holds(x: Any, e: Encoded) -> bool:
+        try:
+            return encode(x) == e
+        except DataError:
+            return False
 
     def match(value: Any) -> bool:
-        for k, e in encs.items():
+        for k, e, multi in tests:
             v = get_by_keypath(value, k)
             if v is MISSING:
                 return False
-            try:
-                if encode(v) != e:
+            if multi and isinstance(v, list):
+                if not any(holds(item, e) for item in v):
                     return False
-            except DataError:
+            elif not holds(v, e):
                 return False
         return True
 

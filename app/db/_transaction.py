@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import inspect
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -160,6 +161,9 @@ class Transaction:
         core = self.core
         if core.done or core._finishing:
             return
+        if self._waits_on_foreign():
+            self.commit_early()
+            return
         if core.pending > 0:
             self.suspect = False
             return
@@ -172,6 +176,15 @@ class Transaction:
             return
         if self.suspect and self.child_ops == 0:
             self.commit_early()
+
+    def _waits_on_foreign(self) -> bool:
+        """The body, or a task it waits on (``asyncio.gather``), is suspended on
+        something that is not a database request (a bare ``yield`` such as
+        ``asyncio.sleep(0)``, a timer, any other future)."""
+        owner = self.owner
+        if not isinstance(owner, asyncio.Task):
+            return False
+        return _foreign_task(owner, self.core.requests, 0)
 
     def commit_early(self) -> None:
         """The body is suspended on something that is not a database request:
@@ -188,6 +201,40 @@ class Transaction:
             )
         else:
             core.finish()
+
+
+_UNKNOWN = object()
+
+
+def _foreign_task(task: asyncio.Task[Any], requests: set[asyncio.Future[Any]], depth: int) -> bool:
+    if task.done() or depth > 64:
+        return False
+    try:
+        state = inspect.getcoroutinestate(task.get_coro())  # type: ignore[arg-type]
+    except (TypeError, AttributeError):  # not a plain coroutine: no verdict
+        return False
+    if state != inspect.CORO_SUSPENDED:  # not started yet, or running now
+        return False
+    # asyncio keeps what a suspended task waits on here (CPython and Pyodide alike)
+    waiter = getattr(task, "_fut_waiter", _UNKNOWN)
+    if waiter is _UNKNOWN:
+        return False
+    if waiter is None:  # a bare yield: it runs again next turn, after a foreign await
+        return True
+    return _foreign_future(waiter, requests, depth + 1)
+
+
+def _foreign_future(
+    fut: asyncio.Future[Any], requests: set[asyncio.Future[Any]], depth: int
+) -> bool:
+    if fut.done() or fut in requests:
+        return False
+    if isinstance(fut, asyncio.Task):
+        return _foreign_task(fut, requests, depth)
+    children = getattr(fut, "_children", None)  # what asyncio.gather waits for
+    if isinstance(children, list):
+        return any(_foreign_future(c, requests, depth + 1) for c in children)
+    return True
 
 
 def _current_task() -> Any:

@@ -124,14 +124,17 @@ class IDBTable(BackendTable):
 
     async def _call(self, trans: CoreTransaction, fn: str, *args: Any) -> Any:
         assert isinstance(trans, IDBTransaction)
+        if trans.js_tx is None:
+            fut = invoke_new(trans, fn, self.name, *args)
+        else:
+            fut = invoke(fn, trans.js_tx, self.name, *args)
         trans.pending += 1
+        trans.requests.add(fut)
         try:
-            if trans.js_tx is None:
-                s = await invoke_new(trans, fn, self.name, *args)
-            else:
-                s = await invoke(fn, trans.js_tx, self.name, *args)
+            s = await fut
         finally:
             trans.pending -= 1
+            trans.requests.discard(fut)
         data = loads(s)
         if "error" in data:
             raise error_from_info(data["error"], self._ctx(fn))
@@ -211,11 +214,14 @@ class IDBTable(BackendTable):
             trans.js, self.name, req.index, rj, sp, req.reverse, req.unique, chunk
         )
         while True:
+            fut = asyncio.ensure_future(cursor.next())
             trans.pending += 1
+            trans.requests.add(fut)
             try:
-                s = await cursor.next()
+                s = await fut
             finally:
                 trans.pending -= 1
+                trans.requests.discard(fut)
             data = loads(s)
             if "error" in data:
                 raise error_from_info(data["error"], self._ctx("cursor"))

@@ -203,9 +203,20 @@ async def test_modify_updates_index(numbers):
     assert await numbers.items.where("category").equals(9).count() == 5
 
 
-async def test_modify_primary_key_rejected(numbers):
+async def test_modify_primary_key_onto_taken_keys_fails_and_keeps_the_records(numbers):
+    before = await numbers.items.to_array()
+    with pytest.raises(BulkError):
+        async with numbers.transaction("rw", numbers.items):
+            await numbers.items.where("id").below(3).modify({"id": 5})
+    assert await numbers.items.to_array() == before
+
+
+async def test_modify_cannot_leave_a_record_without_a_key(numbers):
+    from app.db import DELETE
+
     with pytest.raises(DataError):
-        await numbers.items.to_collection().modify({"id": 5})
+        await numbers.items.where("id").equals(1).modify({"id": DELETE})
+    assert await numbers.items.get(1) is not None
 
 
 async def test_modify_unique_violation(numbers):
