@@ -8,7 +8,6 @@ from typing import Any
 
 from app.db import live_query
 
-
 #: Every Probe made by the running test (the conformance conftest closes them after it).
 open_probes: list[Probe] = []
 
