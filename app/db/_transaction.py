@@ -221,6 +221,8 @@ def _foreign_task(task: asyncio.Task[Any], requests: set[asyncio.Future[Any]], d
         return False
     if waiter is None:  # a bare yield: it runs again next turn, after a foreign await
         return True
+    if not isinstance(waiter, asyncio.Future):
+        return False
     return _foreign_future(waiter, requests, depth + 1)
 
 

@@ -73,6 +73,7 @@ class _Derived:
         self._cleanup: Callable[[], Any] | None = None
         self._unsubscribers: list[Unsubscriber] = []
         self.node: _Node[Any] = _Node(initial, self._start, equals)
+        self.node.inputs = tuple(s._node for s in stores if isinstance(s, Readable))
 
     # -- lifecycle -----------------------------------------------------------
     def _start(self) -> Callable[[], None]:

@@ -96,7 +96,16 @@ class _Node(Generic[T]):
     stale; a plain writable changes in one step.
     """
 
-    __slots__ = ("_equals", "_start", "_stop", "_subscribers", "running", "stale", "value")
+    __slots__ = (
+        "_equals",
+        "_start",
+        "_stop",
+        "_subscribers",
+        "inputs",
+        "running",
+        "stale",
+        "value",
+    )
 
     def __init__(
         self, value: T, start: StartStopNotifier[T] | None, equals: Equals | None
@@ -108,6 +117,8 @@ class _Node(Generic[T]):
         self._subscribers: dict[Subscription, None] = {}
         self.running = False
         self.stale = False
+        #: The nodes a derived store reads (empty for every other store).
+        self.inputs: tuple[_Node[Any], ...] = ()
 
     def changed(self, new_value: Any) -> bool:
         if self._equals is None:
@@ -177,7 +188,12 @@ class _Node(Generic[T]):
 
     def subscribe(self, subscription: Subscription) -> Unsubscriber:
         if not self._subscribers and not self.running:
-            self._begin()
+            holds = _hold_cold_inputs(self) if self.inputs else []
+            try:
+                self._begin()
+            finally:
+                for release in holds:
+                    release()
         self._subscribers[subscription] = None
         subscription.run(self.value)
         if self.stale and subscription.invalidate is not None:
@@ -210,7 +226,67 @@ class _Node(Generic[T]):
         self.stale = False
         stop, self._stop = self._stop, None
         if stop is not None:
+            _run_stop(stop)
+
+
+# Starting and stopping a chain of derived stores recurses once per store (a store's
+# start subscribes to its inputs, which start theirs; a stop unsubscribes them). Up to
+# _NESTING levels that is what happens, in Svelte's order; beyond it, a first
+# subscription starts the cold inputs farthest up first (each then starts without
+# recursing), and stops queue up and run one after another, so a chain of any length
+# works.
+_NESTING = 48
+_stop_queue: deque[Callable[[], None]] = deque()
+_stop_depth = [0]
+
+
+def _ignore(_value: Any) -> None:
+    pass
+
+
+def _hold_cold_inputs(node: _Node[Any]) -> list[Unsubscriber]:
+    """When ``node`` sits below a deep chain of stopped derived stores, start them from
+    the top down, each held by a subscription of its own; returns the releases."""
+    order: list[_Node[Any]] = []
+    seen = {id(node)}
+    stack: list[tuple[_Node[Any], int]] = [(node, 0)]
+    deepest = 0
+    while stack:
+        current, i = stack.pop()
+        if i < len(current.inputs):
+            stack.append((current, i + 1))
+            upstream = current.inputs[i]
+            if id(upstream) not in seen and not upstream.running and upstream.inputs:
+                seen.add(id(upstream))
+                stack.append((upstream, 0))
+                deepest = max(deepest, len(stack))
+        elif current is not node:
+            order.append(current)  # after everything it reads: farthest first
+    if deepest <= _NESTING:
+        return []
+    return [upstream.subscribe(Subscription(_ignore)) for upstream in order]
+
+
+def _run_stop(stop: Callable[[], None]) -> None:
+    if _stop_depth[0] < _NESTING:
+        _stop_depth[0] += 1
+        try:
             stop()
+        finally:
+            _stop_depth[0] -= 1
+        return
+    _stop_queue.append(stop)
+    if len(_stop_queue) > 1:
+        return  # the call that queued first runs it
+    error: Exception | None = None
+    while _stop_queue:
+        try:
+            _stop_queue[0]()
+        except Exception as exc:  # stop everyone; report the first failure
+            error = error or exc
+        _stop_queue.popleft()
+    if error is not None:
+        raise error
 
 
 class Readable(Generic[T]):

@@ -566,3 +566,44 @@ def test_outside_subscriber_with_invalidate_always_gets_a_run_after_it() -> None
     a.set(3)  # parity unchanged
     a.set(4)
     assert events == ["invalidate", ("run", 1), "invalidate", ("run", 0)]
+
+
+# ---------------------------------------------------------------- deep chains (issue 10, 9)
+
+
+@pytest.mark.parametrize("depth", [200, 1000])
+def test_a_deep_chain_of_derived_stores_starts_updates_and_stops(depth: int) -> None:
+    starts: list[str] = []
+    stops: list[str] = []
+
+    def start(_set: Any) -> Callable[[], None]:
+        starts.append("root")
+        return lambda: stops.append("root")
+
+    root = writable(0, start)
+    chain = [root]
+    for _ in range(depth):
+        chain.append(derived(chain[-1], lambda v: v + 1))
+    last = chain[-1]
+    seen: list[int] = []
+    off = last.subscribe(seen.append)
+    root.set(5)
+    assert seen == [depth, depth + 5]
+    assert get(chain[depth // 2]) == depth // 2 + 5  # a store in the middle, already running
+    off()
+    assert (starts, stops) == (["root"], ["root"])  # the whole chain started and stopped
+    assert get(last) == depth + 5  # and starts again (and stops) for one read
+
+
+def test_a_deep_diamond_is_glitch_free() -> None:
+    root = writable(1)
+    left = right = root
+    for _ in range(300):
+        left = derived(left, lambda v: v + 1)
+        right = derived(right, lambda v: v * 1)
+    both = derived([left, right], lambda vs: (vs[0], vs[1]))
+    seen: list[tuple[int, int]] = []
+    off = both.subscribe(seen.append)
+    root.set(2)
+    assert seen == [(301, 1), (302, 2)]  # never a mix of old and new
+    off()
