@@ -87,6 +87,12 @@ class Connection(Protocol):
     @property
     def version(self) -> float: ...
 
+    @property
+    def upgraded_tables(self) -> list[str]:
+        """The tables this open's upgrade of an existing database changed (every table
+        before or after it), so other connections can hear it; empty otherwise."""
+        ...
+
     def close(self) -> None: ...
 
 

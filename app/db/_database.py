@@ -19,7 +19,7 @@ from ._table import Table
 from ._transaction import TransactionScope, current_transaction, table_names
 from ._upgrade import run_upgrade
 from ._version import Version, Versions
-from ._writes import Writes
+from ._writes import TableWrites, Writes
 from .errors import (
     AbortError,
     DatabaseClosedError,
@@ -180,6 +180,11 @@ class Database:
         self._use_core(connection.core)
         self._is_open = True
         self._open_task = None
+        if connection.upgraded_tables:  # everything the others read may have changed
+            everything: Writes = {
+                (self.name, t): TableWrites(all=True) for t in connection.upgraded_tables
+            }
+            _feed.publish(self, self.name, everything)
         self._fire("ready", self)
 
     async def _upgrade(

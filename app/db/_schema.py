@@ -132,3 +132,21 @@ def parse_stores(stores: dict[str, str | None]) -> dict[str, TableSchema | None]
     for name, spec in stores.items():
         out[name] = None if spec is None else parse_table(name, spec)
     return out
+
+
+def unfit_for(declared: DBSchema, installed: DBSchema) -> str | None:
+    """Why ``declared`` cannot be served from a database whose stores are ``installed``
+    (a newer version's), or None when it can: every declared table is there with the
+    same primary key, and every declared index with the same definition."""
+    for name, table in declared.items():
+        there = installed.get(name)
+        if there is None:
+            return f"table {name!r} is gone"
+        old_pk, new_pk = table.primary_key, there.primary_key
+        if old_pk.key_path != new_pk.key_path or old_pk.auto != new_pk.auto:
+            return f"table {name!r} has another primary key"
+        for index_name, spec in table.indexes.items():
+            other = there.indexes.get(index_name)
+            if other is None or not other.same_as(spec):
+                return f"index {index_name!r} of table {name!r} is gone or changed"
+    return None

@@ -26,6 +26,7 @@ __all__ = [
     "UpgradeError",
     "VersionError",
     "map_error",
+    "outdated_page_error",
 ]
 
 
@@ -98,7 +99,46 @@ class UpgradeError(DatabaseError):
 
 
 class VersionError(DatabaseError):
-    """The stored database is newer than the declared schema, or versions are invalid."""
+    """The stored database is newer than the declared schema, or versions are invalid.
+
+    When a newer release of the app upgraded the database (in another tab) and this
+    page's declared schema no longer fits it, ``installed_version`` and
+    ``declared_version`` say so and the message tells the user to reload the page.
+    """
+
+    def __init__(
+        self,
+        message: str = "",
+        inner: Any = None,
+        *,
+        installed_version: float | None = None,
+        declared_version: float | None = None,
+    ) -> None:
+        super().__init__(message, inner)
+        self.installed_version = installed_version
+        self.declared_version = declared_version
+
+    @property
+    def needs_reload(self) -> bool:
+        """This page runs an older release than the stored data: reloading fixes it."""
+        return (
+            self.installed_version is not None
+            and self.declared_version is not None
+            and self.installed_version > self.declared_version
+        )
+
+
+def outdated_page_error(
+    name: str, installed: float, declared: float, reason: str
+) -> VersionError:
+    """The database was upgraded by a newer release and this page cannot use it."""
+    return VersionError(
+        f"database {name!r} was upgraded to version {installed} by a newer version of the "
+        f"app (in another tab); this page knows version {declared} and cannot use it "
+        f"({reason}). Reload the page.",
+        installed_version=installed,
+        declared_version=declared,
+    )
 
 
 class InvalidTableError(DatabaseError):

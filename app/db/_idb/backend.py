@@ -13,9 +13,9 @@ from .._backend import (
     from_native,
     to_native,
 )
-from .._schema import DBSchema, IndexSpec, TableSchema
+from .._schema import DBSchema, IndexSpec, TableSchema, unfit_for
 from .._upgrade import UPGRADING_TO
-from ..errors import UpgradeError, VersionError
+from ..errors import UpgradeError, VersionError, outdated_page_error
 from . import channel
 from .bridge import helper
 from .core import IDBCore, IDBTransaction
@@ -33,6 +33,8 @@ class IDBConnection:
         self.idb = idb
         self.core = IDBCore(idb, schema)
         self.version: float = from_native(idb.version)
+        #: Tables an upgrade by this open changed (before or after it); empty otherwise.
+        self.upgraded_tables: list[str] = []
 
         def versionchange(ev: Any) -> None:
             new = _js_none(ev.newVersion)
@@ -102,7 +104,9 @@ class IndexedDBBackend:
         failure: list[BaseException] = []
         versions: list[Any] = []
 
-        async def run_upgrade(core: IDBCore, trans: IDBTransaction, installed: float, editor: IDBSchemaEditor) -> None:
+        async def run_upgrade(
+            core: IDBCore, trans: IDBTransaction, installed: float, editor: IDBSchemaEditor
+        ) -> None:
             try:
                 await request.upgrade(core, trans, installed, editor)
             except BaseException as exc:
@@ -130,9 +134,10 @@ class IndexedDBBackend:
 
         up = create_proxy(on_upgrade)
         bl = create_proxy(on_blocked)
+        newer = False
         try:
             try:
-                idb = await h.open(request.name, target, up, bl)
+                opened = await h.open(request.name, target, up, bl)
             except JsException as err:
                 if upgrade and not upgrade[0].done():
                     await upgrade[0]
@@ -146,26 +151,36 @@ class IndexedDBBackend:
                         inner=e.inner,
                         version=version,
                     ) from None
-                if isinstance(e, VersionError):
-                    raise VersionError(
-                        f"database {request.name!r}: the stored version is newer than declared "
-                        f"{request.version}",
-                        e.inner,
-                    ) from None
-                raise e from None
+                if not isinstance(e, VersionError) or request.version is None:
+                    raise e from None
+                # a newer release upgraded it: open it as it is, and see if our tables fit
+                newer = True
+                opened = await h.open(request.name, None, up, bl)
             if upgrade and not upgrade[0].done():
                 await upgrade[0]
         finally:
             up.destroy()
             bl.destroy()
+        idb, changed = opened[0], json.loads(opened[1])
         if failure:
             idb.close()
             raise failure[0]
-        if target is None:
-            schema = _schema_from_description(json.loads(h.describe(idb)))
-        else:
-            schema = request.schema
-        return IDBConnection(idb, schema, request.on_versionchange)
+        schema = request.schema
+        if target is None or newer:
+            installed = _schema_from_description(json.loads(h.describe(idb)))
+            if target is None:
+                schema = installed
+            else:
+                assert request.version is not None
+                reason = unfit_for(request.schema, installed)
+                if reason is not None:
+                    idb.close()
+                    raise outdated_page_error(
+                        request.name, from_native(idb.version), request.version, reason
+                    )
+        connection = IDBConnection(idb, schema, request.on_versionchange)
+        connection.upgraded_tables = changed
+        return connection
 
     async def delete(self, name: str, on_blocked: VersionHook) -> None:
         from pyodide.ffi import create_proxy

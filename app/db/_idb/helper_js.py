@@ -401,12 +401,27 @@ HELPER_JS = r"""
       };
     },
 
+    // Resolves [db, tables an upgrade of an existing database changed (JSON)]; the other
+    // tabs hear of those tables at once (everything they read there may have changed).
     open(name, version, onUpgrade, onBlocked) {
       return new Promise((resolve, reject) => {
         const req = version == null ? indexedDB.open(name) : indexedDB.open(name, version);
-        req.onupgradeneeded = (ev) => onUpgrade(req.result, req.transaction, ev.oldVersion);
+        let before = null;
+        req.onupgradeneeded = (ev) => {
+          if (ev.oldVersion > 0) before = Array.from(req.result.objectStoreNames);
+          onUpgrade(req.result, req.transaction, ev.oldVersion);
+        };
         req.onblocked = (ev) => onBlocked(ev.oldVersion, ev.newVersion === null ? undefined : ev.newVersion);
-        req.onsuccess = () => resolve(req.result);
+        req.onsuccess = () => {
+          const db = req.result;
+          let changed = [];
+          if (before !== null) {
+            changed = Array.from(new Set([...before, ...Array.from(db.objectStoreNames)]));
+            const tables = changed.map((table) => ({ table, all: true, pks: [], idx: {} }));
+            try { if (channel !== null) channel.postMessage({ db: db.name, tables }); } catch (e) {}
+          }
+          resolve([db, JSON.stringify(changed)]);
+        };
         req.onerror = (ev) => { ev.preventDefault(); reject(req.error); };
       });
     },

@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 
 from .._backend import OpenRequest, VersionChangeEvent, VersionHook
-from .._schema import DBSchema, IndexSpec, TableSchema
-from ..errors import UpgradeError, VersionError
+from .._schema import DBSchema, IndexSpec, TableSchema, unfit_for
+from ..errors import UpgradeError, VersionError, outdated_page_error
 from .core import MemoryCore, MemoryTransaction
 from .store import REGISTRY, MemoryData, Store
 
@@ -26,6 +26,8 @@ class MemoryConnection:
         self.version: float = data.version
         self.name = data.name
         self.on_versionchange = on_versionchange
+        #: Tables an upgrade by this open changed (before or after it); empty otherwise.
+        self.upgraded_tables: list[str] = []
         _connections(self.name).append(self)
 
     def close(self) -> None:
@@ -72,19 +74,28 @@ class MemoryBackend:
             return MemoryConnection(data, schema, request.on_versionchange)
         target = request.version
         if data is not None and data.version > target:
-            raise VersionError(
-                f"database {name!r} is at version {data.version}, newer than declared {target}"
-            )
+            # a newer release upgraded it: serve this page's tables if they still fit
+            installed = {n: s.schema for n, s in data.stores.items()}
+            reason = unfit_for(request.schema, installed)
+            if reason is not None:
+                raise outdated_page_error(name, data.version, target, reason)
+            return MemoryConnection(data, request.schema, request.on_versionchange)
+        changed: list[str] = []
         if data is None or data.version < target:
             await _ask_others_to_close(
                 name, 0 if data is None else data.version, target, request.on_blocked
             )
             data = REGISTRY.get(name) or MemoryData(name)
+            before = list(data.stores)
             await _upgrade(data, request)
+            if data.version > 0:  # an existing database changed under other connections
+                changed = list(dict.fromkeys([*before, *data.stores]))
             data.version = target
             REGISTRY[name] = data
         _patch(data, request.schema)
-        return MemoryConnection(data, request.schema, request.on_versionchange)
+        connection = MemoryConnection(data, request.schema, request.on_versionchange)
+        connection.upgraded_tables = changed
+        return connection
 
     async def delete(self, name: str, on_blocked: VersionHook) -> None:
         async with _open_lock(name):

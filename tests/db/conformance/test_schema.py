@@ -122,16 +122,32 @@ async def test_delete_removes_data(make_db):
     assert await b.t.count() == 0
 
 
-async def test_lower_declared_version_raises_version_error(make_db):
+async def test_lower_declared_version_opens_when_its_tables_fit(make_db):
+    name = unique_name()
+    a = make_db(name)
+    a.version(3).stores({"t": "id, x", "extra": "id"})
+    await a.open()
+    a.close()
+    b = make_db(name)
+    b.version(2).stores({"t": "id"})
+    await b.open()
+    assert b.verno == 3  # the installed version
+    assert [t.name for t in b.tables] == ["t"]  # the tables this code knows
+
+
+async def test_lower_declared_version_that_does_not_fit_raises_version_error(make_db):
     name = unique_name()
     a = make_db(name)
     a.version(3).stores({"t": "id"})
     await a.open()
     a.close()
     b = make_db(name)
-    b.version(2).stores({"t": "id"})
-    with pytest.raises(VersionError):
+    b.version(2).stores({"t": "id, x"})  # an index the stored database does not have
+    with pytest.raises(VersionError) as info:
         await b.open()
+    assert info.value.needs_reload
+    assert (info.value.installed_version, info.value.declared_version) == (3, 2)
+    assert "Reload the page" in str(info.value)
 
 
 async def test_cannot_declare_version_while_open(db):
