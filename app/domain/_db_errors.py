@@ -25,6 +25,19 @@ def _name_chain(exc: BaseException) -> list[str]:
     return names
 
 
+def _needs_reload(exc: BaseException) -> bool:
+    """`app.db`'s VersionError for a page older than the stored data (a newer release
+    upgraded it in another tab, and this page's tables no longer fit)."""
+    current: Any = exc
+    for _ in range(8):
+        if current is None:
+            return False
+        if getattr(current, "needs_reload", False) is True:
+            return True
+        current = getattr(current, "inner", None) or getattr(current, "__cause__", None)
+    return False
+
+
 def to_domain_error(exc: BaseException) -> BaseException:
     """The domain error for a storage failure, or `exc` itself when it is not one."""
     if isinstance(exc, DomainError):
@@ -37,6 +50,10 @@ def to_domain_error(exc: BaseException) -> BaseException:
     if any(n == "DatabaseClosedError" for n in names):
         return StorageUnavailableError(
             "The database was closed (another tab may be upgrading it). Reload the page.", exc
+        )
+    if _needs_reload(exc):
+        return StorageUnavailableError(
+            "Lorekeeper was updated in another tab. Reload this page to go on.", exc
         )
     if any(n in ("UpgradeError", "VersionError") for n in names):
         return StorageUnavailableError(

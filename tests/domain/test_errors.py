@@ -116,3 +116,11 @@ async def test_a_blocked_upgrade_is_reported_then_completes():
     assert store.db.verno == 2
     await domain.characters.create({"name": "Ada"})
     await store.db.delete()
+
+
+def test_a_page_older_than_the_stored_data_is_told_to_reload():
+    from app.db.errors import outdated_page_error
+
+    error = to_domain_error(outdated_page_error("lorekeeper", 4, 3, "table 'x' is gone"))
+    assert isinstance(error, StorageUnavailableError)
+    assert "Reload this page" in str(error)
