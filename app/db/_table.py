@@ -308,14 +308,17 @@ class Table:
         return await WhereClause(self, ":id").equals(key).modify(changes)
 
     async def upsert(self, key: Any, changes: dict[str, Any]) -> bool:
-        """Update the record at ``key`` or create it from ``changes``; True if created."""
+        """Update the record at ``key`` or create it from ``changes``.
+
+        Returns True when a record was there (and updated), False when it was created,
+        as Dexie's ``upsert`` does."""
         encode(key)
 
         async def body() -> bool:
             existing = await self.get(key)
             if existing is not None:
                 await self.update(key, changes)
-                return False
+                return True
             obj: dict[str, Any] = {}
             for path, v in changes.items():
                 set_by_keypath(obj, path, v)
@@ -329,7 +332,7 @@ class Table:
                 await self.add(obj)
             else:
                 await self.add(obj, key)
-            return True
+            return False
 
         return await self._db._in_tx("rw", [self.name], body)
 

@@ -83,7 +83,7 @@ async def test_update_deletes_one_element_of_a_list(people):
 
 
 async def test_upsert_on_an_existing_record_keeps_the_other_elements(people):
-    assert await people.people.upsert(1, {"email.2": "y@x"}) is False
+    assert await people.people.upsert(1, {"email.2": "y@x"}) is True  # it was there
     assert (await people.people.get(1))["email"] == ["a@x", "b@x", "y@x"]
 
 

@@ -214,9 +214,9 @@ async def test_update_with_function(friends):
 
 
 async def test_upsert_creates_then_updates(db):
-    assert await db.items.upsert("u1", {"code": "c", "n": 1}) is True
+    assert await db.items.upsert("u1", {"code": "c", "n": 1}) is False  # created
     assert await db.items.get("u1") == {"id": "u1", "code": "c", "n": 1}
-    assert await db.items.upsert("u1", {"n": 2}) is False
+    assert await db.items.upsert("u1", {"n": 2}) is True  # was there: updated
     assert (await db.items.get("u1"))["n"] == 2
 
 
