@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 from typing import TYPE_CHECKING, Any
 
 from . import loop
@@ -48,7 +47,9 @@ def _resolve(call_id: int, result: Any) -> None:
 
 
 def _future() -> tuple[int, asyncio.Future[Any]]:
-    fut = asyncio.get_event_loop().create_future()
+    # a plain Future: the loop's create_future() adds a done callback (Pyodide counts
+    # work in progress), one more turn of the loop per request for nothing
+    fut: asyncio.Future[Any] = asyncio.Future(loop=asyncio.get_running_loop())
     call_id = next(_ids)
     _futures[call_id] = fut
     return call_id, fut
@@ -66,7 +67,5 @@ def invoke(name: str, *args: Any) -> asyncio.Future[Any]:
 def invoke_new(trans: IDBTransaction, name: str, *args: Any) -> asyncio.Future[Any]:
     """Like :func:`invoke`, creating ``trans``'s IndexedDB transaction in the same call."""
     call_id, fut = _future()
-    trans.js_tx = helper().callNew(
-        name, call_id, trans.idb, json.dumps(trans.tables), trans.mode, *args
-    )
+    trans.js_tx = helper().callNew(name, call_id, trans.idb, trans.tables_json, trans.mode, *args)
     return fut

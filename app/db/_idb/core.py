@@ -28,6 +28,8 @@ from .wire import dumps, error_from_info, error_from_js, loads, range_json
 
 __all__ = ["IDBCore", "IDBTable", "IDBTransaction"]
 
+_TABLES_JSON: dict[tuple[str, ...], str] = {}
+
 
 class IDBTransaction(CoreTransaction):
     """An IndexedDB transaction, settled from its ``complete`` / ``abort`` event."""
@@ -37,7 +39,8 @@ class IDBTransaction(CoreTransaction):
         from pyodide.ffi import create_once_callable
 
         self.idb = idb
-        self._future: asyncio.Future[None] = asyncio.get_event_loop().create_future()
+        #: What wait() waits on (made only when something waits before the end).
+        self._future: asyncio.Future[None] | None = None
         self._abort_error: DatabaseError | None = None
         self._live = True
         # Read-only transactions need no completion event: nothing waits for their
@@ -46,24 +49,38 @@ class IDBTransaction(CoreTransaction):
         #: The IDBTransaction; for read-only ones, made by the first request.
         self.js_tx: Any = js_tx
         if not self._quiet:
-            on_done = create_once_callable(self._on_js_done)
+            on_done = create_once_callable(self._on_js_event)
             if js_tx is None:
-                self.js_tx = helper().transaction(idb, json.dumps(tables), mode, on_done)
+                self.js_tx = helper().transaction(idb, self.tables_json, mode, on_done)
             else:
                 helper().watch(js_tx, on_done)
         loop.transaction_started()
 
     @property
+    def tables_json(self) -> str:
+        """The store names as the helper takes them."""
+        key = tuple(self.tables)
+        text = _TABLES_JSON.get(key)
+        if text is None:
+            text = _TABLES_JSON[key] = json.dumps(self.tables)
+        return text
+
+    @property
     def js(self) -> Any:
         """The IDBTransaction (created on demand for read-only transactions)."""
         if self.js_tx is None:
-            self.js_tx = helper().transaction(self.idb, json.dumps(self.tables), self.mode, None)
+            self.js_tx = helper().transaction(self.idb, self.tables_json, self.mode, None)
         return self.js_tx
 
     def _unlive(self) -> None:
         if self._live:
             self._live = False
             loop.transaction_ended()
+
+    def _on_js_event(self, err: Any) -> None:
+        """The ``complete`` or ``abort`` event: whoever waits for the commit resumes
+        right here, in the event's dispatch, not one turn of the event loop later."""
+        loop.resume_waiters(lambda: self._on_js_done(err))
 
     def _on_js_done(self, err: Any) -> None:
         self._unlive()
@@ -74,7 +91,7 @@ class IDBTransaction(CoreTransaction):
             if self._abort_error is not None and info and info[1] != "AbortError":
                 error = error_from_info(info, "transaction")
         self._settle(error)
-        if not self._future.done():
+        if self._future is not None and not self._future.done():
             self._future.set_result(None)
 
     def finish(self) -> None:
@@ -98,11 +115,13 @@ class IDBTransaction(CoreTransaction):
         if self._quiet:
             self._unlive()
             self._settle(self._abort_error)
-            if not self._future.done():
+            if self._future is not None and not self._future.done():
                 self._future.set_result(None)
 
     async def wait(self) -> None:
         if not self.done:
+            if self._future is None:
+                self._future = asyncio.Future(loop=asyncio.get_running_loop())
             await self._future
         if self.error is not None:
             raise self.error

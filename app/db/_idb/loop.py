@@ -16,13 +16,14 @@ import collections
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["install", "resolve_now", "transaction_ended", "transaction_started"]
+__all__ = ["install", "resolve_now", "resume_waiters", "transaction_ended", "transaction_started"]
 
 #: Callbacks run in one microtask drain before the rest go back to the browser's turn.
 _MICRO_BUDGET = 50_000
 _live = [0]
 _patched: set[int] = set()  # ids of the loops patched
 _resolve_now: list[Callable[[asyncio.Future[Any], Any], None] | None] = [None]
+_drain: list[Callable[[], None] | None] = [None]
 
 
 def transaction_started() -> None:
@@ -40,6 +41,20 @@ def resolve_now(fut: asyncio.Future[Any], result: Any) -> None:
         fut.set_result(result)
     else:
         run(fut, result)
+
+
+def resume_waiters(fn: Callable[[], None]) -> None:
+    """Run ``fn`` (which settles futures) from the top of an IndexedDB event, and the
+    tasks it wakes right after it, as while a transaction is alive."""
+    if _drain[0] is None:
+        fn()
+        return
+    _live[0] += 1
+    try:
+        fn()
+        _drain[0]()
+    finally:
+        _live[0] -= 1
 
 
 def install() -> None:
@@ -90,6 +105,15 @@ def install() -> None:
         drain()
 
     _resolve_now[0] = resolve_and_drain
+
+    def drain_now() -> None:
+        # at the top of an event dispatch: run what is queued, unless a drain runs already
+        if scheduled[0]:
+            return
+        scheduled[0] = True
+        drain()
+
+    _drain[0] = drain_now
 
     def call_soon(callback: Any, *args: Any, context: Any = None) -> asyncio.Handle:
         if _live[0] > 0:
