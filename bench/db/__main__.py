@@ -16,6 +16,7 @@ import statistics
 import sys
 from typing import Any
 
+from bench.db._crossings import measure_crossings
 from bench.db._js import BENCH_JS
 from bench.db._latency import LATENCY_OPS, LatencyRig
 from bench.db._py import OPS_PY, SETUP_PY
@@ -75,8 +76,9 @@ def run(runs: int) -> dict[str, Any]:
                         ms = s.page.evaluate(f"async () => __bench.{lib}.{op}()")
                     results[op][lib].append(float(ms))
         rig.close()
+        crossings = measure_crossings(s)
         s.run_python("_bench_db.close(); _lat_db.close(); await _bench_db.delete(); True")
-    out: dict[str, Any] = {"runs": runs, "ops": {}}
+    out: dict[str, Any] = {"runs": runs, "ops": {}, "crossings_us": crossings}
     for op, label in OPS:
         samples = results[op]
         med = {k: statistics.median(v) if v and not math.isnan(v[0]) else None
@@ -119,6 +121,11 @@ def table(res: dict[str, Any]) -> str:
             f"| {r['appdb_min_ms']:.1f}–{r['appdb_max_ms']:.1f} | {ratio} | {spread} "
             f"| {target} |"
         )
+    crossings = res.get("crossings_us")
+    if crossings:
+        lines += ["", "What one crossing costs in this page (µs, mean of many):", ""]
+        lines += ["| crossing | µs |", "| --- | ---: |"]
+        lines += [f"| {label} | {us:.2f} |" for label, us in crossings.items()]
     return "\n".join(lines)
 
 
