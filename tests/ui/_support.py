@@ -10,13 +10,13 @@ import itertools
 import logging
 import sys
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.startup import Library, open_library
-from app.state import AppState, DomainBackend
+from app.state import AppState, DomainBackend, Level
 from app.ui import App, BrowserDom, Dom, MemoryDom, MemoryNode, Screen, start
 
 IN_BROWSER = sys.platform == "emscripten"
@@ -356,13 +356,10 @@ class FlakyBackend(DomainBackend):
             error, self.fail_next = self.fail_next, None
             raise error
 
-    async def load_character(self, character_id: str) -> dict[str, Any]:
-        self.opened.append(("character", character_id))
-        return await super().load_character(character_id)
-
-    async def load_chat(self, chat_id: str) -> dict[str, Any]:
-        self.opened.append(("chat", chat_id))
-        return await super().load_chat(chat_id)
+    async def load(self, level: Level, key: Any) -> Mapping[str, Any]:
+        if level in (Level.CHARACTER, Level.CHAT):
+            self.opened.append((level.name.lower(), key))
+        return await super().load(level, key)
 
     async def create(self, kind: Any, data: Any) -> Any:
         self._check()

@@ -18,14 +18,3 @@ def test_importing_the_ui_and_the_table_imports_no_screen() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
-
-
-def test_the_ui_does_not_import_the_domain_or_the_lore_engine() -> None:
-    code = (
-        "import sys, app.ui, app.ui.screens\n"
-        "print(sorted({m.split('.')[1] for m in sys.modules if m.startswith('app.')}))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    assert out.stdout.strip() == "['reactive', 'state', 'ui']"

@@ -3,11 +3,12 @@ titles and focus — over the app state on a real library (IndexedDB in the brow
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 
 import pytest
 
 from app.reactive import get
+from app.state import Level
 from tests._wait import eventually
 
 from ._support import Tab, open_tab, recording_logs, same
@@ -140,10 +141,14 @@ async def test_a_later_navigation_overtakes_an_opening_one(tab: Tab) -> None:
 async def test_a_failure_while_opening_is_shown_and_logged(tab: Tab) -> None:
     ines = await character_id(tab, "Ines")
 
-    async def broken(character_id: str) -> dict[str, object]:
-        raise RuntimeError("the disk caught fire")
+    real_load = tab.backend.load
 
-    tab.backend.load_character = broken  # type: ignore[method-assign]
+    async def broken(level: Level, key: object) -> Mapping[str, object]:
+        if level == Level.CHARACTER:
+            raise RuntimeError("the disk caught fire")
+        return await real_load(level, key)
+
+    tab.backend.load = broken  # type: ignore[method-assign]
     with recording_logs() as logs:
         await tab.go(f"/characters/{ines}")
     assert tab.heading() == "This page could not open"
