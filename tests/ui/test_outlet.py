@@ -11,7 +11,8 @@ from app.reactive import get
 from app.state import Level
 from tests._wait import eventually
 
-from ._support import Tab, open_tab, recording_logs, same
+from ._support import same
+from ._tab import Tab, open_tab, recording_logs
 
 RUN_IN_BROWSER = True
 

@@ -12,7 +12,7 @@ from app.ui import Screen, check_table
 from app.ui._outlet import load_view
 from app.ui.screens import SCREENS
 
-from .._support import Tab, open_tab
+from .._tab import Tab, open_tab
 
 RUN_IN_BROWSER = True
 
