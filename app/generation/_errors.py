@@ -99,6 +99,8 @@ class CorsError(GenerationError):
     page's origin). The hint names the fix for the server in use."""
 
     kind = "cors"
+    #: The page's origin (what the server must allow).
+    origin = ""
 
 
 class StreamError(GenerationError):

@@ -162,9 +162,11 @@ class FetchTransport:
                 "other than localhost: use https for the server, or open Lorekeeper from "
                 "http://localhost."
             )
-        return CorsError(
+        error = CorsError(
             f"The browser blocked the reply from {where(url)} (CORS): the server is running "
             "but does not allow this page.",
             hint,
             detail=detail,
         )
+        error.origin = origin
+        return error

@@ -268,8 +268,7 @@ class HttpProvider:
 
     def _fix_cors(self, endpoint: Endpoint, error: CorsError) -> CorsError:
         if endpoint.server:
-            origin = getattr(error, "origin", "")
-            error.hint = cors_hint(endpoint.base_url, origin, endpoint.server)
+            error.hint = cors_hint(endpoint.base_url, error.origin, endpoint.server)
         return error
 
     async def list_models(

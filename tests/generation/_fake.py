@@ -18,18 +18,34 @@ import pytest
 
 from tests._wait import eventually
 
-__all__ = ["GOOD_KEY", "FakeLLM", "browser_host_env", "fake_llm"]
+__all__ = ["GOOD_KEY", "FakeLLM", "browser_host_env", "closed_port", "fake_llm"]
 
 #: Same value as tests.fakes.llm_server.GOOD_KEY (not imported: that module is CPython-only).
 GOOD_KEY = "sk-test-good-0123456789"
 ENV = "LK_FAKE_LLM"
+CLOSED_PORT = "LK_CLOSED_PORT"
 
 
 def browser_host_env() -> dict[str, str]:
     """Run by the browser tier's host (CPython) before each in-browser case."""
     from tests.fakes.llm_server import shared_fake_llm
 
-    return {ENV: shared_fake_llm().origin}
+    return {ENV: shared_fake_llm().origin, CLOSED_PORT: str(_free_port())}
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+    return port
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (chosen by the host in the browser)."""
+    given = os.environ.get(CLOSED_PORT)
+    return int(given) if given else _free_port()
 
 
 class FakeLLM:

@@ -26,7 +26,7 @@ from app.generation import (
 )
 from app.generation import ChatMessage as M
 from tests._wait import eventually
-from tests.generation._fake import GOOD_KEY, FakeLLM, browser_host_env, fake_llm
+from tests.generation._fake import GOOD_KEY, FakeLLM, browser_host_env, closed_port, fake_llm
 
 RUN_IN_BROWSER = True
 __all__ = ["browser_host_env", "fake_llm"]
@@ -206,11 +206,7 @@ async def test_model_list_and_test_connection(fake_llm: FakeLLM, provider: str) 
 
 
 async def test_a_server_that_is_not_running_is_network_down() -> None:
-    import socket
-
-    with socket.socket() as s:  # a port nobody listens on
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = closed_port()
     ep = Endpoint("openai", f"http://127.0.0.1:{port}/v1", "m", Secret(GOOD_KEY))
     result = await start_generation(ep, request()).result()
     assert isinstance(result.error, NetworkError)
