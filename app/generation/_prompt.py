@@ -272,19 +272,20 @@ class _Builder:
         self.outlets = {
             name: "\n\n".join(p.text for p in pieces) for name, pieces in lore.outlets.items()
         }
-        names: dict[str, str] | None = None
+        by_id: dict[str, Any] | None = None
         reports = []
         for item in result.trace:
             hits = []
             for hit in item.hits:
                 if hit.source == "recursion":
-                    if names is None:
-                        names = {e.id: e.name for e in matcher.entries}
+                    if by_id is None:
+                        by_id = {e.id: e for e in matcher.entries}
+                    source = by_id.get(hit.from_entry or "")
                     hits.append(
                         LoreHit(
                             hit.key, hit.kind, "recursion", hit.start, hit.end,
                             from_entry_id=hit.from_entry,
-                            from_entry_name=names.get(hit.from_entry or "", ""),
+                            from_entry_name=getattr(source, "name", ""),
                         )
                     )
                     continue
@@ -298,7 +299,9 @@ class _Builder:
                         message_index=index,
                     )
                 )
-            constant = item.reason == "constant"
+            if by_id is None:
+                by_id = {e.id: e for e in matcher.entries}
+            constant = bool(getattr(by_id.get(item.entry_id), "constant", False))
             reports.append(
                 LoreEntryReport(
                     entry_id=item.entry_id,
