@@ -146,6 +146,48 @@ class _Lore:
     outlets: dict[str, list[_Piece]] = field(default_factory=dict)
 
 
+@dataclass
+class _MatcherSlot:
+    """A matcher kept for the next build while the same entry objects are in scope."""
+
+    key: tuple[Any, ...]
+    entries: Sequence[Any]
+    matcher: Matcher
+    by_id: dict[str, Any]
+
+
+#: The last matchers used (a few, by LayerCache): building a Matcher over 5,000 entries
+#: costs more than the scan itself, and a chat asks again and again with the same lore.
+_MATCHERS: list[_MatcherSlot] = []
+_KEEP_MATCHERS = 2
+
+
+def _matcher_for(entries: Sequence[Any], options: MatchOptions, cache: LayerCache | None) -> _MatcherSlot:
+    """The cached matcher when `entries` are the same objects in the same order (entries
+    are immutable records: an edit brings a new object) and the options match."""
+    key = (
+        id(cache),
+        tuple(map(id, entries)),
+        options.recursive,
+        options.max_recursion,
+        options.case_sensitive,
+        options.match_whole_words,
+        id(options.count_tokens.__self__) if hasattr(options.count_tokens, "__self__") else id(options.count_tokens),
+    )
+    if cache is not None:
+        for slot in _MATCHERS:
+            if slot.key == key and slot.matcher.cache is cache:
+                _MATCHERS.remove(slot)
+                _MATCHERS.insert(0, slot)
+                return slot
+    matcher = Matcher(entries, options, cache=cache)
+    slot = _MatcherSlot(key, entries, matcher, {e.id: e for e in matcher.entries})
+    if cache is not None:
+        _MATCHERS.insert(0, slot)
+        del _MATCHERS[_KEEP_MATCHERS:]
+    return slot
+
+
 _PLACEMENTS = {
     "before_char": ("before_char", "before the character"),
     "after_char": ("after_char", "after the character"),
@@ -170,6 +212,8 @@ class _Builder:
         self.outlets: dict[str, str] = {}
         self.warnings: list[str] = []
         self._lore_context: Callable[[], LoreContext] | None = None
+        self._costs: dict[tuple[str, str], int] = {}
+        self._tokens: dict[str, int] = {}
 
     # -- text -----------------------------------------------------------------------------
     def fill(self, text: str) -> str:
@@ -198,9 +242,21 @@ class _Builder:
 
     def cost(self, role: str, content: str) -> int:
         """Tokens one request message costs."""
-        if self.template is not None:
-            return self.counter.count(self.template.wrap(role, content))
-        return self.counter.count(content) + CHAT_MESSAGE_OVERHEAD
+        key = (role, content)
+        got = self._costs.get(key)
+        if got is None:
+            if self.template is not None:
+                got = self.counter.count(self.template.wrap(role, content))
+            else:
+                got = self.counter.count(content) + CHAT_MESSAGE_OVERHEAD
+            self._costs[key] = got
+        return got
+
+    def tokens(self, text: str) -> int:
+        got = self._tokens.get(text)
+        if got is None:
+            got = self._tokens[text] = self.counter.count(text)
+        return got
 
     def priming(self) -> int:
         if self.template is not None:
@@ -228,7 +284,7 @@ class _Builder:
             count_tokens=self.counter.count,
             seed=seed_value,
         )
-        matcher = Matcher(entries, options, cache=cache)
+        reusable = _matcher_for(entries, options, cache)
         self._lore_context = lambda: LoreContext(
             entries=entries,
             messages=texts,
@@ -240,7 +296,11 @@ class _Builder:
             options=options,
             cache=cache,
         )
-        result = matcher.scan(texts) if entries else None
+        result = (
+            reusable.matcher.scan(texts, seed=seed_value, token_budget=budget, scan_depth=p.lore_scan_depth)
+            if entries
+            else None
+        )
         lore = _Lore(LoreReport(in_scope=len(entries), token_budget=budget, seed=str(seed_value)))
         if result is None:
             return lore
@@ -272,14 +332,12 @@ class _Builder:
         self.outlets = {
             name: "\n\n".join(p.text for p in pieces) for name, pieces in lore.outlets.items()
         }
-        by_id: dict[str, Any] | None = None
+        by_id = reusable.by_id
         reports = []
         for item in result.trace:
             hits = []
             for hit in item.hits:
                 if hit.source == "recursion":
-                    if by_id is None:
-                        by_id = {e.id: e for e in matcher.entries}
                     source = by_id.get(hit.from_entry or "")
                     hits.append(
                         LoreHit(
@@ -299,8 +357,6 @@ class _Builder:
                         message_index=index,
                     )
                 )
-            if by_id is None:
-                by_id = {e.id: e for e in matcher.entries}
             constant = bool(getattr(by_id.get(item.entry_id), "constant", False))
             reports.append(
                 LoreEntryReport(
@@ -389,7 +445,7 @@ class _Builder:
                     label=piece.label,
                     role=piece.role,
                     text=piece.text,
-                    tokens=self.counter.count(piece.text),
+                    tokens=self.tokens(piece.text),
                     message=piece.message,
                     reason=piece.reason,
                     source_id=piece.source_id,

@@ -240,3 +240,15 @@ async def test_story_continue_and_beat(counter: TokenCounter) -> None:
     cont = build_story_prompt(StoryPromptInputs(text=text, mode="text", preset=preset(context_size=1500)), counter)
     assert cont.text is not None and cont.text.rstrip().endswith("more")
     assert cont.continue_last and "Continue the story" in cont.text
+
+
+async def test_lore_edits_reach_the_next_build_with_the_same_cache(counter: TokenCounter) -> None:
+    cache = LayerCache()
+    history = messages(["the sword and the moon"])
+    first = [lore("Sword", "sword", content="old sword text")]
+    built = chat(counter, messages=history, lore_entries=first, lore_cache=cache)
+    assert "old sword text" in built.messages[0].content
+    edited = [first[0].model_copy(update={"content": "new sword text"}), lore("Moon", "moon", content="moon text")]
+    again = chat(counter, messages=history, lore_entries=edited, lore_cache=cache)
+    assert "new sword text" in again.messages[0].content and "moon text" in again.messages[0].content
+    assert "old sword text" not in again.messages[0].content
