@@ -108,6 +108,14 @@ class StreamError(GenerationError):
 
     kind = "stream"
 
+    @classmethod
+    def cut_off(cls, service: str) -> StreamError:
+        """The body ended before the reply was complete."""
+        return cls(
+            f"The reply from {service} ended before it was complete.",
+            "The partial reply was kept; try again or continue it.",
+        )
+
 
 @dataclass(frozen=True)
 class KnownServer:

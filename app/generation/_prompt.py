@@ -80,46 +80,47 @@ def message_text(content: Any) -> str:
 
 
 @dataclass
-class ChatPromptInputs:
-    """What a chat reply is built from. `messages` are the chat's messages, oldest first
-    (`app.domain.Message` or anything with `id`, `role`, `content`)."""
+class _PromptInputs:
+    """What chat and story prompts share."""
 
-    messages: Sequence[Any] = ()
-    character: Any | None = None
-    persona: Any | None = None
     preset: Any | None = None
-    #: Every lorebook entry the chat sees (global, character, chat, enabled modules).
+    #: Every lorebook entry in scope: for a chat global, character, chat and enabled
+    #: modules (the app state's `all_lorebooks`); for a story global, series and story.
     lore_entries: Sequence[Any] = ()
+    #: The app-wide `LayerCache` (unchanged lore layers are not re-indexed).
     lore_cache: LayerCache | None = None
-    user_name: str = "User"
-    #: Continue the last (assistant) message instead of answering it.
-    continue_last: bool = False
     #: The provider continues a final assistant message by itself (Anthropic, text mode).
     prefill: bool = False
     mode: Mode = "chat"
+    #: Seeds lore probability rolls (the report records the seed used).
     seed: int | str | None = None
     #: Overrides the settings stored in `preset`.
     settings: PresetSettings | None = None
 
 
 @dataclass
-class StoryPromptInputs:
+class ChatPromptInputs(_PromptInputs):
+    """What a chat reply is built from. `messages` are the chat's messages, oldest first
+    (`app.domain.Message` or anything with `id`, `role`, `content`)."""
+
+    messages: Sequence[Any] = ()
+    character: Any | None = None
+    persona: Any | None = None
+    user_name: str = "User"
+    #: Continue the last (assistant) message instead of answering it.
+    continue_last: bool = False
+
+
+@dataclass
+class StoryPromptInputs(_PromptInputs):
     """"Continue writing" (no `beat`) or "write this beat" for a story."""
 
     text: str = ""
     beat: str | None = None
     title: str = ""
-    preset: Any | None = None
-    #: Every lorebook entry the story sees (global, its series, its own).
-    lore_entries: Sequence[Any] = ()
-    lore_cache: LayerCache | None = None
     #: Point-of-view character and reader names for {{char}} / {{user}}.
     char_name: str = ""
     user_name: str = ""
-    prefill: bool = False
-    mode: Mode = "chat"
-    seed: int | str | None = None
-    settings: PresetSettings | None = None
 
 
 @dataclass

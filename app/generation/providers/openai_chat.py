@@ -136,10 +136,7 @@ class OpenAIStreamState:
             return []
         if self.finish_reason is not None:
             return [self._done()]
-        raise StreamError(
-            f"The reply from {self.service} ended before it was complete.",
-            "The partial reply was kept; try again or continue it.",
-        )
+        raise StreamError.cut_off(self.service)
 
 
 @register_provider
