@@ -154,6 +154,9 @@ class Provider(Protocol):
     name: ClassVar[str]
     label: ClassVar[str]
     mode: ClassVar[Literal["chat", "text"]]
+    #: Continues a final assistant message by itself (so the prompt needs no
+    #: "continue" instruction): pass as `ChatPromptInputs(prefill=...)`.
+    prefill: ClassVar[bool]
 
     async def list_models(
         self, endpoint: Endpoint, *, transport: Transport, signal: AbortSignal | None = None
@@ -208,6 +211,7 @@ class HttpProvider:
     name: ClassVar[str] = ""
     label: ClassVar[str] = ""
     mode: ClassVar[Literal["chat", "text"]] = "chat"
+    prefill: ClassVar[bool] = False
     models_path: ClassVar[str] = "models"
     completion_path: ClassVar[str] = ""
 

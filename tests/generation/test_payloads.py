@@ -148,3 +148,20 @@ def test_preset_settings_live_in_the_preset_parameters() -> None:
     assert PresetSettings.of(stored).sampling == SAMPLING
     assert PresetSettings.of(None).prompt.context_size == 8192
     assert SamplingSettings(stop=["x", "", "x"]).stop == ["x"]
+
+
+def test_an_endpoint_from_the_stored_provider_config_and_key() -> None:
+    from app.domain import ApiKey, ProviderConfig
+
+    key = ApiKey(name="Work", provider="openai", value="sk-from-the-library-1234")
+    config = ProviderConfig(name="Local", type="openai", base_url="http://localhost:11434",
+                            api_key_id=key.id, default_model="llama3",
+                            options={"server": "Ollama", "headers": {"X-Title": "Lorekeeper"}})
+    endpoint = Endpoint.from_config(config, key)
+    assert endpoint.provider == "openai" and endpoint.model == "llama3" and endpoint.server == "Ollama"
+    assert endpoint.api_key == Secret("sk-from-the-library-1234") and "sk-from" not in repr(endpoint)
+    built = get_provider("openai").build_request(endpoint, CompletionRequest())
+    assert built.revealed_headers()["X-Title"] == "Lorekeeper"
+    assert Endpoint.from_config(config, None, model="other").api_key is None
+    assert get_provider("anthropic").prefill and get_provider("openai-text").prefill
+    assert not get_provider("openai").prefill

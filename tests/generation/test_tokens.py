@@ -76,3 +76,21 @@ def test_the_approximate_counter_needs_no_tokenizer() -> None:
 async def test_unknown_encodings_are_refused() -> None:
     with pytest.raises(KeyError, match="unknown encoding"):
         await load_encoding("p50k_base")
+
+
+async def test_two_first_uses_at_once_load_the_vocabulary_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    from app.generation import _tokens
+
+    calls: list[str] = []
+    real = _tokens._load
+
+    async def counting(encoding: str) -> object:
+        calls.append(encoding)
+        return await real(encoding)
+
+    monkeypatch.setattr(_tokens, "_load", counting)
+    monkeypatch.setattr(_tokens, "_encodings", {})
+    first, second = await asyncio.gather(load_encoding("cl100k_base"), load_encoding("cl100k_base"))
+    assert first is second and calls == ["cl100k_base"]

@@ -159,6 +159,7 @@ class Anthropic(HttpProvider):
     name: ClassVar[str] = "anthropic"
     label: ClassVar[str] = "Anthropic"
     mode: ClassVar[Literal["chat", "text"]] = "chat"
+    prefill: ClassVar[bool] = True
     completion_path: ClassVar[str] = "messages"
     models_path: ClassVar[str] = "models?limit=1000"
 

@@ -19,6 +19,7 @@ class OpenAIText(HttpProvider):
     name: ClassVar[str] = "openai-text"
     label: ClassVar[str] = "OpenAI-compatible (text completion)"
     mode: ClassVar[Literal["chat", "text"]] = "text"
+    prefill: ClassVar[bool] = True
     completion_path: ClassVar[str] = "completions"
 
     def payload(self, endpoint: Endpoint, request: CompletionRequest) -> dict[str, Any]:
