@@ -9,7 +9,8 @@
 
 Iterating never raises: a failure ends the iteration and `result()` carries it as a
 `GenerationError` in words a person can act on. Several readers may iterate; each sees
-every delta from the start.
+every delta from the start. A reply that opens with a `<think>…</think>` block (reasoning
+models served without a reasoning parser) has that block delivered as reasoning.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from ._provider import CompletionRequest, Endpoint, Provider, StreamDone, Usage
 from ._registry import get_provider
 from ._secret import scrub
 
-__all__ = ["Delta", "Generation", "GenerationResult", "generate", "start_generation"]
+__all__ = ["Delta", "Generation", "GenerationResult", "ThinkSplitter", "generate", "start_generation"]
 
 Status = Literal["running", "done", "stopped", "error"]
 
@@ -53,6 +54,62 @@ class GenerationResult:
     @property
     def complete(self) -> bool:
         return self.status == "done"
+
+
+class ThinkSplitter:
+    """Turns a leading `<think>…</think>` in the reply text into reasoning deltas (the
+    tags may arrive split across chunks); text after it, or a reply without it, passes."""
+
+    OPEN, CLOSE = "<think>", "</think>"
+
+    def __init__(self) -> None:
+        self._state = "start"  # start | thinking | after | text
+        self._held = ""
+
+    def feed(self, text: str) -> list[Delta]:
+        if self._state == "after":  # the line break after </think> is not reply text
+            text = text.lstrip("\n")
+            if not text:
+                return []
+            self._state = "text"
+        if self._state == "text":
+            return [Delta("text", text)] if text else []
+        self._held += text
+        out: list[Delta] = []
+        if self._state == "start":
+            stripped = self._held.lstrip()
+            if stripped.startswith(self.OPEN):
+                self._state = "thinking"
+                self._held = stripped[len(self.OPEN):]
+            elif self.OPEN.startswith(stripped):
+                return []  # still could be the opening tag
+            else:
+                self._state = "text"
+                held, self._held = self._held, ""
+                return [Delta("text", held)]
+        # thinking: emit all but a possible partial closing tag
+        end = self._held.find(self.CLOSE)
+        if end >= 0:
+            if end:
+                out.append(Delta("reasoning", self._held[:end]))
+            rest = self._held[end + len(self.CLOSE):]
+            self._held = ""
+            self._state = "after"
+            return out + self.feed(rest)
+        keep = 0
+        for n in range(min(len(self.CLOSE) - 1, len(self._held)), 0, -1):
+            if self.CLOSE.startswith(self._held[-n:]):
+                keep = n
+                break
+        ready = self._held[: len(self._held) - keep]
+        self._held = self._held[len(self._held) - keep :]
+        return [Delta("reasoning", ready)] if ready else []
+
+    def flush(self) -> list[Delta]:
+        held, self._held = self._held, ""
+        if not held:
+            return []
+        return [Delta("reasoning" if self._state == "thinking" else "text", held)]
 
 
 class Generation:
@@ -104,14 +161,18 @@ class Generation:
         error: GenerationError | None = None
         status: Literal["done", "stopped", "error"] = "done"
         signal = self._controller.signal
+        think = ThinkSplitter()
         try:
             async for event in self.provider.stream(
                 self.endpoint, self.request, transport=self._transport, signal=signal
             ):
                 if isinstance(event, StreamDone):
                     done = event
+                elif event.kind == "text":
+                    for delta in think.feed(event.text):
+                        self._push(delta)
                 elif event.text:
-                    self._push(Delta(event.kind, event.text))  # type: ignore[arg-type]
+                    self._push(Delta("reasoning", event.text))
         except Aborted:
             status = "stopped"
         except GenerationError as failure:
@@ -126,6 +187,8 @@ class Generation:
                 "The partial reply was kept.",
                 detail=scrub(f"{type(failure).__name__}: {failure}", self.endpoint.api_key),
             )
+        for delta in think.flush():
+            self._push(delta)
         self._status = status
         self._result = GenerationResult(
             status=status,

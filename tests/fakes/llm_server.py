@@ -11,7 +11,8 @@ split across chunks, CRLF line ends, comments, a BOM), ``reasoning``, ``401``, `
 response at all), ``long`` (a chunk every 20 ms until the client leaves), ``nocors`` (no
 CORS headers, like Ollama without OLLAMA_ORIGINS), ``midstream-error``, ``truncated``
 (the body ends without a finish), ``no-final-blank`` (last event without its blank line),
-``json`` (ignores ``stream`` and answers in one JSON body). Any other scenario is ``ok``.
+``json`` (ignores ``stream`` and answers in one JSON body), ``think`` (the reply opens
+with a ``<think>`` block). Any other scenario is ``ok``.
 A wrong API key gets 401 whatever the scenario (the body echoes the key, as some servers
 do, so tests can check that we mask it).
 """
@@ -316,6 +317,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _events(self, scenario: str, anthropic: bool, text_mode: bool) -> list[tuple[str, Any]]:
         reply = UTF8_REPLY if scenario == "utf8" else REPLY
+        if scenario == "think":  # a reasoning model without a reasoning parser
+            reply = f"<think>{REASONING}</think>\n{REPLY}"
         pieces = _chunks(reply)
         reasoning = _chunks(REASONING, 8) if scenario == "reasoning" else []
         if scenario in ("hang", "long"):
