@@ -9,7 +9,7 @@ list of ``Route(path, endpoint, name)``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import KW_ONLY, dataclass, field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ._opening import Opens
@@ -47,7 +47,6 @@ class Screen:
     path: str
     name: str
     title: str | Title
-    _: KW_ONLY
     module: str | None = None
     nav: str | None = None
     section: str | None = None
