@@ -69,6 +69,10 @@ class Harness:
     def children(self, node: Any) -> list[Any]:
         raise NotImplementedError
 
+    def attr(self, node: Any, name: str) -> str | None:
+        """An attribute's value as written (``getAttribute``), ``None`` when absent."""
+        raise NotImplementedError
+
     def query(self, selector: str, within: Any = None) -> list[Any]:
         raise NotImplementedError
 
@@ -113,6 +117,9 @@ class MemoryHarness(Harness):
 
     def children(self, node: MemoryNode) -> list[Any]:
         return [c for c in node.children if not c.tag.startswith("#")]
+
+    def attr(self, node: MemoryNode, name: str) -> str | None:
+        return node.attrs.get(name)
 
     def query(self, selector: str, within: Any = None) -> list[Any]:
         return _memory_query(self.root if within is None else within, selector)
@@ -200,8 +207,9 @@ class BrowserHarness(Harness):
     def __init__(self, hash: str = "", *, move_before: bool | None = None) -> None:
         import js
 
-        if hash:
-            js.window.history.replaceState(None, "", hash)
+        # Every test starts at its own address (an earlier test may have left another).
+        location = js.window.location
+        js.window.history.replaceState(None, "", hash or location.pathname + location.search)
         self.dom = dom = BrowserDom(move_before=move_before)
         self.root = dom.element("div")
         js.document.body.appendChild(self.root)
@@ -212,6 +220,11 @@ class BrowserHarness(Harness):
 
     def children(self, node: Any) -> list[Any]:
         return list(node.children)
+
+    def attr(self, node: Any, name: str) -> str | None:
+        if not node.hasAttribute(name):
+            return None
+        return str(node.getAttribute(name))
 
     def query(self, selector: str, within: Any = None) -> list[Any]:
         return list((self.root if within is None else within).querySelectorAll(selector))
