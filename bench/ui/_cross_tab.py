@@ -21,6 +21,8 @@ as in Chromium.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 __all__ = ["HIDDEN_TAB_JS", "measure_app_cross_tab", "measure_cross_tab"]
@@ -102,6 +104,26 @@ _t0 = js.performance.timeOrigin + js.performance.now()
 """
 
 
+@contextmanager
+def _visible_and_hidden(session: Any, path: str, ready_js: str) -> Iterator[tuple[Any, Any, str]]:
+    """Two pages of one origin at ``path`` (each ready once ``ready_js`` resolves); the
+    second made to behave as a hidden tab. Yields (visible, hidden, its visibility)."""
+    context = session.browser.new_context()
+    try:
+        visible, hidden = context.new_page(), context.new_page()
+        for page in (visible, hidden):
+            page.set_default_timeout(120_000)
+            page.goto(session.url(path))
+            page.evaluate(ready_js)
+        yield visible, hidden, hidden.evaluate(HIDDEN_TAB_JS)
+    finally:
+        context.close()
+
+
+def _spread(values: list[float]) -> dict[str, float]:
+    return {"ms": statistics.median(values), "ms_min": min(values), "ms_max": max(values)}
+
+
 def run(page: Any, source: str) -> Any:
     """Run Python ``source`` in ``page`` (the test page's evaluator); its last value."""
     return page.evaluate("(source) => window.__lkEval(source)", source)
@@ -115,16 +137,13 @@ def measure_cross_tab(session: Any, repeat: int = 15) -> dict[str, Any]:
     """Put then delete ``repeat`` records from a hidden tab; ms until the visible tab's
     DOM showed each change (and until the writing tab's ``await`` returned)."""
     name = "bench-cross-tab"
-    context = session.browser.new_context()
-    try:
-        visible, hidden = context.new_page(), context.new_page()
-        for page in (visible, hidden):
-            page.set_default_timeout(120_000)
-            page.goto(session.url("/__test__/"))
-            page.evaluate("() => window.__lkReady")
+    with _visible_and_hidden(session, "/__test__/", "() => window.__lkReady") as (
+        visible,
+        hidden,
+        state,
+    ):
         run(visible, _VISIBLE_PY.format(name=name))
         visible.evaluate(_OBSERVE_JS)
-        state = hidden.evaluate(HIDDEN_TAB_JS)
         run(hidden, _HIDDEN_PY.format(name=name))
         samples: dict[str, list[float]] = {"put": [], "delete": [], "put_await": []}
         for i in range(repeat):
@@ -146,22 +165,12 @@ def measure_cross_tab(session: Any, repeat: int = 15) -> dict[str, Any]:
             visible.wait_for_function(_wait_js("gone", key))
             samples["delete"].append(visible.evaluate(f"window.__xt.gone[{key!r}]") - t0)
         run(visible, "_xt_mounted.unmount()\n_xt_db.close()\nawait _xt_db.delete()\nTrue")
-    finally:
-        context.close()
-
-    def row(values: list[float]) -> dict[str, float]:
-        return {
-            "ms": statistics.median(values),
-            "ms_min": min(values),
-            "ms_max": max(values),
-        }
-
     return {
         "writer_visibility": state,
         "repeat": repeat,
-        "put → row shown": row(samples["put"]),
-        "delete → row gone": row(samples["delete"]),
-        "put → writer's await returns": row(samples["put_await"]),
+        "put → row shown": _spread(samples["put"]),
+        "delete → row gone": _spread(samples["delete"]),
+        "put → writer's await returns": _spread(samples["put_await"]),
     }
 
 
@@ -195,29 +204,20 @@ _APP_CREATE_JS = """
 def measure_app_cross_tab(session: Any, repeat: int = 15) -> dict[str, Any]:
     """The whole app: a character created on the Characters screen of a hidden tab, until
     the visible tab's Characters screen lists it (domain, state and UI included)."""
-    context = session.browser.new_context()
-    try:
-        visible, hidden = context.new_page(), context.new_page()
-        for page in (visible, hidden):
-            page.set_default_timeout(120_000)
-            page.goto(session.url("/"))
-            page.wait_for_function("document.documentElement.dataset.ready === 'true'")
+    ready = (
+        "() => new Promise((ok) => { const f = () => document.documentElement.dataset.ready"
+        " === 'true' ? ok(true) : setTimeout(f, 20); f(); })"
+    )
+    with _visible_and_hidden(session, "/", ready) as (visible, hidden, state):
         visible.evaluate(_APP_OBSERVE_JS)
-        state = hidden.evaluate(HIDDEN_TAB_JS)
         samples: list[float] = []
         for i in range(repeat):
             name = f"Xtab {i:03d}"
             t0 = hidden.evaluate(_APP_CREATE_JS, name)
             visible.wait_for_function(f"() => window.__xtApp[{name!r}] !== undefined")
             samples.append(visible.evaluate(f"window.__xtApp[{name!r}]") - t0)
-    finally:
-        context.close()
     return {
         "writer_visibility": state,
         "repeat": repeat,
-        "create → listed (the app)": {
-            "ms": statistics.median(samples),
-            "ms_min": min(samples),
-            "ms_max": max(samples),
-        },
+        "create → listed (the app)": _spread(samples),
     }

@@ -59,7 +59,7 @@ class IDBSchemaEditor:
         self.idb = idb
         self.vtx = vtx
         self.schema: DBSchema = _schema_from_description(
-            json.loads(helper().describeTx(idb, vtx))
+            json.loads(helper().describe(idb, vtx))
         )
 
     def create_table(self, table: TableSchema) -> None:

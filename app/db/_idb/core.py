@@ -147,6 +147,10 @@ class IDBTable(BackendTable):
             fut = invoke_new(trans, fn, self.name, *args)
         else:
             fut = invoke(fn, trans.js_tx, self.name, *args)
+        return await self._answer(trans, fut, fn)
+
+    async def _answer(self, trans: IDBTransaction, fut: asyncio.Future[Any], what: str) -> Any:
+        """The helper's answer to a request of ``trans`` (in flight until it arrives)."""
         trans.pending += 1
         trans.requests.add(fut)
         try:
@@ -156,7 +160,7 @@ class IDBTable(BackendTable):
             trans.requests.discard(fut)
         data = loads(s)
         if "error" in data:
-            raise error_from_info(data["error"], self._ctx(fn))
+            raise error_from_info(data["error"], self._ctx(what))
         return data
 
     async def mutate(self, trans: CoreTransaction, req: MutateRequest) -> MutateResponse:
@@ -233,17 +237,7 @@ class IDBTable(BackendTable):
             trans.js, self.name, req.index, rj, sp, req.reverse, req.unique, chunk
         )
         while True:
-            fut = asyncio.ensure_future(cursor.next())
-            trans.pending += 1
-            trans.requests.add(fut)
-            try:
-                s = await fut
-            finally:
-                trans.pending -= 1
-                trans.requests.discard(fut)
-            data = loads(s)
-            if "error" in data:
-                raise error_from_info(data["error"], self._ctx("cursor"))
+            data = await self._answer(trans, asyncio.ensure_future(cursor.next()), "cursor")
             if data["pks"]:
                 yield QueryResponse(data["pks"], data["values"], data["keys"])
             if data["end"]:

@@ -435,27 +435,13 @@ HELPER_JS = r"""
       });
     },
 
-    describe(db) {
-      // schema of an open database: [{name, keyPath, auto, indexes: [{name, keyPath, unique, multi}]}]
+    // The schema of an open database, inside transaction tx (default: a new read-only
+    // one): [{name, keyPath, auto, indexes: [{name, keyPath, unique, multi}]}]
+    describe(db, tx) {
       const names = Array.from(db.objectStoreNames);
       if (names.length === 0) return "[]";
-      const tx = db.transaction(names, "readonly");
-      const outv = names.map((n) => {
-        const s = tx.objectStore(n);
-        return {
-          name: n, keyPath: s.keyPath, auto: s.autoIncrement,
-          indexes: Array.from(s.indexNames).map((i) => {
-            const ix = s.index(i);
-            return { name: i, keyPath: ix.keyPath, unique: ix.unique, multi: ix.multiEntry };
-          }),
-        };
-      });
-      return JSON.stringify(outv);
-    },
-
-
-    describeTx(db, tx) {
-      return JSON.stringify(Array.from(db.objectStoreNames).map((n) => {
+      if (tx == null) tx = db.transaction(names, "readonly");
+      return JSON.stringify(names.map((n) => {
         const s = tx.objectStore(n);
         return {
           name: n, keyPath: s.keyPath, auto: s.autoIncrement,

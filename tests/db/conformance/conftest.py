@@ -79,3 +79,24 @@ async def friends(db):
     """The database with FRIENDS loaded (ids 1..6)."""
     await db.friends.bulk_add([dict(f) for f in FRIENDS])
     return db
+
+
+#: The two users of Dexie's own test files (``users: "++id, first, last, &username,
+#: *&email, *pets"``), for the modules that follow them.
+DEXIE_USERS = [
+    {
+        "first": "David",
+        "last": "Fahlander",
+        "username": "dfahlander",
+        "email": ["david@awarica.com", "daw@thridi.com"],
+        "pets": ["dog"],
+    },
+    {
+        "first": "Karl",
+        "last": "Cedersköld",
+        "username": "kceder",
+        "email": ["karl@ceder.what", "dadda@ceder.what"],
+        "pets": [],
+    },
+]
+DEXIE_USERS_SCHEMA = "++id, first, last, &username, *&email, *pets"

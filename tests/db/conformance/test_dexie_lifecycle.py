@@ -250,30 +250,32 @@ async def test_rename_a_table_through_an_upgrade(make_db):
     assert await db.contacts.add({"name": "C"}) == 3  # the key generator came along
 
 
-async def test_an_explicit_unique_primary_key_is_not_a_change(make_db):
-    """'Issue #959 - Should migrate successfully with an explicit unique modifier of the
-    primary key'."""
-    name = unique_name("dexie-959")
+async def reopened_at_version_2(make_db, stores, upgrade=None):
+    """A database written at version 1 (``t: "id"``, one row), declared again with a
+    version 2 of ``stores`` (and ``upgrade``)."""
+    name = unique_name("dexie-v2")
     db = make_db(name)
     db.version(1).stores({"t": "id"})
     await db.t.put({"id": 1})
     db.close()
     db = make_db(name)
     db.version(1).stores({"t": "id"})
-    db.version(2).stores({"t": "&id, x"})
+    version = db.version(2).stores(stores)
+    if upgrade is not None:
+        version.upgrade(upgrade)
+    return db
+
+
+async def test_an_explicit_unique_primary_key_is_not_a_change(make_db):
+    """'Issue #959 - Should migrate successfully with an explicit unique modifier of the
+    primary key'."""
+    db = await reopened_at_version_2(make_db, {"t": "&id, x"})
     assert await db.t.get(1) == {"id": 1}
 
 
 async def test_an_upgrade_function_that_throws(make_db):
     """tests-exception-handling.js 'exception in upgrader'."""
-    name = unique_name("dexie-up-throw")
-    db = make_db(name)
-    db.version(1).stores({"t": "id"})
-    await db.t.put({"id": 1})
-    db.close()
-    db = make_db(name)
-    db.version(1).stores({"t": "id"})
-    db.version(2).stores({"t": "id, x"}).upgrade(lambda tx: {}["missing"])
+    db = await reopened_at_version_2(make_db, {"t": "id, x"}, lambda tx: {}["missing"])
     with pytest.raises(UpgradeError) as info:
         await db.open()
     assert isinstance(info.value.inner, KeyError)

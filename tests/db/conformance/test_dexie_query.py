@@ -11,7 +11,7 @@ import pytest
 from app.db import cmp
 from app.db.errors import DataError
 
-from .conftest import unique_name
+from .conftest import DEXIE_USERS, DEXIE_USERS_SCHEMA, unique_name
 
 RUN_IN_BROWSER = True
 
@@ -21,29 +21,12 @@ async def udb(make_db):
     db = make_db(unique_name("dexie-query"))
     db.version(1).stores(
         {
-            "users": "++id, first, last, &username, *&email, *pets",
+            "users": DEXIE_USERS_SCHEMA,
             "people": "[first+last], age",
             "chaps": "++id, [name+number], age",
         }
     )
-    await db.users.bulk_add(
-        [
-            {
-                "first": "David",
-                "last": "Fahlander",
-                "username": "dfahlander",
-                "email": ["david@awarica.com", "daw@thridi.com"],
-                "pets": ["dog"],
-            },
-            {
-                "first": "Karl",
-                "last": "Cedersköld",
-                "username": "kceder",
-                "email": ["karl@ceder.what", "dadda@ceder.what"],
-                "pets": [],
-            },
-        ]
-    )
+    await db.users.bulk_add([dict(u) for u in DEXIE_USERS])
     return db
 
 

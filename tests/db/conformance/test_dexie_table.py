@@ -10,12 +10,12 @@ import pytest
 
 from app.db.errors import BulkError, ConstraintError, DataError
 
-from .conftest import unique_name
+from .conftest import DEXIE_USERS, DEXIE_USERS_SCHEMA, unique_name
 
 RUN_IN_BROWSER = True
 
 STORES = {
-    "users": "++id, first, last, &username, *&email, *pets",
+    "users": DEXIE_USERS_SCHEMA,
     "folks": "++, first, last",  # outbound auto-increment keys
     "items": "id",
 }
@@ -25,24 +25,7 @@ STORES = {
 async def udb(make_db):
     db = make_db(unique_name("dexie-table"))
     db.version(1).stores(STORES)
-    await db.users.bulk_add(
-        [
-            {
-                "first": "David",
-                "last": "Fahlander",
-                "username": "dfahlander",
-                "email": ["david@awarica.com", "daw@thridi.com"],
-                "pets": ["dog"],
-            },
-            {
-                "first": "Karl",
-                "last": "Cedersköld",
-                "username": "kceder",
-                "email": ["karl@ceder.what", "dadda@ceder.what"],
-                "pets": [],
-            },
-        ]
-    )
+    await db.users.bulk_add([dict(u) for u in DEXIE_USERS])
     return db
 
 
