@@ -19,11 +19,14 @@ from ._equality import Equals, safe_not_equal
 from ._query import Observable, QueryStore, from_observable, query_store
 from ._queue import batch
 from ._store import (
+    Invalidator,
     Readable,
+    Setter,
     StartStopNotifier,
     Subscribable,
     Subscriber,
     Unsubscriber,
+    UpdateFn,
     Updater,
     Writable,
     get,
@@ -34,13 +37,16 @@ from ._store import (
 
 __all__ = [
     "Equals",
+    "Invalidator",
     "Observable",
     "QueryStore",
     "Readable",
+    "Setter",
     "StartStopNotifier",
     "Subscribable",
     "Subscriber",
     "Unsubscriber",
+    "UpdateFn",
     "Updater",
     "Writable",
     "batch",
