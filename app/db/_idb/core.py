@@ -7,6 +7,8 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+from pyodide.ffi import create_once_callable
+
 from .._core import (
     BackendCore,
     BackendTable,
@@ -36,8 +38,6 @@ class IDBTransaction(CoreTransaction):
 
     def __init__(self, idb: Any, tables: list[str], mode: Mode, js_tx: Any = None) -> None:
         super().__init__(tables, mode)
-        from pyodide.ffi import create_once_callable
-
         self.idb = idb
         #: What wait() waits on (made only when something waits before the end).
         self._future: asyncio.Future[None] | None = None

@@ -166,6 +166,13 @@ HELPER_JS = r"""
     tx.onabort = () => onDone(tx.error ? fail(tx.error) : [-1, "AbortError", "transaction aborted"]);
   }
 
+  const storeLists = new Map();  // the JSON of a store list -> the list (parsed once)
+  function stores(json) {
+    let list = storeLists.get(json);
+    if (list === undefined) { list = JSON.parse(json); storeLists.set(json, list); }
+    return list;
+  }
+
   let resolver = null;
   const H = {
     setResolver(fn) { resolver = fn; },
@@ -183,7 +190,7 @@ HELPER_JS = r"""
     callNew(name, id, db, storesJson, mode, ...args) {
       let tx;
       try {
-        tx = db.transaction(JSON.parse(storesJson), mode === "r" ? "readonly" : "readwrite");
+        tx = db.transaction(stores(storesJson), mode === "r" ? "readonly" : "readwrite");
       } catch (e) {
         const info = fail(e);
         Promise.resolve().then(() => resolver(id, out({ error: info })));
@@ -199,7 +206,7 @@ HELPER_JS = r"""
     },
     takeError(i) { const e = errs.get(i); errs.delete(i); return e; },
     transaction(db, storesJson, mode, onDone) {
-      const tx = db.transaction(JSON.parse(storesJson), mode === "r" ? "readonly" : "readwrite");
+      const tx = db.transaction(stores(storesJson), mode === "r" ? "readonly" : "readwrite");
       if (mode !== "r") tx.__lkWrites = new Map();
       if (onDone != null) settle(tx, onDone);
       return tx;
