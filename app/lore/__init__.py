@@ -24,22 +24,32 @@ from ._keys import REGEX_KEY
 from ._lint import COMMON_WORDS, LintIssue, lint
 from ._matcher import Matcher
 from ._options import MatchOptions, approx_tokens
-from ._trace import REASONS, KeyHit, ScanResult, TraceItem
+from ._regex_run import KEY_TIME_LIMIT, BrowserRunner, PythonRunner, RegexRunner
+from ._scan_context import GENERATION_TRIGGERS, ScanContext
+from ._trace import KEY_PROBLEMS, REASONS, KeyHit, KeyProblem, ScanResult, TraceItem
 
 __all__ = [
     "COMMON_WORDS",
+    "GENERATION_TRIGGERS",
+    "KEY_PROBLEMS",
+    "KEY_TIME_LIMIT",
     "LEVELS",
     "REASONS",
     "REGEX_KEY",
     "VARIABLES",
+    "BrowserRunner",
     "BuiltContext",
     "KeyHit",
+    "KeyProblem",
     "LayerCache",
     "LintIssue",
     "LoreContext",
     "LoreEntry",
     "MatchOptions",
     "Matcher",
+    "PythonRunner",
+    "RegexRunner",
+    "ScanContext",
     "ScanResult",
     "TraceItem",
     "approx_tokens",

@@ -62,13 +62,16 @@ def test_st_world_info_fields():
     assert swords.case_sensitive is True
     assert swords.match_whole_words is False
     assert swords.scan_depth == 5
-    assert swords.delay_until_recursion is True
+    assert swords.delay_until_recursion == 2  # a recursion level
     assert swords.prevent_recursion is True
+    assert (swords.group, swords.sticky) == ("weapons", 3)
+    assert swords.character_filter_names == ["Bob"] and swords.character_filter_exclude
     assert moon.constant is True and moon.enabled is False
-    assert moon.position == "outlet"
+    assert moon.position == "outlet" and moon.outlet_name == "sky"
     assert moon.insertion_order == 5
-    assert moon.probability == 100  # useProbability false
-    assert moon.secondary_keys == []  # selective false: secondary keys are inactive
+    assert (moon.probability, moon.use_probability) == (10, False)  # never rolled
+    # selective false: the secondary keys are kept, and ignored by the scan
+    assert (moon.selective, moon.secondary_keys) == (False, ["ignored"])
 
 
 def test_st_round_trip_is_verbatim():
@@ -325,7 +328,7 @@ def test_agnai_memory_book():
         ),
         (
             json.dumps({"entries": {"0": {"key": [1], "content": ""}}}).encode(),
-            "key: expected a list of strings",
+            r"\$\.entries\['0'\]\.key\[0\]: expected a string, got the number 1",
         ),
         (json.dumps({"entries": {"0": {"key": [], "position": 99}}}).encode(), "position"),
         (
