@@ -125,7 +125,7 @@ self.onmessage = (event) => {
   const { batch, texts, jobs } = event.data;
   for (let i = 0; i < jobs.length; i++) {
     const [t, source, flags] = jobs[i];
-    let result = null;
+    let result = undefined;
     try {
       const id = flags + "/" + source;
       let re = cache.get(id);
@@ -154,13 +154,13 @@ _PAGE_SOURCE = """
   };
   return {
     check(source, flags) {
-      try { new RegExp(source, flags); return null; } catch (e) { return String(e.message); }
+      try { new RegExp(source, flags); return undefined; } catch (e) { return String(e.message); }
     },
     run(texts, jobs) {
       return jobs.map(([t, source, flags]) => {
         try {
           const m = compile(source, flags).exec(texts[t]);
-          return m === null ? null : [m.index, m.index + m[0].length];
+          return m === null ? undefined : [m.index, m.index + m[0].length];
         } catch (e) { return String(e && e.message || e); }
       });
     },
@@ -173,8 +173,8 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 def _to_code_points(text: str, span: Any) -> Outcome:
     """A JavaScript (UTF-16) match span as code point offsets."""
-    if span is None:
-        return None
+    if not isinstance(span, (str, list, tuple)):
+        return None  # no match (None, or Pyodide's `jsnull`)
     if isinstance(span, str):
         return ("unsupported", span)
     start, end = int(span[0]), int(span[1])
@@ -215,7 +215,7 @@ class BrowserRunner:
 
     def check(self, source: str, flags: str) -> str | None:
         result = self.page().check(source, flags)
-        return None if result is None else str(result)
+        return result if isinstance(result, str) else None
 
     def run(self, texts: Sequence[str], jobs: Sequence[RegexJob]) -> list[Outcome]:
         from pyodide.ffi import to_js
