@@ -320,6 +320,7 @@ def book_to_json(book: LoreBook, fmt: str) -> dict[str, Any]:
     ):
         if name in present or value != default:
             out[name] = value
-    out["extensions"] = copy.deepcopy(book.extensions)
+    if "extensions" in present or book.extensions or not extra:
+        out["extensions"] = copy.deepcopy(book.extensions)  # the spec asks for it
     out["entries"] = [entry_to_json(e, i, fmt) for i, e in enumerate(book.entries)]
     return out

@@ -194,7 +194,7 @@ def _entry_to_st(entry: Any, uid: Any) -> dict[str, Any]:
     if full or "disable" in present or not entry.enabled:
         out["disable"] = not entry.enabled
     write_fields(out, entry, FIELDS[3:], kept, always=full)
-    if entry.depth is None and "depth" not in kept:
+    if entry.depth is None and "depth" not in kept and full:
         out["depth"] = 4  # SillyTavern has no "unset" depth; its default is 4
     for f in RECURSION:
         written = False
