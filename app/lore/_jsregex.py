@@ -750,7 +750,7 @@ class _Risk:
                     for j in range(i + 1, len(firsts)):
                         if _overlap(firsts[i], firsts[j]):
                             return "a repeated choice whose branches can start alike"
-            if self._has_backref(body):
+            if body.kind != "backref" and self._has_backref(body):
                 return "a repeated group with a back-reference"
         for item in n.items:
             found = self.check(item)
