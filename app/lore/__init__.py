@@ -17,7 +17,14 @@ from __future__ import annotations
 
 from . import formats
 from ._cache import LayerCache
-from ._context import VARIABLES, BuiltContext, LoreContext, build_context, format_entry
+from ._context import (
+    VARIABLES,
+    BuiltContext,
+    LoreContext,
+    build_context,
+    build_context_async,
+    format_entry,
+)
 from ._entry import LEVELS, LoreEntry
 from ._follow import follow_changes
 from ._keys import REGEX_KEY
@@ -54,6 +61,7 @@ __all__ = [
     "TraceItem",
     "approx_tokens",
     "build_context",
+    "build_context_async",
     "follow_changes",
     "format_entry",
     "formats",
