@@ -46,7 +46,8 @@ async def test_cooperative_build_yields_and_matches_the_same():
 
 
 async def test_cooperative_build_of_several_layers():
-    entries = many(50) + [
+    entries = [
+        *many(50),
         LoreEntry(id="s", level="story", scope_id="st1", keys=["dragon"]),
         LoreEntry(id="c", level="chat", scope_id="c1", keys=["dragon"], constant=True),
     ]
