@@ -142,8 +142,8 @@ class Run:
         self._layouts: dict[tuple[int, int, int], int] = {}
         self._texts: list[Layout] = []
         chat_length = context.chat_length
-        if chat_length is None:
-            chat_length = 0 if self.text_mode else self.n
+        if chat_length is None and not self.text_mode:
+            chat_length = self.n
         self._by_id: dict[str, int] | None = None
         self.timed = TimedEffects(
             context.lore_state, chat_length, dry_run=context.dry_run, lookup=self._lookup

@@ -65,13 +65,15 @@ class TimedEffects:
     def __init__(
         self,
         state: Mapping[str, Any] | None,
-        chat_length: int,
+        chat_length: int | None,
         *,
         dry_run: bool,
         lookup: Callable[[str], Any | None],
     ) -> None:
-        self.chat_length = chat_length
-        self.tracked = state is not None and not dry_run
+        """`chat_length` None: no chat (a story text): no timed effect applies."""
+        self.known = chat_length is not None
+        self.chat_length = chat_length or 0
+        self.tracked = state is not None and not dry_run and self.known
         self.state: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in EFFECTS}
         self.active: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in EFFECTS}
         if not self.tracked or state is None:
@@ -128,7 +130,7 @@ class TimedEffects:
 
     def delayed(self, entry: Any) -> bool:
         delay = attr(entry, "delay")
-        return bool(delay) and self.chat_length < int(delay)
+        return self.known and bool(delay) and self.chat_length < int(delay)
 
     @property
     def sticky_ids(self) -> list[str]:

@@ -181,3 +181,12 @@ async def test_state_is_saved_on_the_chat_and_survives_a_reload(domain):
         assert later.trace[0].reason == "sticky"
     finally:
         reopened.store.close()
+
+
+def test_a_story_text_has_no_chat_to_count():
+    late = entry("dragon", delay=5, sticky=2)
+    m = Matcher([late], MatchOptions(recursive=False))
+    result = m.scan("a dragon", context=ScanContext(lore_state={}))
+    assert result.ids == ["dragon"] and result.lore_state is None
+    counted = m.scan("a dragon", context=ScanContext(lore_state={}, chat_length=3))
+    assert counted.ids == [] and counted.item("dragon").reason == "delay"
