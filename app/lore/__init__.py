@@ -1,16 +1,20 @@
 """Lore engine: lorebook matching, prompt context building, lint and file formats.
 
-    from app.lore import LayerCache, Matcher, MatchOptions
+    from app.lore import LayerCache, Matcher, MatchOptions, ScanContext
     cache = LayerCache()                      # app-wide, one per library
     follow_changes(cache, domain.store)       # committed lorebook edits invalidate their layers
-    matcher = Matcher(entries, MatchOptions(token_budget=800), cache=cache)
-    result = matcher.scan(chapter_text)       # or matcher.scan(chat_messages)
-    result.entries                            # activated, in insertion order
+    matcher = await Matcher.build(entries, MatchOptions(token_budget=800), cache=cache)
+    result = await matcher.scan_async(chat_messages, context=ScanContext(lore_state=chat.lore_state))
+    result.entries                            # activated, in prompt order
     result.trace                              # every candidate: key hits, scope, reason
+    result.lore_state                         # store on the chat (timed effects)
 
-`build_context(template, LoreContext(...))` resolves prompt variables, `lint(entries)`
-reports lorebook problems, and `formats.load` / `formats.dump` read and write character
-cards, SillyTavern, NovelAI and Agnai files.
+The scan behaves like SillyTavern's (`checkWorldInfo`) on SillyTavern's own books; the
+deliberate differences and why are listed in this package's README.md. `Matcher(...)` and
+`matcher.scan(...)` are the synchronous forms (CPython, tools, tests).
+`build_context(template, LoreContext(...))` (or `build_context_async`) resolves prompt
+variables, `lint(entries)` reports lorebook problems, and `formats.load` / `formats.dump`
+read and write character cards, SillyTavern, NovelAI and Agnai files.
 """
 
 from __future__ import annotations

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import random
 from bisect import bisect_right
 from collections.abc import Generator, Iterable, Sequence
 from typing import Any
 
 from ._cache import LayerCache, LayerKey
-from ._entry import layer_of, level_rank
-from ._index import PRIMARY, LayerIndex, PreparedText, prime
+from ._entry import level_rank
+from ._index import BUILD_SLICE, PRIMARY, LayerIndex, PreparedText, prime
 from ._options import MatchOptions
 from ._regex_run import Outcome, RegexJob, RegexRunner, default_runner, js_check
 from ._run import SEPARATOR, RegexBatch, Run
@@ -49,13 +50,7 @@ class Matcher:
         self.options = options or MatchOptions()
         self.cache = cache if cache is not None else LayerCache()
         self.regex = regex if regex is not None else default_runner()
-        grouped: dict[LayerKey, list[Any]] = {}
-        for entry in entries:
-            grouped.setdefault(layer_of(entry), []).append(entry)
-        self._grouped = [
-            (layer, grouped[layer])
-            for layer in sorted(grouped, key=lambda k: (level_rank(k[0]), k[0], k[1] or ""))
-        ]
+        self._source = entries
         self._layers: list[tuple[LayerKey, list[Any], LayerIndex, int]] = []
         self._entries: list[Any] = []
         self._constants: list[int] = []
@@ -66,8 +61,7 @@ class Matcher:
         self._token_cache: dict[str, int] = {}
         self._first_runs: dict[bool, frozenset[str]] | None = None
         if _build:
-            steps = self._build_steps()
-            for _ in steps:
+            for _ in self._build_steps():
                 pass
 
     @classmethod
@@ -80,17 +74,34 @@ class Matcher:
         regex: RegexRunner | None = None,
     ) -> Matcher:
         """A matcher built cooperatively: the page stays responsive while a large layer is
-        indexed (each slice of `BUILD_SLICE` entries is followed by an event-loop turn)."""
+        indexed (each slice of `BUILD_SLICE` entries is followed by an event-loop turn).
+        Meanwhile the objects that already exist are left out of garbage collection
+        (`gc.freeze`), so a full collection cannot stall one of the slices."""
         matcher = cls(entries, options, cache=cache, regex=regex, _build=False)
-        for _ in matcher._build_steps():
-            await asyncio.sleep(0)
+        gc.freeze()
+        try:
+            for _ in matcher._build_steps():
+                await asyncio.sleep(0)
+        finally:
+            gc.unfreeze()
         return matcher
 
     def _build_steps(self) -> Generator[None, None, None]:
+        grouped: dict[LayerKey, list[Any]] = {}
+        for n, entry in enumerate(self._source, 1):
+            key = (entry.level, entry.scope_id)
+            layer = grouped.get(key)
+            if layer is None:
+                layer = grouped[key] = []
+            layer.append(entry)
+            if n % (BUILD_SLICE * 4) == 0:
+                yield
+        self._source = ()
         check = js_check()
-        for layer, layer_entries in self._grouped:
+        for layer_key in sorted(grouped, key=lambda k: (level_rank(k[0]), k[0], k[1] or "")):
+            layer_entries = grouped[layer_key]
             steps = self.cache.index_steps(
-                layer,
+                layer_key,
                 layer_entries,
                 self.options.case_sensitive,
                 self.options.match_whole_words,
@@ -103,7 +114,7 @@ class Matcher:
                     index: LayerIndex = done.value
                     break
             base = len(self._entries)
-            self._layers.append((layer, layer_entries, index, base))
+            self._layers.append((layer_key, layer_entries, index, base))
             self._entries.extend(layer_entries)
             self._secondary_total.extend(index.secondary_count)
             self._constants.extend(base + local for local in index.constants)
