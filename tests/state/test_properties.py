@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.reactive import derived
-from app.state import AppState, Level
+from app.state import LOADED, AppState, Level
+from tests._wait import turns
 from tests.state._memory_backend import MemoryBackend
 from tests.state.conftest import seed
 
@@ -136,13 +137,12 @@ async def scenario(steps: list[tuple[tuple[str, Any], bool]]) -> None:
         if hold and name in _HELD:
             gates.append(backend.hold(_HELD[name]))
         tasks.append(asyncio.ensure_future(run(name, arg)))
-        for _ in range(3):
-            await asyncio.sleep(0)
+        await turns(3)  # let the step start before the next one (interleaving, not waiting)
         if gates and len(gates) % 2 == 0:
             gates.pop(0).set()  # release older held calls while newer ones still wait
     while gates:
         gates.pop(0).set()
-        await asyncio.sleep(0)
+        await turns(1)
     for gate_list in backend._gates.values():  # gates registered but never reached
         for gate in gate_list:
             gate.set()
@@ -156,11 +156,11 @@ async def scenario(steps: list[tuple[tuple[str, Any], bool]]) -> None:
     chat = state.context(Level.CHAT)
     from app.reactive import get
 
-    lists = await backend.load_lists()
+    lists = await backend.load(Level.LISTS, LOADED)
     for name, value in lists.items():
         assert by_id(get(getattr(state, name))) == by_id(value), name
     if character is not None:
-        fresh = await backend.load_character(character)
+        fresh = await backend.load(Level.CHARACTER, character)
         for name, value in fresh.items():
             shown = get(getattr(state, name))
             if isinstance(value, list):
@@ -170,7 +170,7 @@ async def scenario(steps: list[tuple[tuple[str, Any], bool]]) -> None:
     else:
         assert get(state.chats) == []
     if chat is not None:
-        fresh = await backend.load_chat(chat)
+        fresh = await backend.load(Level.CHAT, chat)
         assert get(state.messages) == fresh["messages"], "messages differ from the database"
         assert get(state.active_chat) == fresh["active_chat"]
     else:

@@ -29,8 +29,7 @@ async def open_all(state: AppState, chat: str = "a1") -> None:
 
 
 async def started(backend: MemoryBackend, name: str) -> None:
-    while name not in backend.calls:
-        await asyncio.sleep(0)
+    await backend.arrived(name)
 
 
 async def test_add_message_updates_messages_and_the_chat_preview(state: AppState) -> None:
@@ -204,7 +203,7 @@ async def test_set_active_preset_deactivates_the_previous_one(
     await state.set_active_preset("pr2")
     assert [p["is_active"] for p in get(state.presets)] == [False, True]
     assert get(state.active_preset)["id"] == "pr2"
-    assert (await backend.t("presets").get("pr1"))["is_active"] is False
+    assert (await backend.t("prompt_presets").get("pr1"))["is_active"] is False
 
 
 async def test_deleting_a_module_removes_it_and_its_entries(state: AppState) -> None:
