@@ -8,7 +8,7 @@ import itertools
 import pytest
 
 from app.db import Database
-from app.domain._registry import open_domain
+from app.domain import open_domain
 from app.lore import Matcher, MatchOptions, ScanContext
 from app.lore._timed import effect_hash
 from tests.lore._factory import entry
