@@ -61,9 +61,28 @@ class LayerCache:
             tuple[int, ...], tuple[list[LayerIndex], dict[bool, frozenset[str]]]
         ] = {}
         self.builds = 0
+        #: (id()s of the last entries grouped, their layers, the entries held)
+        self._grouping: tuple[tuple[int, ...], dict[LayerKey, list[Any]], list[Any]] | None = None
+
+    def grouping(
+        self, entries: list[Any]
+    ) -> tuple[tuple[int, ...], dict[LayerKey, list[Any]] | None]:
+        """(the entries' identity, their layers when the very same entry objects were
+        grouped last time and nothing was invalidated since)."""
+        object_ids = tuple(map(id, entries))
+        memo = self._grouping
+        if memo is not None and memo[0] == object_ids:
+            return object_ids, memo[1]
+        return object_ids, None
+
+    def remember_grouping(
+        self, object_ids: tuple[int, ...], entries: list[Any], grouped: dict[LayerKey, list[Any]]
+    ) -> None:
+        self._grouping = (object_ids, grouped, entries)
 
     def invalidate(self, level: str | None = None, scope_id: str | None = None) -> None:
         """Mark one layer as changed; with no level, every layer."""
+        self._grouping = None
         if level is None:
             self._dirty.update(k[0] for k in self._slots)
         else:
@@ -71,6 +90,7 @@ class LayerCache:
 
     def clear(self) -> None:
         """Drop every cached index."""
+        self._grouping = None
         self._slots.clear()
         self._dirty.clear()
         self._unions.clear()

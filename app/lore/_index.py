@@ -281,6 +281,8 @@ class LayerIndex:
         self.refs: list[tuple[int, int, int, str]] = []
         self.secondary_count: list[int] = [0] * len(entries)
         self.constants: list[int] = []
+        #: entry position -> its own scan depth (entries that set one)
+        self.depths: dict[int, int] = {}
         self.max_scan_depth = 0
         #: recursion levels of the entries that wait for recursion
         self.delay_levels: set[int] = set()
@@ -320,6 +322,7 @@ class LayerIndex:
         if constant:
             self.constants.append(local)
         if scan_depth is not None:
+            self.depths[local] = scan_depth
             self.max_scan_depth = max(self.max_scan_depth, scan_depth)
         if level:
             self.delay_levels.add(level)

@@ -7,6 +7,7 @@ import gc
 import random
 from bisect import bisect_right
 from collections.abc import Generator, Iterable, Sequence
+from operator import attrgetter
 from typing import Any
 
 from ._cache import LayerCache, LayerKey
@@ -26,6 +27,7 @@ _UNSET: Any = object()
 #: (entry number, PRIMARY/SECONDARY, key index, key, start, end)
 _ContentHit = tuple[int, int, int, str, int, int]
 _NO_CONTEXT = ScanContext()
+_LAYER_KEY = attrgetter("level", "scope_id")
 
 
 class Matcher:
@@ -87,15 +89,25 @@ class Matcher:
         return matcher
 
     def _build_steps(self) -> Generator[None, None, None]:
-        grouped: dict[LayerKey, list[Any]] = {}
-        for n, entry in enumerate(self._source, 1):
-            key = (entry.level, entry.scope_id)
-            layer = grouped.get(key)
-            if layer is None:
-                layer = grouped[key] = []
-            layer.append(entry)
-            if n % (BUILD_SLICE * 4) == 0:
-                yield
+        source = self._source
+        entries = list(source)
+        object_ids, grouped = self.cache.grouping(entries)
+        if grouped is None:
+            keys = list(map(_LAYER_KEY, entries))
+            grouped = {}
+            slice_ = BUILD_SLICE * 4
+            for start in range(0, len(entries), slice_):
+                chunk = zip(
+                    keys[start : start + slice_], entries[start : start + slice_], strict=True
+                )
+                for key, entry in chunk:
+                    layer = grouped.get(key)
+                    if layer is None:
+                        layer = grouped[key] = []
+                    layer.append(entry)
+                if start + slice_ < len(entries):
+                    yield
+            self.cache.remember_grouping(object_ids, entries, grouped)
         self._source = ()
         check = js_check()
         for layer_key in sorted(grouped, key=lambda k: (level_rank(k[0]), k[0], k[1] or "")):

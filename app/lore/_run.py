@@ -17,9 +17,10 @@ from __future__ import annotations
 import random
 from bisect import bisect_right
 from collections.abc import Generator, Iterable, Sequence
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from ._entry import attr, entry_groups, level_rank, priority_rank
+from ._entry import PRIORITY_LEVELS, attr, entry_groups, level_rank
 from ._groups import choose_group_winners
 from ._index import PRIMARY, SECONDARY, SOURCES, PreparedText, prime
 from ._layout import Layout
@@ -40,10 +41,16 @@ MAX_TRACE_HITS = 32
 _PENDING, _ACTIVE, _FINAL = 0, 1, 2
 INITIAL, RECURSION, MIN_ACTIVATIONS = 1, 2, 3
 _KIND_NAMES = {PRIMARY: "primary", SECONDARY: "secondary"}
+_PRIORITY = {level: i for i, level in enumerate(PRIORITY_LEVELS)}
+_LAST = len(PRIORITY_LEVELS)
 _SOURCE_NAMES = tuple(SOURCES)
 #: (regex key texts, jobs); the driver answers with one `Outcome` per job.
 RegexBatch = tuple[list[str], list[RegexJob]]
 _KeyId = tuple[int, int]  # (PRIMARY/SECONDARY, key position)
+#: Shared empty values of `_State`'s rarely used containers (never written to).
+_NO_HITS: dict[_KeyId, int] = {}
+_NO_KEYS: set[_KeyId] = set()
+_NO_PROBLEMS: list[KeyProblem] = []
 
 
 class _State:
@@ -53,52 +60,81 @@ class _State:
     the entry's own depth), `far` (older window messages a minimum-activation pass may
     reach: key -> newest message), `rec` (recursion contents: key -> first step that sees
     them), `src` (extra texts: key -> source bits) and `rx` (regex keys matched this step).
+    Fields most candidates never set stay class defaults (one scan makes hundreds of these).
     """
 
-    __slots__ = (
-        "detail",
-        "far",
-        "group",
-        "group_winner",
-        "hits",
-        "order",
-        "primary",
-        "problems",
-        "reason",
-        "rec",
-        "rx",
-        "secondary",
-        "src",
-        "status",
-        "step",
-        "sticky_since",
-        "timed_until",
-        "tokens",
-    )
+    far: dict[_KeyId, int] = _NO_HITS
+    rec: dict[_KeyId, int] = _NO_HITS
+    src: dict[_KeyId, int] = _NO_HITS
+    rx: set[_KeyId] = _NO_KEYS
+    problems: list[KeyProblem] = _NO_PROBLEMS
+    step: int | None = None
+    tokens: int | None = None
+    detail = ""
+    order = -1
+    group: str | None = None
+    group_winner: str | None = None
+    sticky_since: int | None = None
+    timed_until: int | None = None
 
     def __init__(self) -> None:
         self.hits: list[KeyHit] = []
         self.primary: set[int] = set()
         self.secondary: set[int] = set()
-        self.far: dict[_KeyId, int] = {}
-        self.rec: dict[_KeyId, int] = {}
-        self.src: dict[_KeyId, int] = {}
-        self.rx: set[_KeyId] = set()
         self.status = _PENDING
         self.reason = ""
-        self.step: int | None = None
-        self.tokens: int | None = None
-        self.detail = ""
-        self.order = -1
-        self.problems: list[KeyProblem] = []
-        self.group: str | None = None
-        self.group_winner: str | None = None
-        self.sticky_since: int | None = None
-        self.timed_until: int | None = None
+
+    def own(self, name: str) -> Any:
+        """This state's own container `name` (created on the first write)."""
+        value = getattr(self, name)
+        if value is _NO_HITS or value is _NO_KEYS or value is _NO_PROBLEMS:
+            value = type(value)()
+            setattr(self, name, value)
+        return value
 
     def keep(self, hit: KeyHit) -> None:
         if len(self.hits) < MAX_TRACE_HITS:
             self.hits.append(hit)
+
+
+class _Fields:
+    """`.get(name, default)` / `[name]` over an entry object whose fields are not all in
+    its `__dict__` (missing ones read as the model's defaults)."""
+
+    __slots__ = ("entry",)
+
+    def __init__(self, entry: Any) -> None:
+        self.entry = entry
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return getattr(self.entry, name, default)
+
+    def __getitem__(self, name: str) -> Any:
+        return attr(self.entry, name)
+
+
+#: The fields that can keep a matching entry out; all falsy for most entries.
+_GATES = (
+    "triggers",
+    "character_filter_names",
+    "character_filter_tags",
+    "delay",
+    "delay_until_recursion",
+)
+_gates = itemgetter(*_GATES)
+#: Entry types whose instances keep every field in their `__dict__` (checked once per type).
+_WHOLE_DICT: dict[type, bool] = {}
+_VIEW_FIELDS = frozenset(
+    (
+        *_GATES,
+        "use_probability",
+        "ignore_budget",
+        "group",
+        "group_override",
+        "group_weight",
+        "use_group_scoring",
+    )
+)
 
 
 class Run:
@@ -139,6 +175,12 @@ class Run:
         self.recursion: list[list[tuple[int, str]]] = []
         self.gave_up: dict[tuple[int, int, int], KeyProblem] = {}
         self._order_keys: dict[int, tuple[int, int, int]] = {}
+        self._field_views: dict[int, Any] = {}
+        #: pending entries held back by a delay level, their group or secondary keys: a
+        #: later step may let them in
+        self.waiting: set[int] = set()
+        #: entries with a regex key matched in this step
+        self.regex_matched: set[int] = set()
         self._layouts: dict[tuple[int, int, int], int] = {}
         self._texts: list[Layout] = []
         chat_length = context.chat_length
@@ -168,6 +210,21 @@ class Run:
             self._by_id = {e.id: gid for gid, e in enumerate(self.entries)}
         gid = self._by_id.get(entry_id)
         return None if gid is None else self.entries[gid]
+
+    def fields(self, gid: int) -> Any:
+        """The entry's fields as a mapping (`.get(name, default)`): its instance dict for
+        models and dataclasses, attribute reads otherwise."""
+        view = self._field_views.get(gid)
+        if view is None:
+            e = self.entries[gid]
+            d = getattr(e, "__dict__", None)
+            kind = type(e)
+            whole = _WHOLE_DICT.get(kind)
+            if whole is None:
+                whole = _WHOLE_DICT[kind] = d is not None and _VIEW_FIELDS.issubset(d)
+            view = d if whole else _Fields(e)
+            self._field_views[gid] = view
+        return view
 
     def depth_of(self, e: Any) -> int:
         own = e.scan_depth
@@ -218,44 +275,54 @@ class Run:
 
     def _scan_window(self, text: str, starts: list[int]) -> None:
         prepared = self._prepared(text)
-        entries = self.entries
         n = self.n
         text_mode = self.text_mode
         source = "text" if text_mode else "message"
         base = self.base_depth
+        states = self.states
+        keep_max = MAX_TRACE_HITS
+        names = _KIND_NAMES
+        new_hit = KeyHit
         for _, _, index, offset in self.m._layers:
             hits = index.find(prepared)
             if not hits:
                 continue
             refs = index.refs
+            depths = index.depths
+            single = len(starts) == 1
+            first_message = self.first_message
             for ref, start, end in hits:
                 local, kind, key_idx, raw = refs[ref]
                 gid = offset + local
-                piece = bisect_right(starts, start) - 1
-                message = self.first_message + piece
-                own = entries[gid].scan_depth
-                depth = base if own is None else own
-                st = self._state(gid)
+                piece = 0 if single else bisect_right(starts, start) - 1
+                message = first_message + piece
+                depth = depths.get(local, base) if depths else base
+                st = states.get(gid)
+                if st is None:
+                    st = states[gid] = _State()
                 if depth <= 0 or message < n - depth:
                     key = (kind, key_idx)
-                    st.far[key] = max(st.far.get(key, -1), message)
+                    far = st.own("far")
+                    far[key] = max(far.get(key, -1), message)
                     continue
-                if kind == PRIMARY:
-                    st.primary.add(key_idx)
-                else:
+                if kind:
                     st.secondary.add(key_idx)
-                shift = starts[piece]
-                st.keep(
-                    KeyHit(
-                        raw,
-                        _KIND_NAMES[kind],
-                        key_idx,
-                        start - shift,
-                        end - shift,
-                        source,
-                        None if text_mode else message,
+                else:
+                    st.primary.add(key_idx)
+                kept = st.hits
+                if len(kept) < keep_max:
+                    shift = starts[piece]
+                    kept.append(
+                        new_hit(
+                            raw,
+                            names[kind],
+                            key_idx,
+                            start - shift,
+                            end - shift,
+                            source,
+                            None if text_mode else message,
+                        )
                     )
-                )
 
     def _scan_source(self, name: str, text: str) -> None:
         prepared = self._prepared(text)
@@ -271,7 +338,8 @@ class Run:
                     continue
                 st = self._state(gid)
                 key = (kind, key_idx)
-                st.src[key] = st.src.get(key, 0) | bit
+                src = st.own("src")
+                src[key] = src.get(key, 0) | bit
                 st.keep(
                     KeyHit(raw, _KIND_NAMES[kind], key_idx, start, end, name.removeprefix("match_"))
                 )
@@ -291,11 +359,9 @@ class Run:
                     st = states[target] = _State()
                 elif st.status != _PENDING:
                     continue  # already decided; later recursion hits change nothing
-                if entries[target].scan_depth == 0:
-                    continue
                 key = (kind, key_idx)
                 if key not in st.rec:
-                    st.rec[key] = visible_from
+                    st.own("rec")[key] = visible_from
                 st.keep(
                     KeyHit(
                         raw, _KIND_NAMES[kind], key_idx, start, end, "recursion", None, source_id
@@ -374,12 +440,13 @@ class Run:
                 if isinstance(outcome[0], str):
                     problem = KeyProblem(raw, str(outcome[0]), str(outcome[1]))
                     self.gave_up[(gid, kind, key_idx)] = problem
-                    st.problems.append(problem)
+                    st.own("problems").append(problem)
                     continue
                 start, end = int(outcome[0]), int(outcome[1])
                 if (kind, key_idx) in st.rx:
                     continue
-                st.rx.add((kind, key_idx))
+                st.own("rx").add((kind, key_idx))
+                self.regex_matched.add(gid)
                 st.keep(self._regex_hit(raw, kind, key_idx, job.text, start, end))
 
     def _regex_hit(
@@ -472,18 +539,12 @@ class Run:
         if full:
             pool = set(self.states)
         else:
-            pool = set(touched)
-            for gid, st in self.states.items():
-                if st.status == _PENDING and st.reason in (
-                    "delay_until_recursion",
-                    "group",
-                    "secondary_logic",
-                ):
-                    pool.add(gid)
-            pool.update(gid for gid, st in self.states.items() if st.rx and st.status == _PENDING)
+            # entries new hits reached, plus those waiting on something a later step changes
+            pool = touched | self.waiting | self.regex_matched
         pool.update(constants)
         pool.update(sticky)
-        return [gid for gid in pool if self._state(gid).status == _PENDING]
+        states = self.states
+        return [gid for gid in pool if (st := states.get(gid)) is None or st.status == _PENDING]
 
     def _by_id_get(self, entry_id: str) -> int | None:
         if self._by_id is None:
@@ -495,42 +556,50 @@ class Run:
         entries = self.entries
         ctx = self.context
         timed = self.timed
+        active_effects = bool(timed.active["sticky"] or timed.active["cooldown"])
+        count_delay = timed.known
+        chat_length = timed.chat_length
         activated: list[int] = []
         recursion_pass = self.state == RECURSION
+        states = self.states
         for gid in candidates:
-            st = self._state(gid)
-            if st.status != _PENDING:
+            st = states.get(gid)
+            if st is None:
+                st = states[gid] = _State()
+            elif st.status != _PENDING:
                 continue
             e = entries[gid]
             if not e.enabled:
                 st.status, st.reason = _FINAL, "disabled"
                 continue
-            triggers = attr(e, "triggers")
+            f = self.fields(gid)
+            triggers, names, tags, delay, level = _gates(f)
             if triggers and ctx.trigger not in triggers:
                 st.status, st.reason = _FINAL, "trigger"
                 st.detail = f"{ctx.trigger!r} is not one of {', '.join(triggers)}"
                 continue
-            if self._filtered_out(e, st):
+            if (names or tags) and self._filtered_out(f, st):
                 continue
-            sticky = timed.sticky(e.id)
-            if timed.delayed(e):
+            sticky = timed.sticky(e.id) if active_effects else None
+            if delay and count_delay and chat_length < delay:
                 st.status, st.reason = _FINAL, "delay"
-                st.detail = f"needs {attr(e, 'delay')} messages, the chat has {timed.chat_length}"
+                st.detail = f"needs {delay} messages, the chat has {chat_length}"
                 continue
-            cooldown = timed.cooldown(e.id)
+            cooldown = timed.cooldown(e.id) if active_effects else None
             if cooldown is not None and sticky is None:
                 st.status, st.reason = _FINAL, "cooldown"
                 st.timed_until = int(cooldown["end"])
                 st.detail = f"until the chat has {cooldown['end']} messages"
                 continue
-            level = int(attr(e, "delay_until_recursion") or 0)
             if level and sticky is None:
                 if not recursion_pass:
                     st.reason = "delay_until_recursion"
+                    self.waiting.add(gid)
                     continue
                 if level > self.level:
                     st.reason = "delay_until_recursion"
                     st.detail = f"recursion level {level}; this step is level {self.level}"
+                    self.waiting.add(gid)
                     continue
             if recursion_pass and self.opts.recursive and e.exclude_recursion and sticky is None:
                 if not st.reason:
@@ -549,11 +618,15 @@ class Run:
             else:
                 if not e.keys:
                     continue
-                primary, secondary = self._visible(e, st)
+                if st.far or st.rec or st.src or st.rx or e.scan_depth == 0 or self.skew:
+                    primary, secondary = self._visible(e, st)
+                else:  # only window hits at the entry's depth
+                    primary, secondary = st.primary, st.secondary
                 if not primary:
                     continue
                 if not self._secondary_ok(gid, e, secondary):
                     st.reason = "secondary_logic"
+                    self.waiting.add(gid)
                     continue
                 reason = "matched"
             if dry_run:
@@ -561,13 +634,14 @@ class Run:
                 st.detail = f"maximum recursion depth is {self.opts.max_recursion}"
                 continue
             st.reason = reason
+            self.waiting.discard(gid)
             activated.append(gid)
         return activated
 
-    def _filtered_out(self, e: Any, st: _State) -> bool:
+    def _filtered_out(self, f: Any, st: _State) -> bool:
         ctx = self.context
-        names = attr(e, "character_filter_names")
-        exclude = bool(attr(e, "character_filter_exclude"))
+        names = f.get("character_filter_names")
+        exclude = bool(f.get("character_filter_exclude"))
         if names:
             included = any(n in names for n in (ctx.character_name, ctx.character_id) if n)
             if included == exclude:
@@ -575,7 +649,7 @@ class Run:
                 who = ctx.character_name or ctx.character_id or "no character"
                 st.detail = f"{who} is {'excluded' if exclude else 'not listed'}"
                 return True
-        tags = attr(e, "character_filter_tags")
+        tags = f.get("character_filter_tags")
         if tags and ctx.has_character:
             tagged = any(t in tags for t in ctx.character_tags)
             if tagged == exclude:
@@ -586,21 +660,24 @@ class Run:
 
     def _budget_key(self, gid: int) -> tuple[bool, bool, int, int, int, int]:
         e = self.entries[gid]
+        stuck = self.timed.active["sticky"]
         return (
             not e.constant,
-            self.timed.sticky(e.id) is None,
+            not stuck or e.id not in stuck,
             -(e.insertion_order or 0),
             -(e.priority or 0),
-            priority_rank(e.level),
+            _PRIORITY.get(e.level, _LAST),
             gid,
         )
 
     def _groups(self, new: list[int]) -> None:
+        if not any(self.fields(gid).get("group") for gid in new):
+            return
         entries = self.entries
         use_scoring = self.opts.use_group_scoring
 
         def scored(gid: int) -> bool:
-            own = attr(entries[gid], "use_group_scoring")
+            own = self.fields(gid).get("use_group_scoring")
             return bool(use_scoring if own is None else own)
 
         losses = choose_group_winners(
@@ -610,9 +687,9 @@ class Run:
             taken=self.taken_groups,
             scored=scored,
             score=self._score,
-            override=lambda gid: bool(attr(entries[gid], "group_override")),
+            override=lambda gid: bool(self.fields(gid).get("group_override")),
             order=lambda gid: int(entries[gid].insertion_order or 0),
-            weight=lambda gid: int(attr(entries[gid], "group_weight")),
+            weight=lambda gid: int(self.fields(gid).get("group_weight", 100)),
             roll=lambda name: random.Random(
                 f"{self.seed}\x00group\x00{name}\x00{self.step}"
             ).random(),
@@ -627,6 +704,7 @@ class Run:
         for loss in losses:
             st = self._state(loss.entry)
             st.reason = "group"
+            self.waiting.add(loss.entry)
             st.group = loss.group
             winner = None if loss.winner is None else entries[loss.winner]
             st.group_winner = None if winner is None else winner.id
@@ -644,26 +722,29 @@ class Run:
         """Roll probabilities and apply the budget; return the admitted entries whose content
         feeds recursion."""
         entries = self.entries
+        states = self.states
         budget = self.budget
+        stuck = self.timed.active["sticky"]
+        count = self.m.count_tokens
         pieces: list[int] = []
         for gid in new:
             e = entries[gid]
-            st = self._state(gid)
-            sticky = self.timed.sticky(e.id) is not None
+            st = states[gid]
+            f = self.fields(gid)
             probability = e.probability
             if (
-                attr(e, "use_probability")
-                and probability is not None
+                probability is not None
                 and probability < 100
-                and not sticky
+                and f.get("use_probability", True)
+                and not (stuck and e.id in stuck)
                 and not self._roll(e, probability)
             ):
                 st.status, st.reason = _FINAL, "probability"
                 st.detail = f"{probability}%"
                 continue
-            tokens = self.m.count_tokens(e.content or "")
+            tokens = count(e.content or "")
             st.tokens = tokens
-            free = bool(e.constant) or bool(attr(e, "ignore_budget"))
+            free = e.constant or f.get("ignore_budget")
             if budget is not None and not free and self.used + tokens > budget:
                 st.status, st.reason = _FINAL, "budget"
                 st.detail = f"needs {tokens} tokens, {budget - self.used} left"
@@ -681,7 +762,8 @@ class Run:
             st.step = self.step
             st.order = len(self.admitted)
             self.admitted.append(gid)
-            self.taken_groups.update(entry_groups(e))
+            if f.get("group"):
+                self.taken_groups.update(entry_groups(e))
             if e.content and not e.prevent_recursion:
                 pieces.append(gid)
         return pieces
@@ -698,8 +780,9 @@ class Run:
         recursion_steps = 0
         while True:
             if has_regex:
-                for st in self.states.values():
-                    st.rx.clear()
+                for gid in self.regex_matched:
+                    self.states[gid].rx = _NO_KEYS
+                self.regex_matched = set()
                 (texts, jobs), owners = self.regex_batch()
                 if jobs:
                     outcomes = yield texts, jobs
@@ -774,21 +857,21 @@ class Run:
                     continue  # only secondary keys matched: not a candidate
             trace.append(
                 TraceItem(
-                    entry_id=e.id,
-                    name=e.name,
-                    level=e.level,
-                    scope_id=e.scope_id,
-                    included=st.status == _ACTIVE,
-                    reason=st.reason,
-                    step=st.step,
-                    tokens=st.tokens,
-                    hits=st.hits,
-                    detail=st.detail,
-                    key_problems=st.problems,
-                    group=st.group,
-                    group_winner=st.group_winner,
-                    sticky_since=st.sticky_since,
-                    timed_until=st.timed_until,
+                    e.id,
+                    e.name,
+                    e.level,
+                    e.scope_id,
+                    st.status == _ACTIVE,
+                    st.reason,
+                    st.step,
+                    st.tokens,
+                    st.hits,
+                    st.detail,
+                    st.problems,
+                    st.group,
+                    st.group_winner,
+                    st.sticky_since,
+                    st.timed_until,
                 )
             )
         states = self.states
