@@ -48,7 +48,7 @@ def _peak(fn: Any, *args: Any) -> tuple[float, float]:
 def _card(size: int) -> bytes:
     """A Character Card V2 whose description makes it `size` bytes of JSON."""
     shell = json.dumps({"spec": "chara_card_v2", "data": {"name": "x", "description": ""}})
-    description = "a line\\n" * ((size - len(shell)) // 8)  # 8 bytes of JSON each
+    description = "a line\\n" * ((size - len(shell)) // 9)  # 9 bytes of JSON each
     return json.dumps(
         {"spec": "chara_card_v2", "data": {"name": "x", "description": description}}
     ).encode()
