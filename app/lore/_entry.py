@@ -100,50 +100,39 @@ _INDEX_FIELDS = (
     "delay_until_recursion",
     *SOURCE_FIELDS,
 )
+_INDEX_FIELD_SET = frozenset(_INDEX_FIELDS)
+#: Entry types whose instances keep every indexed field in their `__dict__`.
+_HAS_INDEX_FIELDS: dict[type, bool] = {}
 #: (id, keys, secondary keys (empty unless selective), case_sensitive, match_whole_words,
 #: constant, scan_depth, delay-until-recursion level, source bits): all a layer index reads.
 IndexFacts = tuple[str, tuple[Any, ...], tuple[Any, ...], Any, Any, bool, Any, int, int]
 
 
 def index_facts(entry: Any) -> IndexFacts:
-    """What a layer index depends on, read once (fast for models and dataclasses, whose
-    fields live in the instance dict; other objects go through `attr`)."""
+    """What a layer index depends on, read once (from the instance dict for models and
+    dataclasses, whose fields live there; through `attr` for other objects)."""
     d = getattr(entry, "__dict__", None)
-    try:
-        assert d is not None
-        return (
-            d["id"],
-            tuple(d["keys"] or ()),
-            tuple(d["secondary_keys"] or ()) if d["selective"] else (),
-            d["case_sensitive"],
-            d["match_whole_words"],
-            bool(d["constant"]),
-            d["scan_depth"],
-            d["delay_until_recursion"] or 0,
-            (d["match_persona_description"] and 1)
-            | (d["match_character_description"] and 2)
-            | (d["match_character_personality"] and 4)
-            | (d["match_character_depth_prompt"] and 8)
-            | (d["match_scenario"] and 16)
-            | (d["match_creator_notes"] and 32),
-        )
-    except (AssertionError, KeyError):
-        pass
-    values = {name: attr(entry, name) for name in _INDEX_FIELDS}
-    bits = 0
-    for i, name in enumerate(SOURCE_FIELDS):
-        if values[name]:
-            bits |= 1 << i
+    if d is None or not _HAS_INDEX_FIELDS.get(type(entry), False):
+        has = d is not None and _INDEX_FIELD_SET.issubset(d)
+        _HAS_INDEX_FIELDS[type(entry)] = has
+        if not has:
+            d = {name: attr(entry, name) for name in _INDEX_FIELDS}
+    assert d is not None
     return (
-        values["id"],
-        tuple(values["keys"] or ()),
-        tuple(values["secondary_keys"] or ()) if values["selective"] else (),
-        values["case_sensitive"],
-        values["match_whole_words"],
-        bool(values["constant"]),
-        values["scan_depth"],
-        int(values["delay_until_recursion"] or 0),
-        bits,
+        d["id"],
+        tuple(d["keys"] or ()),
+        tuple(d["secondary_keys"] or ()) if d["selective"] else (),
+        d["case_sensitive"],
+        d["match_whole_words"],
+        bool(d["constant"]),
+        d["scan_depth"],
+        int(d["delay_until_recursion"] or 0),
+        (d["match_persona_description"] and 1)
+        | (d["match_character_description"] and 2)
+        | (d["match_character_personality"] and 4)
+        | (d["match_character_depth_prompt"] and 8)
+        | (d["match_scenario"] and 16)
+        | (d["match_creator_notes"] and 32),
     )
 
 

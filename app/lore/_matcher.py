@@ -30,6 +30,17 @@ _NO_CONTEXT = ScanContext()
 _LAYER_KEY = attrgetter("level", "scope_id")
 
 
+def _next_batch(
+    steps: Generator[RegexBatch, list[Outcome], None], outcomes: list[Outcome] | None
+) -> RegexBatch | None:
+    """The scan's next batch of regex keys to run (given the last one's outcomes), or None
+    when the scan is done."""
+    try:
+        return steps.send(outcomes) if outcomes is not None else next(steps)
+    except StopIteration:
+        return None
+
+
 class Matcher:
     """Index over every entry a scope sees; `scan` finds the entries a text activates.
 
@@ -227,13 +238,9 @@ class Matcher:
         run = self._run(text, seed, token_budget, scan_depth, context)
         steps = run.steps()
         outcomes: list[Outcome] | None = None
-        while True:
-            try:
-                batch: RegexBatch = steps.send(outcomes) if outcomes is not None else next(steps)
-            except StopIteration:
-                return run.finish()
-            texts, jobs = batch
-            outcomes = self.regex.run(texts, jobs)
+        while (batch := _next_batch(steps, outcomes)) is not None:
+            outcomes = self.regex.run(*batch)
+        return run.finish()
 
     async def scan_async(
         self,
@@ -249,13 +256,9 @@ class Matcher:
         run = self._run(text, seed, token_budget, scan_depth, context)
         steps = run.steps()
         outcomes: list[Outcome] | None = None
-        while True:
-            try:
-                batch: RegexBatch = steps.send(outcomes) if outcomes is not None else next(steps)
-            except StopIteration:
-                return run.finish()
-            texts, jobs = batch
-            outcomes = await self.regex.run_async(texts, jobs)
+        while (batch := _next_batch(steps, outcomes)) is not None:
+            outcomes = await self.regex.run_async(*batch)
+        return run.finish()
 
     def content_hits(self, contents: list[str]) -> list[list[_ContentHit]]:
         """Plain-key hits inside each entry content as `(entry number, kind, key index, key,

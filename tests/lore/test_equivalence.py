@@ -63,7 +63,7 @@ def test_hits_match_reference(es, text, cs, ww):
     assert got == reference_hits(es, text, cs, ww)
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(entries(), st.data(), st.booleans(), st.booleans())
 def test_hits_in_key_rich_text_match_reference(es, data, cs, ww):
     text = text_with_keys(data, es)
@@ -125,7 +125,7 @@ def linked_entries(draw):
     return out
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(linked_entries(), words, st.integers(0, 4))
 def test_recursion_matches_reference(es, text, max_recursion):
     result = Matcher(es, MatchOptions(max_recursion=max_recursion)).scan(text)
@@ -148,7 +148,7 @@ def windowed_entries(draw):
     ]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(windowed_entries(), st.lists(words, max_size=6), st.integers(0, 4))
 def test_message_windows_match_reference(es, messages, depth):
     result = Matcher(es, MatchOptions(scan_depth=depth, recursive=False)).scan(messages)

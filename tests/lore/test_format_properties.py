@@ -114,7 +114,7 @@ def entries(draw):
     )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(entries(), min_size=1, max_size=4), st.sampled_from(formats.DUMP_FORMATS))
 def test_entries_survive_every_format(book_entries, fmt):
     book = formats.LoreBook(name="b", entries=book_entries)

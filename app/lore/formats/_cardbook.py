@@ -24,6 +24,8 @@ from ._mapping import (
     POSITION_TO_ST,
     FieldMap,
     build_entry,
+    character_filter_fields,
+    character_filter_value,
     export_extensions,
     import_info,
     logic_from_st,
@@ -111,18 +113,12 @@ def _spellings(f: FieldMap) -> list[FieldMap]:
 
 
 def _character_filter(r: Reader, ext: dict[str, Any]) -> dict[str, Any]:
-    raw = r.raw("character_filter")
-    where = f"{r.path}.character_filter"
-    if raw is None:
-        raw, where = ext.get("character_filter"), f"{r.path}.extensions.character_filter"
-    if raw is None:
-        return {}
-    fr = Reader(raw, where)
-    return {
-        "character_filter_names": fr.list_str("names"),
-        "character_filter_tags": fr.list_str("tags"),
-        "character_filter_exclude": bool(fr.bool_("isExclude", False)),
-    }
+    """SillyTavern writes a card entry's filter at the top level (`character_filter`);
+    some tools put it in `extensions`."""
+    if r.raw("character_filter") is not None:
+        return character_filter_fields(r.raw("character_filter"), f"{r.path}.character_filter")
+    where = f"{r.path}.extensions.character_filter"
+    return character_filter_fields(ext.get("character_filter"), where)
 
 
 def entry_from_json(obj: Any, path: str, fmt: str) -> LoreEntry:
@@ -200,21 +196,6 @@ def _write_recursion(ext: dict[str, Any], entry: Any, original: dict[str, Any]) 
             write_fields(ext, entry, [f], {})
 
 
-def _character_filter_out(entry: Any, raw: Any) -> dict[str, Any] | None:
-    names = list(entry.character_filter_names)
-    tags = list(entry.character_filter_tags)
-    exclude = bool(entry.character_filter_exclude)
-    if isinstance(raw, dict) and (
-        raw.get("names") or [],
-        raw.get("tags") or [],
-        bool(raw.get("isExclude")),
-    ) == (names, tags, exclude):
-        return copy.deepcopy(raw)
-    if names or tags or exclude or raw is not None:
-        return {"isExclude": exclude, "names": names, "tags": tags}
-    return None
-
-
 def entry_to_json(entry: Any, index: int, fmt: str) -> dict[str, Any]:
     fields, present, kept, _ = import_info(entry)
     original_ext = entry.extensions
@@ -266,11 +247,12 @@ def entry_to_json(entry: Any, index: int, fmt: str) -> dict[str, Any]:
     if "position" in present or entry.position != "after_char":
         unchanged = kept.get("_position") == entry.position and "position" in kept
         out["position"] = kept["position"] if unchanged else top_position
-    character_filter = _character_filter_out(entry, kept.get("character_filter"))
-    if character_filter is not None and "character_filter" not in ext:
-        out["character_filter"] = character_filter
-    elif character_filter is not None:
-        ext["character_filter"] = _character_filter_out(entry, ext["character_filter"])
+    if "character_filter" in ext:
+        ext["character_filter"] = character_filter_value(entry, ext["character_filter"])
+    else:
+        character_filter = character_filter_value(entry, kept.get("character_filter"))
+        if character_filter is not None:
+            out["character_filter"] = character_filter
     # Keep the file's flag unless a regex key was added to an entry marked as plain.
     is_regex = any(is_regex_key(k) for k in entry.keys)
     use_regex = (

@@ -28,6 +28,8 @@ __all__ = [
     "POSITION_TO_ST",
     "FieldMap",
     "build_entry",
+    "character_filter_fields",
+    "character_filter_value",
     "export_extensions",
     "import_info",
     "logic_from_st",
@@ -139,6 +141,35 @@ def write_fields(
 
 def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, list) else value
+
+
+def character_filter_fields(raw: Any, path: str) -> dict[str, Any]:
+    """Model fields of SillyTavern's `{isExclude, names, tags}` character filter."""
+    if raw is None:
+        return {}
+    r = Reader(raw, path)
+    return {
+        "character_filter_names": r.list_str("names"),
+        "character_filter_tags": r.list_str("tags"),
+        "character_filter_exclude": bool(r.bool_("isExclude", False)),
+    }
+
+
+def character_filter_value(entry: Any, raw: Any) -> dict[str, Any] | None:
+    """The character filter to write: `raw` (as the file had it) while unchanged; None
+    when the entry has none and the file had none."""
+    names = list(entry.character_filter_names)
+    tags = list(entry.character_filter_tags)
+    exclude = bool(entry.character_filter_exclude)
+    if isinstance(raw, dict) and (
+        raw.get("names") or [],
+        raw.get("tags") or [],
+        bool(raw.get("isExclude")),
+    ) == (names, tags, exclude):
+        return copy.deepcopy(raw)
+    if names or tags or exclude or raw is not None:
+        return {"isExclude": exclude, "names": names, "tags": tags}
+    return None
 
 
 def _restore_scope(fields: dict[str, Any], path: str) -> None:

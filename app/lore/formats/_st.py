@@ -24,6 +24,8 @@ from ._mapping import (
     POSITION_TO_ST,
     FieldMap,
     build_entry,
+    character_filter_fields,
+    character_filter_value,
     export_extensions,
     import_info,
     logic_from_st,
@@ -106,15 +108,9 @@ def _recursion_fields(r: Reader, kept: dict[str, Any]) -> dict[str, Any]:
 
 def _character_filter(r: Reader, kept: dict[str, Any]) -> dict[str, Any]:
     raw = r.raw("characterFilter")
-    if raw is None:
-        return {}
-    kept["characterFilter"] = copy.deepcopy(raw)
-    fr = Reader(raw, f"{r.path}.characterFilter")
-    return {
-        "character_filter_names": fr.list_str("names"),
-        "character_filter_tags": fr.list_str("tags"),
-        "character_filter_exclude": bool(fr.bool_("isExclude", False)),
-    }
+    if raw is not None:
+        kept["characterFilter"] = copy.deepcopy(raw)
+    return character_filter_fields(raw, f"{r.path}.characterFilter")
 
 
 def _entry_from_st(obj: Any, path: str) -> LoreEntry:
@@ -204,18 +200,9 @@ def _entry_to_st(entry: Any, uid: Any) -> dict[str, Any]:
                 written = True
         if not written:
             write_fields(out, entry, [f], {}, always=full)
-    names = list(entry.character_filter_names)
-    tags = list(entry.character_filter_tags)
-    exclude = entry.character_filter_exclude
-    raw_filter = kept.get("characterFilter")
-    if isinstance(raw_filter, dict) and (
-        raw_filter.get("names") or [],
-        raw_filter.get("tags") or [],
-        bool(raw_filter.get("isExclude")),
-    ) == (names, tags, exclude):
-        out["characterFilter"] = copy.deepcopy(raw_filter)
-    elif names or tags or exclude or "characterFilter" in present:
-        out["characterFilter"] = {"isExclude": exclude, "names": names, "tags": tags}
+    character_filter = character_filter_value(entry, kept.get("characterFilter"))
+    if character_filter is not None:
+        out["characterFilter"] = character_filter
     out["extensions"] = export_extensions(entry)
     return out
 
