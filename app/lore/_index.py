@@ -159,9 +159,12 @@ class _LiteralGroup:
 
     def freeze_steps(self) -> Iterator[None]:
         """Build the lookup tables, yielding now and then (see `LayerIndex.building`)."""
-        for n, (tok, by_needle) in enumerate(self.longer.items(), 1):
+        done = 0
+        for tok, by_needle in self.longer.items():
             self.anchors[tok] = _Anchor(tok, by_needle)
-            if n % (BUILD_SLICE * 4) == 0:
+            done += len(by_needle)
+            if done >= BUILD_SLICE * 2:
+                done = 0
                 yield
         self.first_runs = frozenset(self.exact).union(self.anchors)
         short = [n for n in self.substrings if len(n) <= MAX_TRIE_LITERAL]

@@ -104,14 +104,11 @@ class Matcher:
         entries = list(source)
         object_ids, grouped = self.cache.grouping(entries)
         if grouped is None:
-            keys = list(map(_LAYER_KEY, entries))
             grouped = {}
             slice_ = BUILD_SLICE * 4
             for start in range(0, len(entries), slice_):
-                chunk = zip(
-                    keys[start : start + slice_], entries[start : start + slice_], strict=True
-                )
-                for key, entry in chunk:
+                part = entries[start : start + slice_]
+                for key, entry in zip(map(_LAYER_KEY, part), part, strict=True):
                     layer = grouped.get(key)
                     if layer is None:
                         layer = grouped[key] = []
