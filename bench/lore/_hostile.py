@@ -128,9 +128,7 @@ async def responsiveness(n_entries: int = 20_000) -> dict[str, Any]:
     gc.collect()
     scan_ms, scan_gap, scan_long = await _longest_block(matcher.scan_async(text))
     result = await matcher.scan_async(text)
-    gave_up = sum(
-        1 for item in result.trace for p in item.key_problems if p.problem == "timeout"
-    )
+    gave_up = sum(1 for item in result.trace for p in item.key_problems if p.problem == "timeout")
     entries = make_entries(n_entries, 3)
 
     async def build_sync() -> None:
