@@ -19,25 +19,79 @@ read and write character cards, SillyTavern, NovelAI and Agnai files.
 
 from __future__ import annotations
 
-from . import formats
-from ._cache import LayerCache
-from ._context import (
-    VARIABLES,
-    BuiltContext,
-    LoreContext,
-    build_context,
-    build_context_async,
-    format_entry,
-)
-from ._entry import LEVELS, LoreEntry
-from ._follow import follow_changes
-from ._keys import REGEX_KEY
-from ._lint import COMMON_WORDS, LintIssue, lint
-from ._matcher import Matcher
-from ._options import MatchOptions, approx_tokens
-from ._regex_run import KEY_TIME_LIMIT, BrowserRunner, PythonRunner, RegexRunner
-from ._scan_context import GENERATION_TRIGGERS, ScanContext
-from ._trace import KEY_PROBLEMS, REASONS, KeyHit, KeyProblem, ScanResult, TraceItem
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from . import formats
+    from ._cache import LayerCache
+    from ._context import (
+        VARIABLES,
+        BuiltContext,
+        LoreContext,
+        build_context,
+        build_context_async,
+        format_entry,
+    )
+    from ._entry import LEVELS, LoreEntry
+    from ._follow import follow_changes
+    from ._keys import REGEX_KEY
+    from ._lint import COMMON_WORDS, LintIssue, lint
+    from ._matcher import Matcher
+    from ._options import MatchOptions, approx_tokens
+    from ._regex_run import KEY_TIME_LIMIT, BrowserRunner, PythonRunner, RegexRunner
+    from ._scan_context import GENERATION_TRIGGERS, ScanContext
+    from ._trace import KEY_PROBLEMS, REASONS, KeyHit, KeyProblem, ScanResult, TraceItem
+
+#: Where each public name lives. The boot opens the library with `LayerCache` and
+#: `follow_changes` only, so the matcher, lint, regex and file-format modules are imported
+#: when first asked for (PEP 562), not at start.
+_HOMES: dict[str, str] = {
+    "formats": ".formats",
+    "LayerCache": "._cache",
+    **dict.fromkeys(
+        (
+            "VARIABLES",
+            "BuiltContext",
+            "LoreContext",
+            "build_context",
+            "build_context_async",
+            "format_entry",
+        ),
+        "._context",
+    ),
+    "LEVELS": "._entry",
+    "LoreEntry": "._entry",
+    "follow_changes": "._follow",
+    "REGEX_KEY": "._keys",
+    **dict.fromkeys(("COMMON_WORDS", "LintIssue", "lint"), "._lint"),
+    "Matcher": "._matcher",
+    "MatchOptions": "._options",
+    "approx_tokens": "._options",
+    **dict.fromkeys(
+        ("KEY_TIME_LIMIT", "BrowserRunner", "PythonRunner", "RegexRunner"), "._regex_run"
+    ),
+    "GENERATION_TRIGGERS": "._scan_context",
+    "ScanContext": "._scan_context",
+    **dict.fromkeys(
+        ("KEY_PROBLEMS", "REASONS", "KeyHit", "KeyProblem", "ScanResult", "TraceItem"), "._trace"
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = importlib.import_module(home, __name__)
+    value = module if name == "formats" else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "COMMON_WORDS",
