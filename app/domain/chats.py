@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 
 from ._entity import Entity
@@ -23,6 +25,9 @@ class Chat(Entity):
     last_message_id: str | None = None
     last_message_at: UtcDateTime | None = None
     message_count: int = Field(default=0, ge=0)
+    #: The lore engine's timed effects in this chat (sticky / cooldown per entry), as
+    #: `app.lore` writes it after a scan; saved with the chat, so it survives reloads and syncs.
+    lore_state: dict[str, Any] = Field(default_factory=dict)
 
 
 class ChatRepository(Repository[Chat]):

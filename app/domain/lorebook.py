@@ -36,16 +36,34 @@ SCOPED_LEVELS: tuple[str, ...] = tuple(level for level in LEVELS if level != "gl
 class LorebookEntry(Entity):
     """A lorebook entry. `scope_id` is None exactly when `level` is "global".
 
-    Unknown fields given to `parse`/`model_validate` are moved into `extensions`, so
-    data from imported files round-trips verbatim.
+    This one model is also the lore engine's entry type (`app.lore.LoreEntry` is this
+    class) and what the file importers produce. Unknown fields given to
+    `parse`/`model_validate` are moved into `extensions`, so data from imported files
+    round-trips verbatim.
+
+    Activation fields follow SillyTavern's world info entries:
+
+    * `selective`: when False the secondary keys are kept but ignored;
+    * `use_probability`: when False `probability` is never rolled;
+    * `delay_until_recursion`: 0 off, else the recursion level (1 = the first) from which
+      the entry may activate;
+    * `group` (comma-separated inclusion groups), `group_override` (prioritise inclusion),
+      `group_weight`, `use_group_scoring` (None: the scan's default);
+    * `sticky` / `cooldown` / `delay`: timed effects, in messages (0 or None: off);
+    * `character_filter_names` / `_tags` / `_exclude`: which characters the entry is for;
+    * `triggers`: generation types it activates for (empty: all);
+    * `match_*`: extra texts scanned for its keys (persona and character fields);
+    * `ignore_budget`: admitted even when the token budget is spent;
+    * `outlet_name`: with `position == "outlet"`, the named slot the content goes to.
     """
 
-    level: LorebookLevel
+    level: LorebookLevel = "global"
     scope_id: str | None = Field(default=None, validate_default=True)
     name: str = ""
     content: str = ""
     keys: list[str] = Field(default_factory=list)
     secondary_keys: list[str] = Field(default_factory=list)
+    selective: bool = True
     selective_logic: SelectiveLogic = "and_any"
     category: str | None = None
     tags: list[str] = Field(default_factory=list)
@@ -54,6 +72,7 @@ class LorebookEntry(Entity):
     case_sensitive: bool | None = None
     match_whole_words: bool | None = None
     probability: int = Field(default=100, ge=0, le=100)
+    use_probability: bool = True
     insertion_order: int = 100
     priority: int = 0
     position: str = "after_char"
@@ -61,7 +80,26 @@ class LorebookEntry(Entity):
     scan_depth: int | None = Field(default=None, ge=0)
     exclude_recursion: bool = False
     prevent_recursion: bool = False
-    delay_until_recursion: bool = False
+    delay_until_recursion: int = Field(default=0, ge=0)
+    ignore_budget: bool = False
+    group: str = ""
+    group_override: bool = False
+    group_weight: int = Field(default=100, ge=0)
+    use_group_scoring: bool | None = None
+    sticky: int | None = Field(default=None, ge=0)
+    cooldown: int | None = Field(default=None, ge=0)
+    delay: int | None = Field(default=None, ge=0)
+    character_filter_names: list[str] = Field(default_factory=list)
+    character_filter_tags: list[str] = Field(default_factory=list)
+    character_filter_exclude: bool = False
+    triggers: list[str] = Field(default_factory=list)
+    match_persona_description: bool = False
+    match_character_description: bool = False
+    match_character_personality: bool = False
+    match_character_depth_prompt: bool = False
+    match_scenario: bool = False
+    match_creator_notes: bool = False
+    outlet_name: str = ""
     extensions: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="before")

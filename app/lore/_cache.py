@@ -2,44 +2,47 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from typing import Any
 
+from ._entry import IndexFacts, index_facts
 from ._index import LayerIndex, first_run_tables
+from ._keys import JsCheck
 
 __all__ = ["LayerCache", "LayerKey", "index_fingerprint"]
 
 LayerKey = tuple[str, str | None]
 
 
-def index_fingerprint(entries: Sequence[Any]) -> str:
-    """Hash of everything a `LayerIndex` depends on (not content, names or order fields)."""
-    h = hashlib.blake2b(digest_size=16)
-    for e in entries:
-        h.update(
-            repr(
-                (
-                    e.id,
-                    list(e.keys or ()),
-                    list(e.secondary_keys or ()),
-                    e.case_sensitive,
-                    e.match_whole_words,
-                    bool(e.constant),
-                    e.scan_depth,
-                )
-            ).encode("utf-8", "surrogatepass")
-        )
-    return h.hexdigest()
+def index_fingerprint(entries: Sequence[Any]) -> list[IndexFacts]:
+    """Everything a `LayerIndex` depends on (not content, names or order fields), as the
+    index keeps it (`LayerIndex.fingerprint`)."""
+    return [index_facts(e) for e in entries]
 
 
 class _Slot:
-    __slots__ = ("fingerprint", "ids", "index")
+    """One cached index, with the entries it was last checked against: their ids, and the
+    objects themselves (held, so their `id()`s stay theirs) for a fast identity check."""
 
-    def __init__(self, fingerprint: str, ids: tuple[str, ...], index: LayerIndex) -> None:
+    __slots__ = ("fingerprint", "ids", "index", "object_ids", "objects")
+
+    def __init__(
+        self,
+        fingerprint: list[IndexFacts],
+        ids: tuple[str, ...],
+        objects: tuple[Any, ...],
+        index: LayerIndex,
+    ) -> None:
         self.fingerprint = fingerprint
         self.ids = ids
         self.index = index
+        self.objects = objects
+        self.object_ids = tuple(map(id, objects))
+
+    def hold(self, objects: tuple[Any, ...], ids: tuple[str, ...]) -> None:
+        self.objects = objects
+        self.object_ids = tuple(map(id, objects))
+        self.ids = ids
 
 
 class LayerCache:
@@ -58,9 +61,28 @@ class LayerCache:
             tuple[int, ...], tuple[list[LayerIndex], dict[bool, frozenset[str]]]
         ] = {}
         self.builds = 0
+        #: (id()s of the last entries grouped, their layers, the entries held)
+        self._grouping: tuple[tuple[int, ...], dict[LayerKey, list[Any]], list[Any]] | None = None
+
+    def grouping(
+        self, entries: list[Any]
+    ) -> tuple[tuple[int, ...], dict[LayerKey, list[Any]] | None]:
+        """(the entries' identity, their layers when the very same entry objects were
+        grouped last time and nothing was invalidated since)."""
+        object_ids = tuple(map(id, entries))
+        memo = self._grouping
+        if memo is not None and memo[0] == object_ids:
+            return object_ids, memo[1]
+        return object_ids, None
+
+    def remember_grouping(
+        self, object_ids: tuple[int, ...], entries: list[Any], grouped: dict[LayerKey, list[Any]]
+    ) -> None:
+        self._grouping = (object_ids, grouped, entries)
 
     def invalidate(self, level: str | None = None, scope_id: str | None = None) -> None:
         """Mark one layer as changed; with no level, every layer."""
+        self._grouping = None
         if level is None:
             self._dirty.update(k[0] for k in self._slots)
         else:
@@ -68,6 +90,7 @@ class LayerCache:
 
     def clear(self) -> None:
         """Drop every cached index."""
+        self._grouping = None
         self._slots.clear()
         self._dirty.clear()
         self._unions.clear()
@@ -83,27 +106,59 @@ class LayerCache:
         return got[1]
 
     def index_for(
-        self, layer: LayerKey, entries: Sequence[Any], *, case_sensitive: bool, whole_words: bool
+        self,
+        layer: LayerKey,
+        entries: Sequence[Any],
+        *,
+        case_sensitive: bool,
+        whole_words: bool,
+        js_check: JsCheck | None = None,
     ) -> LayerIndex:
         """The index for `entries` of `layer`, built only when needed."""
+        steps = self.index_steps(layer, entries, case_sensitive, whole_words, js_check)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                index: LayerIndex = done.value
+                return index
+
+    def index_steps(
+        self,
+        layer: LayerKey,
+        entries: Sequence[Any],
+        case_sensitive: bool,
+        whole_words: bool,
+        js_check: JsCheck | None = None,
+    ) -> Generator[None, None, LayerIndex]:
+        """`index_for` as steps: a build yields between slices of entries (the cooperative
+        builder gives the event loop a turn at each yield)."""
         key = (layer, case_sensitive, whole_words)
         slot = self._slots.get(key)
+        objects = tuple(entries)
+        if slot is not None and layer not in self._dirty:
+            if slot.object_ids == tuple(map(id, objects)):  # the very same entry objects
+                return slot.index
+            ids = tuple(e.id for e in entries)
+            if slot.ids == ids:
+                slot.hold(objects, ids)
+                return slot.index
         ids = tuple(e.id for e in entries)
-        if slot is not None and layer not in self._dirty and slot.ids == ids:
-            return slot.index
-        fingerprint = index_fingerprint(entries)
+        fingerprint = None if slot is None else index_fingerprint(entries)
         if slot is None or slot.fingerprint != fingerprint:
+            index = LayerIndex.empty()
+            yield from index.building(entries, case_sensitive, whole_words, js_check)
+            slot = self._slots.get(key)
             if slot is not None:
                 stale = slot.index
                 self._unions = {
                     k: v for k, v in self._unions.items() if all(i is not stale for i in v[0])
                 }
-            index = LayerIndex(entries, case_sensitive=case_sensitive, whole_words=whole_words)
             self.builds += 1
-            slot = _Slot(fingerprint, ids, index)
+            slot = _Slot(index.fingerprint, ids, objects, index)
             self._slots[key] = slot
         else:
-            slot.ids = ids
+            slot.hold(objects, ids)
         if all(k[0] != layer or self._slots[k] is slot for k in self._slots):
             self._dirty.discard(layer)
         return slot.index

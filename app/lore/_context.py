@@ -8,14 +8,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._cache import LayerCache
-from ._entry import level_rank
+from ._entry import attr, level_rank
 from ._matcher import Matcher
 from ._options import MatchOptions
+from ._scan_context import ScanContext
 from ._trace import ScanResult
 
-__all__ = ["VARIABLES", "BuiltContext", "LoreContext", "build_context", "format_entry"]
+__all__ = [
+    "VARIABLES",
+    "BuiltContext",
+    "LoreContext",
+    "build_context",
+    "build_context_async",
+    "format_entry",
+]
 
 _VAR = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+#: `{{outlet::Name}}`, SillyTavern's macro for the entries of a named outlet.
+_OUTLET = re.compile(r"\{\{\s*outlet::(.*?)\}\}", re.DOTALL)
+_ANY = re.compile(f"{_OUTLET.pattern}|{_VAR.pattern}", re.DOTALL)
 _CATEGORIES = {
     "all_characters": "character",
     "all_locations": "location",
@@ -23,11 +34,13 @@ _CATEGORIES = {
     "all_events": "event",
     "all_notes": "note",
 }
+_CHAPTER = ("matched_entries_chapter", "lorebook_chapter_matched_entries")
 #: Every variable the builder knows, with what it stands for.
 VARIABLES: dict[str, str] = {
     "matched_entries_chapter": "entries activated by the chapter text (or the chat window)",
     "lorebook_chapter_matched_entries": "same as matched_entries_chapter",
     "lorebook_scenebeat_matched_entries": "entries activated by the scene beat text",
+    "outlet::Name": "activated entries placed in the outlet named Name (position 'outlet')",
     "all_characters": "every enabled entry of category 'character'",
     "all_locations": "every enabled entry of category 'location'",
     "all_items": "every enabled entry of category 'item'",
@@ -53,7 +66,8 @@ class LoreContext:
 
     `entries` are all entries the scope sees (global + series + story, or global +
     character + chat + modules). Give `chapter_text` / `scene_beat_text` for stories, or
-    `messages` for a chat (then the chat window stands in for the chapter).
+    `messages` for a chat (then the chat window stands in for the chapter). `scan` carries
+    the rest a scan may need (extra texts, character, generation type, timed effects).
     """
 
     entries: Sequence[Any] = ()
@@ -67,6 +81,7 @@ class LoreContext:
     scenario: str = ""
     options: MatchOptions | None = None
     cache: LayerCache | None = None
+    scan: ScanContext | None = None
 
 
 @dataclass
@@ -78,6 +93,18 @@ class BuiltContext:
     scans: dict[str, ScanResult] = field(default_factory=dict)
 
 
+def _needed(template: str, ctx: LoreContext) -> dict[str, str | Sequence[str] | None]:
+    """The scans `template` needs: "chapter" and / or "scenebeat", with their texts."""
+    out: dict[str, str | Sequence[str] | None] = {}
+    for m in _ANY.finditer(template):
+        name = (m.group(2) or "").lower()
+        if m.group(1) is not None or name in _CHAPTER:
+            out["chapter"] = ctx.chapter_text if ctx.chapter_text is not None else ctx.messages
+        elif name == "lorebook_scenebeat_matched_entries":
+            out["scenebeat"] = ctx.scene_beat_text
+    return out
+
+
 def build_context(
     template: str,
     ctx: LoreContext,
@@ -86,10 +113,46 @@ def build_context(
     separator: str = "\n\n",
 ) -> BuiltContext:
     """Resolve every `{{variable}}` of `template`. Unknown variables stay as written and
-    produce a warning; `{{char}}` / `{{user}}` inside entry contents are resolved too."""
-    warnings: list[str] = []
+    produce a warning; `{{char}}` / `{{user}}` inside entry contents are resolved too.
+    In the browser, prefer `build_context_async` (its scans run regex keys in a worker)."""
     scans: dict[str, ScanResult] = {}
     matcher: Matcher | None = None
+    for name, text in _needed(template, ctx).items():
+        if text is not None:
+            if matcher is None:
+                matcher = Matcher(ctx.entries, ctx.options, cache=ctx.cache)
+            scans[name] = matcher.scan(text, context=ctx.scan)
+    return _resolve(template, ctx, scans, render, separator)
+
+
+async def build_context_async(
+    template: str,
+    ctx: LoreContext,
+    *,
+    render: Callable[[Any], str] = format_entry,
+    separator: str = "\n\n",
+) -> BuiltContext:
+    """`build_context` with asynchronous scans (`Matcher.scan_async`)."""
+    scans: dict[str, ScanResult] = {}
+    matcher: Matcher | None = None
+    for name, text in _needed(template, ctx).items():
+        if text is not None:
+            if matcher is None:
+                matcher = await Matcher.build(ctx.entries, ctx.options, cache=ctx.cache)
+            scans[name] = await matcher.scan_async(text, context=ctx.scan)
+    return _resolve(template, ctx, scans, render, separator)
+
+
+def _resolve(
+    template: str,
+    ctx: LoreContext,
+    scans: dict[str, ScanResult],
+    render: Callable[[Any], str],
+    separator: str,
+) -> BuiltContext:
+    warnings: list[str] = []
+    for result in scans.values():
+        warnings.extend(result.warnings)
     simple = {
         "char": ctx.char,
         "user": ctx.user,
@@ -109,26 +172,32 @@ def build_context(
     def block(entries: Sequence[Any]) -> str:
         return separator.join(macros(render(e)) for e in entries)
 
-    def scan(name: str, text: str | Sequence[str] | None) -> str:
-        nonlocal matcher
-        if name not in scans:
-            if text is None:
-                warnings.append(f"{{{{{name}}}}}: no text to scan was given")
-                return ""
-            if matcher is None:
-                matcher = Matcher(ctx.entries, ctx.options, cache=ctx.cache)
-            scans[name] = matcher.scan(text)
-            warnings.extend(scans[name].warnings)
-        return block(scans[name].entries)
+    def scanned(name: str, label: str) -> ScanResult | None:
+        result = scans.get(name)
+        if result is None:
+            warning = f"{{{{{label}}}}}: no text to scan was given"
+            if warning not in warnings:
+                warnings.append(warning)
+        return result
+
+    def placed(result: ScanResult) -> list[Any]:
+        """Entries that go where the scan's block goes (not the outlet ones)."""
+        return [e for e in result.entries if attr(e, "position") != "outlet"]
 
     def resolve(m: re.Match[str]) -> str:
-        name = m.group(1)
+        if m.group(1) is not None:
+            result = scanned("chapter", f"outlet::{m.group(1).strip()}")
+            if result is None:
+                return ""
+            return block(result.outlets.get(m.group(1).strip(), []))
+        name = m.group(2)
         key = name.lower()
-        if key in ("matched_entries_chapter", "lorebook_chapter_matched_entries"):
-            source = ctx.chapter_text if ctx.chapter_text is not None else ctx.messages
-            return scan("chapter", source)
+        if key in _CHAPTER:
+            result = scanned("chapter", name)
+            return "" if result is None else block(placed(result))
         if key == "lorebook_scenebeat_matched_entries":
-            return scan("scenebeat", ctx.scene_beat_text)
+            result = scanned("scenebeat", name)
+            return "" if result is None else block(placed(result))
         if key in _CATEGORIES:
             category = _CATEGORIES[key]
             chosen = [
@@ -141,5 +210,5 @@ def build_context(
         warnings.append(f"unknown template variable {m.group(0)} left as written")
         return m.group(0)
 
-    text = _VAR.sub(resolve, template)
+    text = _ANY.sub(resolve, template)
     return BuiltContext(text=text, warnings=warnings, scans=scans)

@@ -35,4 +35,5 @@ def follow_changes(cache: LayerCache, store: Any) -> Callable[[], None]:
             for record in records:
                 cache.invalidate(_field(record, "level"), _field(record, "scope_id"))
 
-    return store.on(f"{LOREBOOK_TABLE}:changed", on_changes)
+    unsubscribe: Callable[[], None] = store.on(f"{LOREBOOK_TABLE}:changed", on_changes)
+    return unsubscribe

@@ -1,27 +1,43 @@
-"""The search index of one scope layer: finds every key of the layer's entries in a text.
+"""The search index of one scope layer: finds every plain key of the layer's entries in a text.
 
-Keys fall into three groups, each searched by C code wherever possible:
+Plain keys fall into two groups, each searched by C code wherever possible:
 
 * whole-word keys that start with a wordish character are *token-anchored*: such a match
   can only start where a wordish run of the text starts, and that run must equal the key's
   first run. The text is split into runs once per scan (`re.split`), runs are intersected
   with the index's first-run table (a set operation), and only the hits are verified.
 * other literals (substring keys, CJK keys, keys starting with `#`...) go into a trie-shaped
-  regular expression (`TrieRegex`), or are searched with `str.find` when they are few;
-* `/regex/` keys are compiled once and run with `finditer`.
+  regular expression (`TrieRegex`), or are searched with `str.find` when they are few.
+
+Keys are trimmed and NFKC-normalised (`_text`). `/regex/` keys are not searched here: the
+scan runs them over the text layout SillyTavern builds (`_layout`), with JavaScript's
+rules (`_regex_run`). A `/…/` key JavaScript would reject is a plain key, as in SillyTavern.
+
+An index is built in one go (`LayerIndex(...)`) or a slice of entries at a time
+(`LayerIndex.building(...)`, which the cooperative builder steps between event-loop turns).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from operator import itemgetter
 from typing import Any
 
-from ._keys import KeyError_, compile_regex_key
-from ._text import FIRST_RUN, Folded, boundary_ok, lower, next_run, split_tokens
+from ._entry import SOURCE_FIELDS, index_facts
+from ._jsregex import JS_WHITESPACE as _JS_WS
+from ._keys import JsCheck, RegexKey, parse_key
+from ._text import FIRST_RUN, Normalized, boundary_ok, next_run, normalize_key, split_tokens
 from ._trie import MAX_TRIE_LITERAL, TrieRegex
 
-__all__ = ["PRIMARY", "SECONDARY", "LayerIndex", "PreparedText", "first_run_tables", "prime"]
+__all__ = [
+    "PRIMARY",
+    "SECONDARY",
+    "SOURCES",
+    "LayerIndex",
+    "PreparedText",
+    "first_run_tables",
+    "prime",
+]
 
 _START = itemgetter(1)
 
@@ -31,30 +47,32 @@ PRIMARY = 0
 SECONDARY = 1
 #: Up to this many substring literals, `str.find` loops beat building a trie regex.
 FIND_LOOP_LIMIT = 24
-#: At most this many matches are taken from one regex key in one text.
-MAX_REGEX_MATCHES = 10_000
+#: The extra texts an entry may ask to be matched against: entry field -> bit.
+SOURCES: dict[str, int] = {name: 1 << i for i, name in enumerate(SOURCE_FIELDS)}
+#: Entries added to an index between two yields of the cooperative builder.
+BUILD_SLICE = 600
 
 
 class PreparedText:
-    """One text chunk, with the folded copy and word runs computed once for every layer."""
+    """One text chunk, with its normal forms and word runs computed once for every layer."""
 
-    __slots__ = ("_folded", "_positions", "_runs", "_wanted", "original")
+    __slots__ = ("_norm", "_positions", "_runs", "_wanted", "original")
 
     def __init__(self, original: str) -> None:
         self.original = original
-        self._folded: Folded | None = None
+        self._norm: dict[bool, Normalized] = {}
         self._runs: dict[bool, tuple[list[str], list[int]]] = {}
-        self._wanted: dict[tuple[bool, int], set[str]] = {}
+        self._wanted: dict[tuple[bool, int], frozenset[str]] = {}
         self._positions: dict[bool, dict[str, list[int]]] = {False: {}, True: {}}
 
-    @property
-    def folded(self) -> Folded:
-        if self._folded is None:
-            self._folded = Folded(self.original)
-        return self._folded
+    def normalized(self, case_sensitive: bool) -> Normalized:
+        got = self._norm.get(case_sensitive)
+        if got is None:
+            got = self._norm[case_sensitive] = Normalized(self.original, case_sensitive)
+        return got
 
     def text(self, case_sensitive: bool) -> str:
-        return self.original if case_sensitive else self.folded.text
+        return self.normalized(case_sensitive).text
 
     def runs(self, case_sensitive: bool) -> tuple[list[str], list[int]]:
         """The text's wordish runs and their start offsets."""
@@ -63,7 +81,7 @@ class PreparedText:
             got = self._runs[case_sensitive] = split_tokens(self.text(case_sensitive))
         return got
 
-    def wanted(self, case_sensitive: bool, first_runs: frozenset[str]) -> set[str]:
+    def wanted(self, case_sensitive: bool, first_runs: frozenset[str]) -> frozenset[str]:
         """The runs of the text that are in `first_runs` (cached per table). After `prime`,
         this intersects two small sets instead of walking the runs again."""
         key = (case_sensitive, id(first_runs))
@@ -77,7 +95,7 @@ class PreparedText:
             self._wanted[key] = got
         return got
 
-    def positions(self, case_sensitive: bool, wanted: set[str]) -> dict[str, list[int]]:
+    def positions(self, case_sensitive: bool, wanted: frozenset[str]) -> dict[str, list[int]]:
         """Run indexes of each wanted token; one pass over the runs per batch of new tokens
         (`prime` asks for every layer's tokens at once)."""
         cache = self._positions[case_sensitive]
@@ -89,9 +107,6 @@ class PreparedText:
             for i in [i for i, tok in enumerate(tokens) if tok in missing]:
                 cache[tokens[i]].append(i)
         return cache
-
-    def to_original(self, case_sensitive: bool, offset: int) -> int:
-        return offset if case_sensitive else self.folded.to_original(offset)
 
 
 class _Anchor:
@@ -118,13 +133,23 @@ class _Anchor:
 class _LiteralGroup:
     """Literals of one case mode: token-anchored tables plus a substring searcher."""
 
-    __slots__ = ("_find_list", "_long", "_trie", "exact", "first_runs", "longer", "substrings")
+    __slots__ = (
+        "_find_list",
+        "_long",
+        "_trie",
+        "anchors",
+        "exact",
+        "first_runs",
+        "longer",
+        "substrings",
+    )
 
     def __init__(self) -> None:
         #: first run -> refs of keys that are exactly that run
         self.exact: dict[str, list[int]] = {}
-        #: first run -> needle -> refs (frozen into `_Anchor`s)
-        self.longer: dict[str, Any] = {}
+        #: first run -> needle -> refs (frozen into `anchors`)
+        self.longer: dict[str, dict[str, list[int]]] = {}
+        self.anchors: dict[str, _Anchor] = {}
         #: needle -> [(ref, whole_word), ...]
         self.substrings: dict[str, list[tuple[int, bool]]] = {}
         self.first_runs: frozenset[str] = frozenset()
@@ -132,9 +157,16 @@ class _LiteralGroup:
         self._find_list: list[str] = []
         self._long: list[str] = []
 
-    def freeze(self) -> None:
-        self.longer = {tok: _Anchor(tok, by_needle) for tok, by_needle in self.longer.items()}
-        self.first_runs = frozenset(self.exact).union(self.longer)
+    def freeze_steps(self) -> Iterator[None]:
+        """Build the lookup tables, yielding now and then (see `LayerIndex.building`)."""
+        done = 0
+        for tok, by_needle in self.longer.items():
+            self.anchors[tok] = _Anchor(tok, by_needle)
+            done += len(by_needle)
+            if done >= BUILD_SLICE * 2:
+                done = 0
+                yield
+        self.first_runs = frozenset(self.exact).union(self.anchors)
         short = [n for n in self.substrings if len(n) <= MAX_TRIE_LITERAL]
         self._long = [n for n in self.substrings if len(n) > MAX_TRIE_LITERAL]
         if len(short) > FIND_LOOP_LIMIT:
@@ -143,20 +175,21 @@ class _LiteralGroup:
             self._find_list = short
 
     def find(self, prepared: PreparedText, cs: bool, out: list[tuple[int, int, int]]) -> None:
-        text = prepared.text(cs)
-        mapped = not cs and prepared.folded._map is not None
-        conv = prepared.folded.to_original
+        norm = prepared.normalized(cs)
+        text = norm.text
+        mapped = norm.mapped
+        conv = norm.to_original
         if self.first_runs:
             tokens, starts = prepared.runs(cs)
             wanted = prepared.wanted(cs, self.first_runs)
             if wanted:
                 positions = prepared.positions(cs, wanted)
                 exact_map = self.exact
-                longer_map = self.longer
+                anchors = self.anchors
                 n_tokens = len(tokens)
                 for tok in wanted:
                     exact = exact_map.get(tok)
-                    anchor = longer_map.get(tok)
+                    anchor = anchors.get(tok)
                     for i in positions[tok]:
                         start = starts[i]
                         if exact:
@@ -187,18 +220,25 @@ class _LiteralGroup:
         subs = self.substrings
         if self._trie is not None:
             for start, needle in self._trie.finditer(text):
-                self._emit(text, start, needle, subs[needle], mapped, conv, out)
+                self._emit(text, start, needle, subs[needle], norm, out)
         for needle in (*self._find_list, *self._long):
             start = text.find(needle)
             while start != -1:
-                self._emit(text, start, needle, subs[needle], mapped, conv, out)
+                self._emit(text, start, needle, subs[needle], norm, out)
                 start = text.find(needle, start + 1)
 
     @staticmethod
-    def _emit(text, start, needle, refs, mapped, conv, out) -> None:  # type: ignore[no-untyped-def]
+    def _emit(
+        text: str,
+        start: int,
+        needle: str,
+        refs: list[tuple[int, bool]],
+        norm: Normalized,
+        out: list[tuple[int, int, int]],
+    ) -> None:
         end = start + len(needle)
         ok: bool | None = None
-        s, e = (conv(start), conv(end)) if mapped else (start, end)
+        s, e = norm.to_original(start), norm.to_original(end)
         for ref, whole_word in refs:
             if whole_word:
                 if ok is None:
@@ -211,84 +251,128 @@ class _LiteralGroup:
 class LayerIndex:
     """Index over the keys of one layer's entries (built once, reused while they are unchanged).
 
-    A *ref* numbers one usable key; `refs[ref]` says whose it is.
+    A *ref* numbers one plain key; `refs[ref]` says whose it is. Regex keys are listed in
+    `regex_keys`; `/…/` keys that are matched as plain text are listed in `problems`.
     """
 
-    def __init__(self, entries: Sequence[Any], *, case_sensitive: bool, whole_words: bool) -> None:
+    def __init__(
+        self,
+        entries: Sequence[Any],
+        *,
+        case_sensitive: bool,
+        whole_words: bool,
+        js_check: JsCheck | None = None,
+    ) -> None:
+        for _ in self.building(entries, case_sensitive, whole_words, js_check):
+            pass
+
+    @classmethod
+    def empty(cls) -> LayerIndex:
+        return cls.__new__(cls)
+
+    def building(
+        self,
+        entries: Sequence[Any],
+        case_sensitive: bool,
+        whole_words: bool,
+        js_check: JsCheck | None = None,
+    ) -> Iterator[None]:
+        """Fill this index, yielding after every `BUILD_SLICE` entries (and while freezing
+        its tables) so a caller can give the event loop a turn."""
         self.size = len(entries)
         #: ref -> (entry position, PRIMARY/SECONDARY, key position, key as written)
         self.refs: list[tuple[int, int, int, str]] = []
         self.secondary_count: list[int] = [0] * len(entries)
         self.constants: list[int] = []
+        #: entry position -> its own scan depth (entries that set one)
+        self.depths: dict[int, int] = {}
         self.max_scan_depth = 0
-        self.errors: list[tuple[int, str, str]] = []
+        #: recursion levels of the entries that wait for recursion
+        self.delay_levels: set[int] = set()
+        #: OR of the SOURCES bits the entries ask for
+        self.source_mask = 0
+        #: (entry position, PRIMARY/SECONDARY, key position, key as written, regex)
+        self.regex_keys: list[tuple[int, int, int, str, RegexKey]] = []
+        #: (entry position, key as written, why it is matched as plain text)
+        self.problems: list[tuple[int, str, str]] = []
         groups = {False: _LiteralGroup(), True: _LiteralGroup()}
         self._groups = groups
-        self._regex: list[tuple[int, Any]] = []
         #: content string -> hits of this layer's keys in it (filled by `Matcher`)
         self.content_hits: dict[str, list[tuple[int, int, int, str, int, int]]] = {}
-        refs = self.refs
-        first = _FIRST_RUN
-        for local, entry in enumerate(entries):
-            if entry.constant:
-                self.constants.append(local)
-            if entry.scan_depth is not None:
-                self.max_scan_depth = max(self.max_scan_depth, entry.scan_depth)
-            cs = case_sensitive if entry.case_sensitive is None else bool(entry.case_sensitive)
-            ww = whole_words if entry.match_whole_words is None else bool(entry.match_whole_words)
-            group = groups[cs]
-            for kind, keys in ((PRIMARY, entry.keys), (SECONDARY, entry.secondary_keys)):
-                if not keys:
-                    continue
-                for key_idx, raw in enumerate(keys):
-                    if not isinstance(raw, str) or not raw or raw.isspace():
-                        continue
-                    if raw[0] == "/":
-                        try:
-                            regex = compile_regex_key(raw)
-                        except KeyError_ as exc:
-                            self.errors.append((local, raw, str(exc)))
-                            continue
-                        if regex is not None:
-                            self._regex.append((len(refs), regex))
-                            refs.append((local, kind, key_idx, raw))
-                            if kind:
-                                self.secondary_count[local] += 1
-                            continue
-                    ref = len(refs)
-                    refs.append((local, kind, key_idx, raw))
-                    if kind:
-                        self.secondary_count[local] += 1
-                    needle = raw if cs else lower(raw)
-                    m = first(needle) if ww else None
-                    if m is None:
-                        group.substrings.setdefault(needle, []).append((ref, ww))
-                        continue
-                    tok = m.group()
-                    if len(tok) == len(needle):
-                        group.exact.setdefault(tok, []).append(ref)
-                    else:
-                        group.longer.setdefault(tok, {}).setdefault(needle, []).append(ref)
+        facts: list[Any] = []
+        for start in range(0, len(entries), BUILD_SLICE):
+            for local in range(start, min(start + BUILD_SLICE, len(entries))):
+                item = index_facts(entries[local])
+                facts.append(item)
+                self._add(local, item, case_sensitive, whole_words, js_check)
+            yield
+        #: what the index was built from (see `index_fingerprint`)
+        self.fingerprint = facts
         for group in groups.values():
-            group.freeze()
+            yield from group.freeze_steps()
         self._active = [(cs, g) for cs, g in groups.items() if g.first_runs or g.substrings]
 
+    def _add(
+        self,
+        local: int,
+        facts: Any,
+        case_sensitive: bool,
+        whole_words: bool,
+        js_check: JsCheck | None,
+    ) -> None:
+        refs = self.refs
+        _, keys, secondary, case, whole, constant, scan_depth, level, bits = facts
+        if constant:
+            self.constants.append(local)
+        if scan_depth is not None:
+            self.depths[local] = scan_depth
+            self.max_scan_depth = max(self.max_scan_depth, scan_depth)
+        if level:
+            self.delay_levels.add(level)
+        self.source_mask |= bits
+        cs = case_sensitive if case is None else bool(case)
+        ww = whole_words if whole is None else bool(whole)
+        group = self._groups[cs]
+        if secondary:
+            self.secondary_count[local] = len(secondary)
+        for kind, kind_keys in ((PRIMARY, keys), (SECONDARY, secondary)):
+            if not kind_keys:
+                continue
+            for key_idx, raw in enumerate(kind_keys):
+                if not isinstance(raw, str):
+                    continue
+                text = raw.strip(_JS_WS)
+                if not text:
+                    continue  # an empty key never matches (it still counts for AND ALL)
+                if text[0] == "/":
+                    spec = parse_key(raw, js_check=js_check)
+                    if spec.regex is not None:
+                        self.regex_keys.append((local, kind, key_idx, raw, spec.regex))
+                        continue
+                    if spec.problem is not None:
+                        self.problems.append((local, raw, spec.problem))
+                ref = len(refs)
+                refs.append((local, kind, key_idx, raw))
+                if text.isascii():
+                    needle = text if cs else text.lower()
+                else:
+                    needle = normalize_key(text, cs)
+                m = _FIRST_RUN(needle) if ww else None
+                if m is None:
+                    group.substrings.setdefault(needle, []).append((ref, ww))
+                    continue
+                tok = m.group()
+                if len(tok) == len(needle):
+                    group.exact.setdefault(tok, []).append(ref)
+                else:
+                    group.longer.setdefault(tok, {}).setdefault(needle, []).append(ref)
+
     def find(self, prepared: PreparedText) -> list[tuple[int, int, int]]:
-        """Every `(ref, start, end)` occurrence in the chunk (offsets in the original text),
-        ordered by start offset."""
+        """Every `(ref, start, end)` plain-key occurrence in the chunk (offsets in the
+        original text), ordered by start offset."""
         out: list[tuple[int, int, int]] = []
         for cs, group in self._active:
             group.find(prepared, cs, out)
-        if self._regex:
-            text = prepared.original
-            for ref, rx in self._regex:
-                n = 0
-                for m in rx.finditer(text):
-                    if m.end() > m.start():
-                        out.append((ref, m.start(), m.end()))
-                        n += 1
-                        if n >= MAX_REGEX_MATCHES:
-                            break
         out.sort(key=_START)
         return out
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._keys import KeyError_, compile_regex_key
+from ._keys import parse_key
 from ._options import MatchOptions
-from ._text import lower
+from ._text import lower, normalize_key
+from ._trace import ScanResult
 
 __all__ = ["COMMON_WORDS", "LintIssue", "lint"]
 
@@ -22,8 +22,6 @@ COMMON_WORDS = frozenset(
     thing think this time to two up us use very want was way we well what when which who will
     with would year you your yes said says said back down still where why too must""".split()
 )
-#: A quantified group that itself contains a quantifier, e.g. `(a+)+`: may backtrack for ages.
-_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]")
 _PROBES = (
     "The quick brown fox jumps over the lazy dog.",
     "She said nothing, and the rain kept falling on the empty street.",
@@ -34,8 +32,9 @@ _PROBES = (
 
 @dataclass
 class LintIssue:
-    """One finding. `kind` is one of: key_collision, common_key, never_fits, invalid_key,
-    slow_regex, never_activates."""
+    """One finding. `kind` is one of: key_collision, common_key, never_fits, invalid_key
+    (a `/…/` key matched as plain text), slow_regex (may backtrack catastrophically, or gave
+    up in a scan), never_activates."""
 
     kind: str
     message: str
@@ -49,54 +48,73 @@ def lint(
     *,
     sample_text: str | None = None,
     common_ratio: float = 0.5,
+    scans: Iterable[ScanResult] = (),
 ) -> list[LintIssue]:
     """Check entries for keys that collide across scopes, keys that match nearly
-    everything, invalid keys, entries that can never activate and entries that can never
-    fit the token budget. `sample_text` (e.g. the story so far) adds a frequency check:
-    a key found in more than `common_ratio` of its paragraphs is reported as common."""
+    everything, `/…/` keys that are not working regular expressions, regex keys that can
+    backtrack catastrophically (or gave up in one of `scans`), entries that can never
+    activate and entries that can never fit the token budget. `sample_text` (e.g. the
+    story so far) adds a frequency check: a key found in more than `common_ratio` of its
+    paragraphs is reported as common."""
     opts = options or MatchOptions()
     entries = list(entries)
     issues: list[LintIssue] = []
     by_key: dict[str, list[Any]] = {}
     paragraphs = [p for p in (sample_text or "").split("\n\n") if p.strip()]
-    folded_paragraphs = [lower(p) for p in paragraphs]
+    folded_paragraphs = [normalize_key(p, False) for p in paragraphs]
+    plain_paragraphs = [normalize_key(p, True) for p in paragraphs]
     for e in entries:
         for raw in [*(e.keys or ()), *(e.secondary_keys or ())]:
             if not isinstance(raw, str) or not raw.strip():
                 continue
-            try:
-                regex = compile_regex_key(raw)
-            except KeyError_ as exc:
-                issues.append(LintIssue("invalid_key", str(exc), [e.id], raw))
-                continue
+            spec = parse_key(raw)
+            if spec.problem is not None:
+                issues.append(
+                    LintIssue(
+                        "invalid_key",
+                        f"key {raw!r} is written as a regular expression, but {spec.problem};"
+                        " it is matched as plain text (as SillyTavern does)",
+                        [e.id],
+                        raw,
+                    )
+                )
+            regex = spec.regex
             if regex is not None:
-                if _NESTED_QUANTIFIER.search(regex.pattern):
+                if regex.risk is not None:
                     issues.append(
                         LintIssue(
                             "slow_regex",
-                            f"regex key {raw!r} nests quantifiers and can take very long on some texts",
+                            f"regex key {raw!r} has {regex.risk}: on some texts it can run for"
+                            " a very long time (a scan gives up on it after the time limit)",
                             [e.id],
                             raw,
                         )
                     )
-                hits = sum(1 for p in _PROBES if regex.search(p))
-                if regex.search("") is not None or hits >= 3:
-                    issues.append(
-                        LintIssue(
-                            "common_key", f"regex key {raw!r} matches almost any text", [e.id], raw
+                elif regex.python is not None:
+                    finds = regex.python.match if regex.sticky else regex.python.search
+                    hits = sum(1 for p in _PROBES if finds(p))
+                    if finds("") is not None or hits >= 3:
+                        issues.append(
+                            LintIssue(
+                                "common_key",
+                                f"regex key {raw!r} matches almost any text",
+                                [e.id],
+                                raw,
+                            )
                         )
-                    )
                 continue
             cs = opts.case_sensitive if e.case_sensitive is None else e.case_sensitive
-            norm = raw if cs else lower(raw)
-            by_key.setdefault(lower(raw.strip()), []).append(e)
-            stripped = norm.strip()
+            text = spec.text
+            norm = normalize_key(text, bool(cs))
+            by_key.setdefault(normalize_key(text, False), []).append(e)
+            stripped = norm
             if lower(stripped) in COMMON_WORDS or (len(stripped) <= 2 and stripped.isascii()):
                 issues.append(
                     LintIssue("common_key", f"key {raw!r} is a very common word", [e.id], raw)
                 )
             elif folded_paragraphs:
-                found = sum(1 for p in (paragraphs if cs else folded_paragraphs) if norm in p)
+                pool = plain_paragraphs if cs else folded_paragraphs
+                found = sum(1 for p in pool if norm in p)
                 if found > common_ratio * len(paragraphs) and len(paragraphs) >= 4:
                     issues.append(
                         LintIssue(
@@ -123,6 +141,20 @@ def lint(
                         [e.id],
                     )
                 )
+    reported: set[tuple[str, str]] = set()
+    for result in scans:
+        for item in result.trace:
+            for problem in item.key_problems:
+                if problem.problem == "timeout" and (item.entry_id, problem.key) not in reported:
+                    reported.add((item.entry_id, problem.key))
+                    issues.append(
+                        LintIssue(
+                            "slow_regex",
+                            f"regex key {problem.key!r} gave up in a scan: {problem.detail}",
+                            [item.entry_id],
+                            problem.key,
+                        )
+                    )
     for key, owners in by_key.items():
         layers = {(o.level, o.scope_id) for o in owners}
         if len(layers) > 1:

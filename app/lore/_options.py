@@ -23,7 +23,12 @@ class MatchOptions:
         how many such steps are taken (steps beyond are reported as "recursion_limit").
     token_budget: tokens available to activated content (None: unlimited).
     count_tokens: token counter for content (results are cached per content string).
-    seed: seeds probability rolls; None draws a fresh seed per scan.
+    seed: seeds probability rolls and inclusion-group draws; None draws a fresh seed per scan.
+    use_group_scoring: inclusion groups keep only the members that matched the most keys
+        (entries may override it with `use_group_scoring`).
+    min_activations / min_activations_depth_max: while fewer entries than this are active,
+        scan one older message more (up to the maximum depth; 0: the whole chat), as
+        SillyTavern's "Min Activations" does. 0 turns it off.
     """
 
     case_sensitive: bool = False
@@ -34,3 +39,6 @@ class MatchOptions:
     token_budget: int | None = None
     count_tokens: Callable[[str], int] = approx_tokens
     seed: int | str | None = None
+    use_group_scoring: bool = False
+    min_activations: int = 0
+    min_activations_depth_max: int = 0

@@ -1,5 +1,11 @@
 """Text normalisation and Unicode-aware word boundaries shared by the index and the matcher.
 
+Plain keys and the texts they are looked for in are both NFKC-normalised (so a full-width
+"ＤＲＡＧＯＮ", a "ﬁ" ligature or a half-width katakana matches the key a person would
+type), and lowered unless the key is case-sensitive. The text is normalised one cluster
+(a character with the combining marks after it) at a time, so offsets map back to the
+original text; `Normalized.to_original` does it.
+
 A *wordish* character is a letter, digit, underscore or combining mark, except characters
 of scripts written without spaces (CJK, kana, Hangul, Thai, ...). A whole-word key needs a
 boundary only on a side where the key's own edge character is wordish; the neighbouring
@@ -10,19 +16,21 @@ CJK key (or a Latin key next to CJK text) matches without spaces.
 from __future__ import annotations
 
 import re
+import unicodedata
 from itertools import accumulate
 
 from ._unicode import MARK_CLASS, NO_BOUNDARY_RANGES
 
 __all__ = [
     "FIRST_RUN",
-    "Folded",
+    "Normalized",
     "boundary_ok",
     "first_token",
-    "fold",
     "is_wordish",
     "lower",
     "next_run",
+    "nfkc",
+    "normalize_key",
     "split_tokens",
 ]
 
@@ -126,31 +134,84 @@ def split_tokens(text: str) -> tuple[list[str], list[int]]:
     return parts[1::2], ends[0:-1:2]
 
 
-class Folded:
-    """A text lowered for case-insensitive matching, with offsets mapped back."""
+def joins_previous(c: str) -> bool:
+    """Whether NFKC may combine `c` with the character before it: a combining mark, a
+    Hangul medial or final jamo, or a compatibility character that decomposes to a
+    combining mark (the half-width katakana voiced sound marks)."""
+    if unicodedata.category(c)[0] == "M" or 0x1160 <= ord(c) <= 0x11FF:
+        return True
+    decomposed = unicodedata.normalize("NFKD", c)
+    return bool(decomposed) and unicodedata.combining(decomposed[0]) > 0
+
+
+def nfkc(text: str) -> tuple[str, list[int] | None]:
+    """`text` in NFKC, and for each of its offsets (plus its end) the offset in `text`;
+    None when nothing changed. Normalised a cluster at a time (a character with the
+    characters after it that join it, `joins_previous`), so an offset never points inside
+    a cluster."""
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        return text, None
+    distinct = {c for c in set(text) if not c.isascii()}
+    joining = "".join(re.escape(c) for c in distinct if joins_previous(c))
+    changing = "".join(re.escape(c) for c in distinct if unicodedata.normalize("NFKC", c) != c)
+    if joining:
+        cluster = f"[^{changing}{joining}]+(?![{joining}])|[\\s\\S][{joining}]*"
+    else:
+        cluster = f"[^{changing}]+|[\\s\\S]" if changing else "[\\s\\S]+"
+    out: list[str] = []
+    mapping: list[int] = []
+    for m in re.compile(cluster).finditer(text):
+        piece = m.group()
+        start = m.start()
+        norm = unicodedata.normalize("NFKC", piece)
+        out.append(norm)
+        if norm == piece:
+            mapping.extend(range(start, start + len(piece)))
+        else:
+            mapping.extend([start] * len(norm))
+    mapping.append(len(text))
+    return "".join(out), mapping
+
+
+def _lowered(text: str) -> tuple[str, list[int] | None]:
+    lowered = lower(text)
+    if len(lowered) == len(text):
+        return lowered, None
+    # Rare: a character lowers to several (e.g. "İ"). Lower char by char instead.
+    pieces = [lower(c) for c in text]
+    mapping: list[int] = []
+    for i, p in enumerate(pieces):
+        mapping.extend([i] * len(p))
+    mapping.append(len(text))
+    return "".join(pieces), mapping
+
+
+class Normalized:
+    """A text as plain keys see it: NFKC, lowered unless case-sensitive; offsets map back."""
 
     __slots__ = ("_map", "original", "text")
 
-    def __init__(self, original: str) -> None:
+    def __init__(self, original: str, case_sensitive: bool) -> None:
         self.original = original
-        lowered = lower(original)
-        self.text = lowered
-        self._map: list[int] | None = None
-        if len(lowered) != len(original):
-            # Rare: a character lowers to several (e.g. "İ"). Lower char by char instead.
-            pieces = [lower(c) for c in original]
-            self.text = "".join(pieces)
-            mapping: list[int] = []
-            for i, p in enumerate(pieces):
-                mapping.extend([i] * len(p))
-            mapping.append(len(original))
-            self._map = mapping
+        text, mapping = nfkc(original)
+        if not case_sensitive:
+            text, lowered_map = _lowered(text)
+            if lowered_map is not None:
+                mapping = lowered_map if mapping is None else [mapping[i] for i in lowered_map]
+        self.text = text
+        self._map = mapping
+
+    @property
+    def mapped(self) -> bool:
+        """Whether offsets differ from the original's."""
+        return self._map is not None
 
     def to_original(self, offset: int) -> int:
-        """Map an offset in the folded text back to the original text."""
+        """Map an offset in the normalised text back to the original text."""
         return offset if self._map is None else self._map[offset]
 
 
-def fold(text: str) -> Folded:
-    """Lower `text` for case-insensitive matching."""
-    return Folded(text)
+def normalize_key(key: str, case_sensitive: bool) -> str:
+    """A plain key as the index stores it: NFKC, lowered unless case-sensitive."""
+    norm = unicodedata.normalize("NFKC", key)
+    return norm if case_sensitive else lower(norm)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 __all__ = ["MAX_TRIE_LITERAL", "TrieRegex"]
 
@@ -25,7 +26,7 @@ class TrieRegex:
 
     def __init__(self, literals: Iterable[str]) -> None:
         words = sorted({w for w in literals if w})
-        root: dict[str, dict] = {}
+        root: dict[str, Any] = {}
         for word in words:
             node = root
             for ch in word:
@@ -52,7 +53,7 @@ class TrieRegex:
                 yield start, word
 
 
-def _emit(node: dict[str, dict]) -> str:
+def _emit(node: dict[str, Any]) -> str:
     """Regex for the subtrie under `node` (iterative over literal chains)."""
     children = sorted(ch for ch in node if ch != _END)
     terminal = _END in node

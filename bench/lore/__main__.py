@@ -3,7 +3,8 @@
     .venv/bin/python -m bench.lore [--json PATH] [--runs N] [--no-browser]
 
 Cases: 5k entries / 15k keys and 20k entries / 60k keys against a 50 KB chapter, each
-compared in the same run with a per-key regex loop (`_naive.py`). Columns (ms):
+compared in the same run with a per-key regex loop (`_naive.py`); then hostile input and
+responsiveness (`_hostile.py`). Columns (ms):
 
 * build: `Matcher(...)` with an empty `LayerCache` (three scope layers indexed);
 * rebuild: `Matcher(...)` again with the warm cache (what a rescan after an edit costs);
@@ -21,6 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ._hostile import memory
 from ._measure import measure
 
 __all__ = ["main"]
@@ -28,17 +30,16 @@ __all__ = ["main"]
 CASES = [(5_000, 3), (20_000, 3)]
 TARGETS = {5_000: {"build_ms": 300, "match_ms": 20}, 20_000: {"match_ms": 100}}
 _HERE = Path(__file__).resolve().parent
-_FILES = ("_aho.py", "_data.py", "_naive.py", "_measure.py")
+_FILES = ("_aho.py", "_data.py", "_naive.py", "_measure.py", "_hostile.py")
 
 
-def run_cpython(runs: int) -> list[dict[str, Any]]:
-    return [
-        measure(n, k, runs=runs, aho=n <= 5000) | {"runtime": "CPython " + sys.version.split()[0]}
-        for n, k in CASES
-    ]
+def run_cpython(runs: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    runtime = "CPython " + sys.version.split()[0]
+    rows = [measure(n, k, runs=runs, aho=n <= 5000) | {"runtime": runtime} for n, k in CASES]
+    return rows, memory() | {"runtime": runtime}
 
 
-def run_pyodide(runs: int) -> list[dict[str, Any]]:
+def run_pyodide(runs: int) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
     from tools.browser import browser_session
 
     sources = {name: (_HERE / name).read_text() for name in _FILES}
@@ -50,7 +51,7 @@ def run_pyodide(runs: int) -> list[dict[str, Any]]:
         "    open('/home/pyodide/lorebench/' + name, 'w').write(text)\n"
         "open('/home/pyodide/lorebench/__init__.py', 'w').write('')\n"
         "sys.path.insert(0, '/home/pyodide')\n"
-        "import lorebench._measure\n"
+        "import lorebench._measure, lorebench._hostile\n"
         "sys.version.split()[0]\n"
     )
     out = []
@@ -65,7 +66,10 @@ def run_pyodide(runs: int) -> list[dict[str, Any]]:
             )
             row["runtime"] = f"Pyodide (Python {version}, Chromium)"
             out.append(row)
-    return out
+        runtime = f"Pyodide (Python {version}, Chromium)"
+        hostile = s.run_python("lorebench._hostile.memory()") | {"runtime": runtime}
+        blocks = s.run_python("await lorebench._hostile.responsiveness()") | {"runtime": runtime}
+    return out, hostile, blocks
 
 
 def table(rows: list[dict[str, Any]]) -> str:
@@ -96,6 +100,36 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def hostile_table(memories: list[dict[str, Any]], blocks: dict[str, Any] | None) -> str:
+    lines = [
+        "| runtime | 30 MB string card: depth check peak | load peak | 40 MB card in a PNG: load peak |",
+        "|---|---|---|---|",
+    ]
+    for m in memories:
+        lines.append(
+            f"| {m['runtime']} | {m['depth_check_peak_mb']} MB ({m['depth_check_ms']} ms) | "
+            f"{m['load_json_peak_mb']} MB ({m['load_json_ms']} ms) | "
+            f"{m['load_png_peak_mb']} MB ({m['load_png_ms']} ms) |"
+        )
+    if blocks:
+        b = blocks
+        lines += [
+            "",
+            f"| {b['runtime']} | total | longest main-thread block |",
+            "|---|---|---|",
+            f"| index {b['entries']:,} entries, `Matcher(...)` | {b['build_sync_ms']} ms | "
+            f"{b['build_sync_longest_block_ms']} ms |",
+            f"| index {b['entries']:,} entries, `await Matcher.build(...)` | "
+            f"{b['build_async_ms']} ms | {b['build_async_longest_block_ms']} ms "
+            f"(longest task {b['build_async_longest_task_ms']} ms) |",
+            f"| `scan_async` with {b['catastrophic_keys']} catastrophic regex keys "
+            f"({b['catastrophic_gave_up']} gave up) | {b['catastrophic_scan_ms']} ms | "
+            f"{b['catastrophic_longest_block_ms']} ms (longest task "
+            f"{b['catastrophic_longest_task_ms']} ms) |",
+        ]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.lore", description=__doc__.split("\n")[0]
@@ -106,12 +140,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-browser", action="store_true", help="CPython only")
     args = parser.parse_args(argv)
-    rows = run_cpython(args.runs)
+    rows, memory_row = run_cpython(args.runs)
+    memories = [memory_row]
+    blocks = None
     if not args.no_browser:
-        rows = run_pyodide(args.runs) + rows
+        browser_rows, browser_memory, blocks = run_pyodide(args.runs)
+        rows = browser_rows + rows
+        memories = [browser_memory, memory_row]
     print(table(rows))
+    print()
+    print(hostile_table(memories, blocks))
     if args.json:
-        args.json.write_text(json.dumps({"lore": rows}, indent=2))
+        figures = {"lore": rows, "hostile_memory": memories, "responsiveness": blocks}
+        args.json.write_text(json.dumps(figures, indent=2))
     return 0
 
 

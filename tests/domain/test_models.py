@@ -63,9 +63,9 @@ def test_invalid_fields_are_named():
 
 def test_unknown_fields_round_trip_in_extensions():
     entry = LorebookEntry.parse(
-        {"level": "global", "sticky": 3, "extensions": {"lorekeeper": {"x": 1}}}
+        {"level": "global", "vectorized": True, "extensions": {"lorekeeper": {"x": 1}}}
     )
-    assert entry.extensions == {"sticky": 3, "lorekeeper": {"x": 1}}
+    assert entry.extensions == {"vectorized": True, "lorekeeper": {"x": 1}}
     assert LorebookEntry.parse(entry.to_record()).extensions == entry.extensions
 
 

@@ -35,7 +35,7 @@ def entry_records(draw):
         ),
     }
     unknown = draw(
-        st.dictionaries(st.sampled_from(["sticky", "cooldown", "uid"]), json_values, max_size=2)
+        st.dictionaries(st.sampled_from(["vectorized", "automationId", "uid"]), json_values, max_size=2)
     )
     return {**record, **unknown}
 
@@ -46,7 +46,7 @@ def test_entry_records_round_trip(record):
     entry = LorebookEntry.parse(record)
     again = LorebookEntry.parse(entry.to_record())
     assert again == entry
-    for key in ("sticky", "cooldown", "uid"):
+    for key in ("vectorized", "automationId", "uid"):
         if key in record and key not in record["extensions"]:
             assert entry.extensions[key] == record[key]
 

@@ -163,8 +163,8 @@ async def test_id_and_created_at_cannot_be_changed(domain):
 
 
 async def test_updates_name_real_fields(domain):
-    entry = await domain.lorebook.create({"level": "global", "sticky": 2})
-    assert entry.extensions == {"sticky": 2}  # unknown input fields are kept on create
+    entry = await domain.lorebook.create({"level": "global", "vectorized": 2})
+    assert entry.extensions == {"vectorized": 2}  # unknown input fields are kept on create
     with pytest.raises(InvalidDataError, match="contnet: unknown field"):
         await domain.lorebook.update(entry.id, {"contnet": "typo"})
     with pytest.raises(InvalidDataError, match="nmae: unknown field"):

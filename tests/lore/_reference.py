@@ -1,10 +1,16 @@
-"""An obviously-correct (slow) reference matcher: every key checked at every offset."""
+"""An obviously-correct (slow) reference matcher: every key checked at every offset.
+
+Keys are trimmed (JavaScript's white space) and NFKC-normalised; the text is normalised one
+cluster (a character and the combining characters after it) at a time, and lowered one
+character at a time, so each normalised character knows which original offset it came from.
+"""
 
 from __future__ import annotations
 
 import unicodedata
 from typing import Any
 
+from app.lore._jsregex import JS_WHITESPACE
 from app.lore._unicode import NO_BOUNDARY_RANGES
 
 
@@ -15,13 +21,38 @@ def wordish(c: str) -> bool:
     return c.isalnum() or c == "_" or unicodedata.category(c).startswith("M")
 
 
-def fold(text: str) -> tuple[str, list[int]]:
+def combining(c: str) -> bool:
+    """Joins the character before it under NFKC (see `app.lore._text.joins_previous`)."""
+    if unicodedata.category(c).startswith("M") or 0x1160 <= ord(c) <= 0x11FF:
+        return True
+    decomposed = unicodedata.normalize("NFKD", c)
+    return bool(decomposed) and unicodedata.combining(decomposed[0]) > 0
+
+
+def clusters(text: str) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    for i, c in enumerate(text):
+        if out and combining(c):
+            out[-1] = (out[-1][0], out[-1][1] + c)
+        else:
+            out.append((i, c))
+    return out
+
+
+def low(c: str) -> str:
+    return c.lower().replace("ς", "σ")
+
+
+def normalize(text: str, case_sensitive: bool) -> tuple[str, list[int]]:
     out: list[str] = []
     mapping: list[int] = []
-    for i, c in enumerate(text):
-        low = c.lower().replace("ς", "σ")
-        out.append(low)
-        mapping.extend([i] * len(low))
+    for start, cluster in clusters(text):
+        norm = unicodedata.normalize("NFKC", cluster)
+        for k, c in enumerate(norm):
+            piece = c if case_sensitive else low(c)
+            out.append(piece)
+            origin = start + k if norm == cluster else start
+            mapping.extend([origin] * len(piece))
     mapping.append(len(text))
     return "".join(out), mapping
 
@@ -29,14 +60,13 @@ def fold(text: str) -> tuple[str, list[int]]:
 def occurrences(
     key: str, text: str, case_sensitive: bool, whole_word: bool
 ) -> list[tuple[int, int]]:
-    if not key.strip():
+    key = key.strip(JS_WHITESPACE)
+    if not key:
         return []
-    if case_sensitive:
-        hay, mapping = text, list(range(len(text) + 1))
-        needle = key
-    else:
-        hay, mapping = fold(text)
-        needle = key.lower().replace("ς", "σ")
+    hay, mapping = normalize(text, case_sensitive)
+    needle = unicodedata.normalize("NFKC", key)
+    if not case_sensitive:
+        needle = "".join(low(c) for c in needle)
     found = []
     for i in range(len(hay) - len(needle) + 1):
         if hay[i : i + len(needle)] != needle:
@@ -74,7 +104,7 @@ def reference_active(entries: list[Any], text: str, cs_default: bool, ww_default
             continue
         if not any(h[0] == e.id and h[1] == "primary" for h in hits):
             continue
-        total = sum(1 for k in e.secondary_keys if k.strip())
+        total = len(e.secondary_keys)
         found = len({h[2] for h in hits if h[0] == e.id and h[1] == "secondary"})
         ok = {
             "and_any": found > 0,
@@ -88,7 +118,7 @@ def reference_active(entries: list[Any], text: str, cs_default: bool, ww_default
 
 
 def _logic_ok(e: Any, found: set[int]) -> bool:
-    total = sum(1 for k in e.secondary_keys if k.strip())
+    total = len(e.secondary_keys)
     if total == 0:
         return True
     n = len(found)
@@ -102,7 +132,10 @@ def _logic_ok(e: Any, found: set[int]) -> bool:
 
 def reference_recursive(entries: list[Any], text: str, max_recursion: int) -> dict[str, int]:
     """Entry id -> activation step, with recursion (no budget, probability 100, defaults:
-    case-insensitive whole words)."""
+    case-insensitive whole words), in SillyTavern's order of checks: a delayed entry (even a
+    constant one) waits for a recursion step; in a recursion step an entry that excludes
+    recursion is skipped (even a constant one); recursion happens only while a step admits
+    content that may recurse."""
     primary: set[str] = set()
     secondary: dict[str, set[int]] = {}
 
@@ -113,27 +146,22 @@ def reference_recursive(entries: list[Any], text: str, max_recursion: int) -> di
             else:
                 secondary.setdefault(eid, set()).add(idx)
 
+    def activates(e: Any) -> bool:
+        if e.constant:
+            return True
+        return bool(e.keys) and e.id in primary and _logic_ok(e, secondary.get(e.id, set()))
+
     absorb(text)
     active: dict[str, int] = {}
     new = []
     for e in entries:
-        if not e.enabled:
-            continue
-        if e.constant or (
-            not e.delay_until_recursion
-            and e.id in primary
-            and _logic_ok(e, secondary.get(e.id, set()))
-        ):
+        if e.enabled and not e.delay_until_recursion and activates(e):
             active[e.id] = 0
             new.append(e)
-    delayed = any(
-        e.enabled and not e.constant and e.delay_until_recursion and e.id in primary
-        for e in entries
-    )
     step = 0
     while True:
         feed = [e for e in new if e.content and not e.prevent_recursion]
-        if not feed and not (step == 0 and delayed):
+        if not feed:
             return active
         step += 1
         if step > max_recursion:
@@ -142,8 +170,8 @@ def reference_recursive(entries: list[Any], text: str, max_recursion: int) -> di
             absorb(e.content)
         new = []
         for e in entries:
-            if e.id in active or not e.enabled or e.constant or e.exclude_recursion:
+            if e.id in active or not e.enabled or e.exclude_recursion:
                 continue
-            if e.id in primary and _logic_ok(e, secondary.get(e.id, set())):
+            if activates(e):
                 active[e.id] = step
                 new.append(e)

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from app.lore import LayerCache, LoreContext, MatchOptions, build_context
+from app.lore import (
+    LayerCache,
+    LoreContext,
+    MatchOptions,
+    ScanContext,
+    build_context,
+    build_context_async,
+)
 from tests.lore._factory import entry
 
 RUN_IN_BROWSER = True
@@ -107,3 +114,63 @@ def test_shared_cache_is_used():
     builds = cache.builds
     build_context("{{matched_entries_chapter}}", ctx)
     assert cache.builds == builds
+
+
+def outlet_entries():
+    return [
+        entry("rain", name="Rain", content="It rains.", position="outlet", outlet_name="weather"),
+        entry(
+            "wind",
+            name="Wind",
+            content="It blows.",
+            position="outlet",
+            outlet_name="weather",
+            insertion_order=5,
+        ),
+        entry("sun", name="Sun", content="It shines.", position="outlet", outlet_name=""),
+        entry("Ann", name="Ann", content="A knight."),
+    ]
+
+
+def test_outlets_are_placed_by_name_and_left_out_of_the_block():
+    ctx = LoreContext(
+        entries=outlet_entries(),
+        chapter_text="Ann, rain, wind and sun.",
+        options=MatchOptions(recursive=False),
+    )
+    out = build_context(
+        "[{{outlet::weather}}] [{{ outlet:: weather }}] {{matched_entries_chapter}}",
+        ctx,
+        separator="|",
+    )
+    # insertion order ascending; an outlet without a name goes nowhere (SillyTavern skips it)
+    assert (
+        out.text
+        == "[Wind: It blows.|Rain: It rains.] [Wind: It blows.|Rain: It rains.] Ann: A knight."
+    )
+    assert build_context("{{outlet::nothing}}", ctx).text == ""
+
+
+def test_scan_context_reaches_the_scan():
+    elf = entry("elf", name="Elf", content="Pointy ears.", match_persona_description=True)
+    ctx = LoreContext(
+        entries=[elf], chapter_text="Hello.", scan=ScanContext(persona_description="I am an elf.")
+    )
+    assert build_context("{{matched_entries_chapter}}", ctx).text == "Elf: Pointy ears."
+
+
+async def test_async_builder_gives_the_same_text():
+    ctx = LoreContext(
+        entries=[*story_entries(), *outlet_entries()],
+        chapter_text="Ann walked to Ember in the rain.",
+        scene_beat_text="Bob.",
+        char="Cara",
+        options=MatchOptions(recursive=False),
+    )
+    template = (
+        "{{matched_entries_chapter}}/{{lorebook_scenebeat_matched_entries}}/{{outlet::weather}}"
+    )
+    sync = build_context(template, ctx)
+    both = await build_context_async(template, ctx)
+    assert both.text == sync.text
+    assert set(both.scans) == {"chapter", "scenebeat"}

@@ -12,8 +12,10 @@ from app.lore import LoreEntry, Matcher, MatchOptions
 from tests.lore._reference import reference_active, reference_hits, reference_recursive
 
 # Letters in both cases, digits, underscore, separators, symbols, combining marks, CJK,
-# Hangul, Thai, a dotted capital I (lowers to two characters) and final sigma.
-ALPHABET = "aAbBcC_1 -.#'\u0301é魔法엘แİΣςσ\n"
+# Hangul, Thai, a dotted capital I (lowers to two characters), final sigma, and characters
+# NFKC changes: full-width letters, a ligature, a circled digit, a no-break space,
+# half-width katakana with its voiced sound mark (which joins the katakana before it).
+ALPHABET = "aAbBcC_1 -.#'\u0301é魔法엘แİΣςσ\nＡｂﬁ①\u00a0ｶﾞガ"
 
 keys = st.text(alphabet=ALPHABET, min_size=1, max_size=4)
 texts = st.text(alphabet=ALPHABET, max_size=60)
@@ -24,11 +26,12 @@ def entries(draw):
     n = draw(st.integers(1, 8))
     out = []
     for i in range(n):
+        level = draw(st.sampled_from(["global", "story", "chat"]))
         out.append(
             LoreEntry(
                 id=f"e{i}",
-                level=draw(st.sampled_from(["global", "story", "chat"])),
-                scope_id=None,
+                level=level,
+                scope_id=None if level == "global" else "s1",
                 keys=draw(st.lists(keys, min_size=0, max_size=3)),
                 secondary_keys=draw(st.lists(keys, max_size=2)),
                 selective_logic=draw(st.sampled_from(["and_any", "and_all", "not_any", "not_all"])),
@@ -38,9 +41,6 @@ def entries(draw):
                 constant=draw(st.integers(0, 9)) == 0,
             )
         )
-    for e in out:
-        if e.level != "global":
-            e.scope_id = "s1"
     return out
 
 
@@ -63,7 +63,7 @@ def test_hits_match_reference(es, text, cs, ww):
     assert got == reference_hits(es, text, cs, ww)
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(entries(), st.data(), st.booleans(), st.booleans())
 def test_hits_in_key_rich_text_match_reference(es, data, cs, ww):
     text = text_with_keys(data, es)
@@ -125,7 +125,7 @@ def linked_entries(draw):
     return out
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(linked_entries(), words, st.integers(0, 4))
 def test_recursion_matches_reference(es, text, max_recursion):
     result = Matcher(es, MatchOptions(max_recursion=max_recursion)).scan(text)
@@ -148,7 +148,7 @@ def windowed_entries(draw):
     ]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(windowed_entries(), st.lists(words, max_size=6), st.integers(0, 4))
 def test_message_windows_match_reference(es, messages, depth):
     result = Matcher(es, MatchOptions(scan_depth=depth, recursive=False)).scan(messages)
@@ -183,18 +183,21 @@ def test_budget_matches_reference(specs, budget):
         for i, (constant, priority, order, tokens) in enumerate(specs)
     ]
     result = Matcher(es, MatchOptions(recursive=False, token_budget=budget)).scan("k")
+    # constants first (never dropped), then SillyTavern's priority: higher order first;
+    # an entry that exactly fills the budget is admitted (SillyTavern drops it)
     ranked = sorted(
         range(len(es)),
-        key=lambda i: (not es[i].constant, -es[i].priority, es[i].insertion_order, i),
+        key=lambda i: (not es[i].constant, -es[i].insertion_order, -es[i].priority, i),
     )
-    used, admitted = 0, set()
+    used, admitted = 0, []
     for i in ranked:
         cost = specs[i][3]
         if es[i].constant or used + cost <= budget:
             used += cost
-            admitted.add(f"e{i}")
-    assert set(result.ids) == admitted
+            admitted.append(i)
+    assert set(result.ids) == {f"e{i}" for i in admitted}
     assert result.tokens_used == used
-    assert result.ids == sorted(
-        result.ids, key=lambda eid: (es[int(eid[1:])].insertion_order, int(eid[1:]))
-    )
+    # prompt order: ascending order; equal order in reverse admission (SillyTavern's unshift)
+    assert result.ids == [
+        f"e{i}" for i in sorted(admitted, key=lambda i: (es[i].insertion_order, -admitted.index(i)))
+    ]

@@ -34,14 +34,19 @@ async def test_a_key_edit_rebuilds_only_that_layer(domain) -> None:
     series = await domain.series.create({"name": "Saga"})
     ann = await domain.lorebook.create({"level": "global", "name": "Ann", "keys": ["Ann"]})
     await domain.lorebook.create(
-        {"level": "series", "scope_id": series.id, "name": "Bob", "keys": ["Bob"]})
-    everything = [*await domain.lorebook.by_level("global"),
-                  *await domain.lorebook.by_level("series")]
+        {"level": "series", "scope_id": series.id, "name": "Bob", "keys": ["Bob"]}
+    )
+    everything = [
+        *await domain.lorebook.by_level("global"),
+        *await domain.lorebook.by_level("series"),
+    ]
     Matcher(everything, cache=cache)
     built = cache.builds
     await domain.lorebook.update(ann.id, {"keys": ["Annabel"]})
-    everything = [*await domain.lorebook.by_level("global"),
-                  *await domain.lorebook.by_level("series")]
+    everything = [
+        *await domain.lorebook.by_level("global"),
+        *await domain.lorebook.by_level("series"),
+    ]
     matcher = Matcher(everything, cache=cache)
     assert cache.builds == built + 1  # the global layer only; the series layer is reused
     assert [e.name for e in matcher.scan("Annabel met Bob").entries] == ["Ann", "Bob"]

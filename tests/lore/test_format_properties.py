@@ -8,7 +8,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.lore import LoreEntry, formats
+from app.lore import GENERATION_TRIGGERS, LoreEntry, formats
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
 key = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12).filter(
@@ -32,6 +32,27 @@ FIELDS = (
     "exclude_recursion",
     "prevent_recursion",
     "delay_until_recursion",
+    "selective",
+    "use_probability",
+    "ignore_budget",
+    "group",
+    "group_override",
+    "group_weight",
+    "use_group_scoring",
+    "sticky",
+    "cooldown",
+    "delay",
+    "character_filter_names",
+    "character_filter_tags",
+    "character_filter_exclude",
+    "triggers",
+    "match_persona_description",
+    "match_character_description",
+    "match_character_personality",
+    "match_character_depth_prompt",
+    "match_scenario",
+    "match_creator_notes",
+    "outlet_name",
     "level",
     "scope_id",
     "category",
@@ -65,14 +86,35 @@ def entries(draw):
         scan_depth=draw(st.none() | st.integers(0, 50)),
         exclude_recursion=draw(st.booleans()),
         prevent_recursion=draw(st.booleans()),
-        delay_until_recursion=draw(st.booleans()),
+        delay_until_recursion=draw(st.integers(0, 3)),
+        selective=draw(st.booleans()),
+        use_probability=draw(st.booleans()),
+        ignore_budget=draw(st.booleans()),
+        group=draw(text),
+        group_override=draw(st.booleans()),
+        group_weight=draw(st.integers(0, 500)),
+        use_group_scoring=draw(st.none() | st.booleans()),
+        sticky=draw(st.none() | st.integers(0, 20)),
+        cooldown=draw(st.none() | st.integers(0, 20)),
+        delay=draw(st.none() | st.integers(0, 20)),
+        character_filter_names=draw(st.lists(text, max_size=2)),
+        character_filter_tags=draw(st.lists(text, max_size=2)),
+        character_filter_exclude=draw(st.booleans()),
+        triggers=draw(st.lists(st.sampled_from(GENERATION_TRIGGERS), max_size=2, unique=True)),
+        match_persona_description=draw(st.booleans()),
+        match_character_description=draw(st.booleans()),
+        match_character_personality=draw(st.booleans()),
+        match_character_depth_prompt=draw(st.booleans()),
+        match_scenario=draw(st.booleans()),
+        match_creator_notes=draw(st.booleans()),
+        outlet_name=draw(text),
         extensions=draw(
             st.dictionaries(st.sampled_from(["x_tool", "fav", "note"]), text, max_size=2)
         ),
     )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(entries(), min_size=1, max_size=4), st.sampled_from(formats.DUMP_FORMATS))
 def test_entries_survive_every_format(book_entries, fmt):
     book = formats.LoreBook(name="b", entries=book_entries)

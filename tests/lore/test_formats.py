@@ -62,13 +62,16 @@ def test_st_world_info_fields():
     assert swords.case_sensitive is True
     assert swords.match_whole_words is False
     assert swords.scan_depth == 5
-    assert swords.delay_until_recursion is True
+    assert swords.delay_until_recursion == 2  # a recursion level
     assert swords.prevent_recursion is True
+    assert (swords.group, swords.sticky) == ("weapons", 3)
+    assert swords.character_filter_names == ["Bob"] and swords.character_filter_exclude
     assert moon.constant is True and moon.enabled is False
-    assert moon.position == "outlet"
+    assert moon.position == "outlet" and moon.outlet_name == "sky"
     assert moon.insertion_order == 5
-    assert moon.probability == 100  # useProbability false
-    assert moon.secondary_keys == []  # selective false: secondary keys are inactive
+    assert (moon.probability, moon.use_probability) == (10, False)  # never rolled
+    # selective false: the secondary keys are kept, and ignored by the scan
+    assert (moon.selective, moon.secondary_keys) == (False, ["ignored"])
 
 
 def test_st_round_trip_is_verbatim():
@@ -325,7 +328,7 @@ def test_agnai_memory_book():
         ),
         (
             json.dumps({"entries": {"0": {"key": [1], "content": ""}}}).encode(),
-            "key: expected a list of strings",
+            r"\$\.entries\['0'\]\.key\[0\]: expected a string, got the number 1",
         ),
         (json.dumps({"entries": {"0": {"key": [], "position": 99}}}).encode(), "position"),
         (
@@ -523,3 +526,195 @@ def test_domain_entries_export(fmt):
     original = json.loads(formats.dump(book, fmt))
     book.entries = [LorebookEntry.parse(e.to_record()) for e in book.entries]
     assert json.loads(formats.dump(book, fmt)) == original
+
+
+# -- what SillyTavern models -------------------------------------------------------------
+
+MODELLED = {
+    "selective": True,
+    "use_probability": True,
+    "probability": 40,
+    "delay_until_recursion": 2,
+    "ignore_budget": True,
+    "group": "beasts, dragons",
+    "group_override": True,
+    "group_weight": 30,
+    "use_group_scoring": True,
+    "sticky": 3,
+    "cooldown": 2,
+    "delay": 4,
+    "character_filter_names": ["Seraphina"],
+    "character_filter_tags": ["t1"],
+    "character_filter_exclude": True,
+    "triggers": ["continue", "swipe"],
+    "match_persona_description": True,
+    "match_character_description": True,
+    "match_character_personality": True,
+    "match_character_depth_prompt": True,
+    "match_scenario": True,
+    "match_creator_notes": True,
+    "outlet_name": "sky",
+    "position": "outlet",
+}
+
+
+def test_sillytavern_fields_survive_every_format():
+    world = {
+        "entries": {
+            "0": _samples.st_entry(
+                0,
+                probability=40,
+                delayUntilRecursion=2,
+                ignoreBudget=True,
+                group="beasts, dragons",
+                groupOverride=True,
+                groupWeight=30,
+                useGroupScoring=True,
+                sticky=3,
+                cooldown=2,
+                delay=4,
+                characterFilter={"isExclude": True, "names": ["Seraphina"], "tags": ["t1"]},
+                triggers=["continue", "swipe"],
+                matchPersonaDescription=True,
+                matchCharacterDescription=True,
+                matchCharacterPersonality=True,
+                matchCharacterDepthPrompt=True,
+                matchScenario=True,
+                matchCreatorNotes=True,
+                outletName="sky",
+                position=7,
+            )
+        }
+    }
+    book = formats.load(as_bytes(world))
+    entry = book.entries[0]
+    assert {k: getattr(entry, k) for k in MODELLED} == MODELLED
+    assert strip_ours(json.loads(formats.dump(book, "st"))) == strip_ours(world)
+    for fmt in formats.DUMP_FORMATS:
+        again = formats.load(formats.dump(book, fmt)).entries[0]
+        assert {k: getattr(again, k) for k in MODELLED} == MODELLED, fmt
+
+
+def test_card_extensions_carry_sillytavern_fields():
+    card = _samples.card_v2()
+    entry = card["data"]["character_book"]["entries"][0]
+    entry["extensions"].update(
+        group="beasts",
+        sticky=2,
+        match_scenario=True,
+        outlet_name="sky",
+        ignore_budget=True,
+        triggers=["quiet"],
+        delay_until_recursion=1,
+        probability=None,
+    )
+    entry["character_filter"] = {"isExclude": False, "names": ["Bob"], "tags": []}
+    book = formats.load(as_bytes(card))
+    aria = book.entries[0]
+    assert (aria.group, aria.sticky, aria.match_scenario, aria.outlet_name) == (
+        "beasts",
+        2,
+        True,
+        "sky",
+    )
+    assert (aria.ignore_budget, aria.triggers, aria.delay_until_recursion) == (True, ["quiet"], 1)
+    assert aria.character_filter_names == ["Bob"] and not aria.character_filter_exclude
+    assert strip_ours(json.loads(formats.dump(book, "ccv2"))) == strip_ours(card)
+
+
+def test_probability_null_stays_null():
+    card = _samples.card_v2()
+    card["data"]["character_book"]["entries"][0]["extensions"]["probability"] = None
+    book = formats.load(as_bytes(card))
+    assert book.entries[0].probability == 100  # SillyTavern reads null as 100
+    out = json.loads(formats.dump(book, "ccv2"))["data"]["character_book"]["entries"][0]
+    assert out["extensions"]["probability"] is None
+    book.entries[0].probability = 40
+    out = json.loads(formats.dump(book, "ccv2"))["data"]["character_book"]["entries"][0]
+    assert out["extensions"]["probability"] == 40
+
+
+def test_selective_false_keeps_its_secondary_keys_inactive():
+    card = _samples.card_v2()
+    card["data"]["character_book"]["entries"][0]["selective"] = False
+    book = formats.load(as_bytes(card))
+    aria = book.entries[0]
+    assert (aria.selective, aria.secondary_keys) == (False, ["sister"])
+    m = Matcher(book.entries, MatchOptions(recursive=False))
+    assert aria in m.scan("Aria arrived").entries  # the secondary key is not needed
+    assert strip_ours(json.loads(formats.dump(book, "ccv2"))) == strip_ours(card)
+
+
+def test_novelai_budget_priority_becomes_sillytavern_order():
+    book = formats.load(as_bytes(_samples.novelai_book()))
+    st = json.loads(formats.dump(book, "st"))
+    assert [e["order"] for e in st["entries"].values()] == [400, 800]
+    world = formats.load(formats.dump(book, "st"))
+    assert [e.insertion_order for e in world.entries] == [400, 800]
+
+
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [
+        (
+            {"entries": {"0": {"key": ["dragon", 2024], "comment": "Dragon", "content": ""}}},
+            "$.entries['0'] ('Dragon').key[1]: expected a string, got the number 2024",
+        ),
+        (
+            {
+                "entries": {
+                    "0": {"key": ["a"], "keysecondary": [True], "comment": "", "content": ""}
+                }
+            },
+            "$.entries['0'].keysecondary[0]: expected a string, got the boolean true",
+        ),
+        (
+            {
+                "spec": "chara_card_v2",
+                "data": {
+                    "character_book": {
+                        "entries": [{"keys": [7], "content": "", "name": "Seven", "extensions": {}}]
+                    }
+                },
+            },
+            "$.data.character_book.entries[0] ('Seven').keys[0]: expected a string, got the number 7",
+        ),
+    ],
+)
+def test_numeric_keys_are_named_in_the_error(data, where):
+    with pytest.raises(FormatError) as info:
+        formats.load(as_bytes(data))
+    assert str(info.value).startswith(where)
+
+
+def test_sillytavern_world_decorators():
+    world = {
+        "entries": {
+            "0": _samples.st_entry(0, content="@@activate\n@@depth 3\nThe moon is red."),
+            "1": _samples.st_entry(1, content="@@dont_activate\nHidden.", constant=True),
+        }
+    }
+    book = formats.load(as_bytes(world))
+    moon, hidden = book.entries
+    assert moon.content == "The moon is red." and moon.constant
+    assert moon.depth == 4  # SillyTavern strips @@depth but does not apply it
+    assert not hidden.enabled
+    assert strip_ours(json.loads(formats.dump(book, "st"))) == strip_ours(world)
+    m = Matcher(book.entries, MatchOptions(recursive=False))
+    assert [e.content for e in m.scan("nothing").entries] == ["The moon is red."]
+
+
+def test_decorator_fallbacks():
+    book = formats.load(
+        as_bytes(
+            {
+                "entries": {
+                    "0": _samples.st_entry(0, content="@@ignore_on_max_context\n@@@activate\nA"),
+                    "1": _samples.st_entry(1, content="@@activate\n@@@dont_activate\nB"),
+                }
+            }
+        )
+    )
+    first, second = book.entries
+    assert first.constant  # the fallback stands in for a decorator SillyTavern does not know
+    assert second.constant and second.enabled  # a fallback after a known decorator is unused

@@ -144,9 +144,19 @@ def test_secondary_keys_alone_do_not_activate():
     assert result.trace == []
 
 
-def test_empty_secondary_keys_ignore_logic():
-    e = entry("Ann", secondary_keys=["", "  "], selective_logic="and_all")
-    assert ids([e], "Ann") == ["Ann"]
+@pytest.mark.parametrize(
+    ("logic", "active"),
+    [("and_any", False), ("and_all", False), ("not_any", True), ("not_all", True)],
+)
+def test_empty_secondary_keys_count_and_never_match(logic, active):
+    # SillyTavern counts an empty secondary key and never matches it (`substituted &&
+    # matchKeys(...)` in checkWorldInfo): under AND ALL the entry cannot activate.
+    e = entry("Ann", secondary_keys=["", "  "], selective_logic=logic)
+    assert (ids([e], "Ann") == ["Ann"]) is active
+
+
+def test_no_secondary_keys_ignore_logic():
+    assert ids([entry("Ann", secondary_keys=[], selective_logic="and_all")], "Ann") == ["Ann"]
 
 
 def test_regex_keys():
@@ -201,7 +211,10 @@ def test_keys_of_every_scope_layer_match():
         entry("Ann", level="module", id="mo"),
     ]
     result = Matcher(entries, MatchOptions(recursive=False)).scan("Ann")
-    assert result.ids == ["g", "se", "st", "ch", "ca", "mo"]
+    # equal order: the budget prefers the most specific scope (chat, character, module,
+    # story, series, global) and the prompt lists them the other way round, as
+    # SillyTavern lists global lore before character lore before chat lore
+    assert result.ids == ["g", "se", "st", "mo", "ch", "ca"]
     assert [i.level for i in result.trace] == [
         "global",
         "series",

@@ -7,8 +7,8 @@ from typing import Any
 
 from .._entry import LoreEntry
 from ._book import LoreBook
-from ._fields import Reader
-from ._mapping import bookkeeping, new_entry, restore_scope
+from ._fields import Reader, entry_path
+from ._mapping import build_entry
 
 __all__ = ["agnai_from_json", "wildcard_key"]
 
@@ -32,28 +32,26 @@ def wildcard_key(keyword: str) -> str:
 
 
 def _entry(obj: Any, path: str) -> LoreEntry:
+    path = entry_path(path, obj, "name")
     r = Reader(obj, path)
     keywords = r.list_str("keywords")
-    entry = new_entry(
-        name=r.str_("name"),
-        content=r.str_("entry"),
-        keys=[wildcard_key(k) for k in keywords],
-        enabled=r.bool_("enabled", True),
-        priority=r.int_("priority", 0),
-        insertion_order=r.int_("weight", 0),
-        match_whole_words=True,
-        extensions={},
-    )
-    restore_scope(entry, path)
-    bookkeeping(entry).update(
-        {
-            "format": "agnai",
-            "fields": r.unknown(MODELLED),
-            "present": [],
-            "kept": {"keywords": keywords},
-        }
-    )
-    return entry
+    fields = {
+        "name": r.str_("name"),
+        "content": r.str_("entry"),
+        "keys": [wildcard_key(k) for k in keywords],
+        "enabled": r.bool_("enabled", True),
+        "priority": r.int_("priority", 0),
+        "insertion_order": r.int_("weight", 0),
+        "match_whole_words": True,
+        "extensions": {},
+    }
+    info = {
+        "format": "agnai",
+        "fields": r.unknown(MODELLED),
+        "present": [],
+        "kept": {"keywords": keywords},
+    }
+    return build_entry(fields, path, info)
 
 
 def agnai_from_json(obj: dict[str, Any]) -> LoreBook:

@@ -1,4 +1,12 @@
-"""Character Card V2/V3 `character_book` and the standalone `lorebook_v3` format."""
+"""Character Card V2/V3 `character_book` and the standalone `lorebook_v3` format.
+
+Fields are read as SillyTavern reads a card's book (`convertCharacterBook` in
+`public/scripts/world-info.js`): `selective` absent means false (the secondary keys are
+ignored, as the V2 spec says), `extensions.useProbability` absent means true,
+`extensions.probability` null means 100, and SillyTavern's other fields live in
+`extensions` under snake_case names. They are written back the same way, a value as it was
+spelled while it is unchanged (`probability: null` stays null).
+"""
 
 from __future__ import annotations
 
@@ -6,22 +14,27 @@ import copy
 from typing import Any
 
 from .._entry import LoreEntry
-from .._keys import REGEX_KEY
+from .._keys import is_regex_key
 from ._book import LoreBook
-from ._decorators import parse_decorators
+from ._decorators import V3_DECORATORS
 from ._errors import FormatError
-from ._fields import Reader
+from ._fields import Reader, entry_path
 from ._mapping import (
     LOGIC_TO_ST,
     POSITION_TO_ST,
-    bookkeeping,
+    FieldMap,
+    build_entry,
+    character_filter_fields,
+    character_filter_value,
     export_extensions,
     import_info,
     logic_from_st,
-    new_entry,
     position_from_st,
-    restore_scope,
+    read_fields,
+    read_value,
+    write_fields,
 )
+from ._undecorate import apply_decorators, undecorated
 
 __all__ = ["book_from_json", "book_to_json", "entry_from_json", "entry_to_json"]
 
@@ -43,6 +56,7 @@ ENTRY_FIELDS = frozenset(
         "position",
         "use_regex",
         "selectiveLogic",
+        "character_filter",
     }
 )
 BOOK_FIELDS = frozenset(
@@ -56,32 +70,76 @@ BOOK_FIELDS = frozenset(
         "entries",
     }
 )
+#: SillyTavern's fields in a card entry's `extensions` (`convertCharacterBook` reads them,
+#: `convertWorldInfoToCharacterBook` in `src/endpoints/characters.js` writes them).
+EXT_FIELDS = (
+    FieldMap("probability", "probability", "int", 100),
+    FieldMap("useProbability", "use_probability", "bool", True),
+    FieldMap("depth", "depth", "int", None),
+    FieldMap("scan_depth", "scan_depth", "int", None),
+    FieldMap("match_whole_words", "match_whole_words", "bool", None),
+    FieldMap("group", "group", "str", ""),
+    FieldMap("group_override", "group_override", "bool", False),
+    FieldMap("group_weight", "group_weight", "int", 100),
+    FieldMap("use_group_scoring", "use_group_scoring", "bool", None),
+    FieldMap("sticky", "sticky", "int", None),
+    FieldMap("cooldown", "cooldown", "int", None),
+    FieldMap("delay", "delay", "int", None),
+    FieldMap("match_persona_description", "match_persona_description", "bool", False),
+    FieldMap("match_character_description", "match_character_description", "bool", False),
+    FieldMap("match_character_personality", "match_character_personality", "bool", False),
+    FieldMap("match_character_depth_prompt", "match_character_depth_prompt", "bool", False),
+    FieldMap("match_scenario", "match_scenario", "bool", False),
+    FieldMap("match_creator_notes", "match_creator_notes", "bool", False),
+    FieldMap("outlet_name", "outlet_name", "str", ""),
+    FieldMap("triggers", "triggers", "strlist", []),
+    FieldMap("ignore_budget", "ignore_budget", "bool", False),
+)
+#: Recursion flags: snake_case as SillyTavern writes them, camelCase as some tools do.
+RECURSION = (
+    FieldMap("exclude_recursion", "exclude_recursion", "bool", False),
+    FieldMap("prevent_recursion", "prevent_recursion", "bool", False),
+    FieldMap("delay_until_recursion", "delay_until_recursion", "level", 0),
+)
+_CAMEL = {
+    "exclude_recursion": "excludeRecursion",
+    "prevent_recursion": "preventRecursion",
+    "delay_until_recursion": "delayUntilRecursion",
+}
 
 
-def _ext_flag(ext: dict[str, Any], path: str, *names: str) -> bool | None:
-    for name in names:
-        if name in ext and ext[name] is not None:
-            value = ext[name]
-            if isinstance(value, bool) or (isinstance(value, int) and value >= 0):
-                return bool(value)
-            raise FormatError(f"{path}.extensions.{name}: expected true or false, got {value!r}")
-    return None
+def _spellings(f: FieldMap) -> list[FieldMap]:
+    return [f, FieldMap(_CAMEL[f.name], f.attr, f.kind, f.missing)]
+
+
+def _character_filter(r: Reader, ext: dict[str, Any]) -> dict[str, Any]:
+    """SillyTavern writes a card entry's filter at the top level (`character_filter`);
+    some tools put it in `extensions`."""
+    if r.raw("character_filter") is not None:
+        return character_filter_fields(r.raw("character_filter"), f"{r.path}.character_filter")
+    where = f"{r.path}.extensions.character_filter"
+    return character_filter_fields(ext.get("character_filter"), where)
 
 
 def entry_from_json(obj: Any, path: str, fmt: str) -> LoreEntry:
+    path = entry_path(path, obj, "name", "comment")
     r = Reader(obj, path)
     ext = copy.deepcopy(r.dict_("extensions"))
     er = Reader(ext, f"{path}.extensions")
-    keys = r.list_str("keys", required=True)
-    secondary = r.list_str("secondary_keys")
-    selective = r.bool_("selective", None)
     kept: dict[str, Any] = {}
     for name in ("id", "name", "comment", "selective", "use_regex", "position"):
         if r.has(name):
             kept[name] = obj[name]
-    if selective is False and secondary:
-        kept["secondary_keys"] = secondary
-        secondary = []
+    if r.raw("character_filter") is not None:
+        kept["character_filter"] = copy.deepcopy(obj["character_filter"])
+    fields = read_fields(er, EXT_FIELDS, {})
+    for f in RECURSION:
+        present = [s for s in _spellings(f) if er.raw(s.name) is not None]
+        fields[f.attr] = read_value(er, present[0]) if present else f.missing
+    if not 0 <= fields["probability"] <= 100:
+        raise FormatError(
+            f"{path}.extensions.probability: must be 0-100, got {fields['probability']}"
+        )
     logic = "and_any"
     raw_logic = obj.get("selectiveLogic", ext.get("selectiveLogic"))
     if raw_logic is not None:
@@ -91,62 +149,35 @@ def entry_from_json(obj: Any, path: str, fmt: str) -> LoreEntry:
         raise FormatError(f"{path}.position: expected before_char or after_char, got {position!r}")
     if ext.get("position") is not None:
         position = position_from_st(ext["position"], f"{path}.extensions.position")
-    probability = er.int_("probability", 100)
-    if ext.get("useProbability") is False:
-        probability = 100
-    if not 0 <= probability <= 100:
-        raise FormatError(f"{path}.extensions.probability: must be 0-100, got {probability}")
     case_sensitive = r.bool_("case_sensitive", None)
     if case_sensitive is None:
         case_sensitive = er.bool_("case_sensitive", None)
-    entry = new_entry(
+    fields.update(_character_filter(r, ext))
+    fields.update(
         name=r.str_("name") or r.str_("comment"),
         content=r.str_("content", required=True),
-        keys=keys,
-        secondary_keys=secondary,
+        keys=r.list_str("keys", required=True),
+        secondary_keys=r.list_str("secondary_keys"),
+        selective=bool(r.bool_("selective", False)),
         selective_logic=logic,
         enabled=r.bool_("enabled", True),
         constant=r.bool_("constant", False),
         case_sensitive=case_sensitive,
-        match_whole_words=er.bool_("match_whole_words", None),
-        probability=probability,
         insertion_order=r.int_("insertion_order", 100),
         priority=r.int_("priority", 0),
         position=position,
-        depth=er.int_("depth", None),
-        scan_depth=er.int_("scan_depth", None),
-        exclude_recursion=bool(_ext_flag(ext, path, "exclude_recursion", "excludeRecursion")),
-        prevent_recursion=bool(_ext_flag(ext, path, "prevent_recursion", "preventRecursion")),
-        delay_until_recursion=bool(
-            _ext_flag(ext, path, "delay_until_recursion", "delayUntilRecursion")
-        ),
         extensions=ext,
     )
-    if (entry.depth is not None and entry.depth < 0) or (
-        entry.scan_depth is not None and entry.scan_depth < 0
-    ):
-        raise FormatError(f"{path}.extensions: depth and scan_depth must not be negative")
-    kept["_name"] = entry.name
-    kept["_position"] = entry.position
-    prefix, body, decorated = parse_decorators(entry.content)
-    if prefix:
-        kept["_decorator_prefix"] = prefix
-        kept["_decorated"] = decorated
-        kept["_undecorated"] = {f: getattr(entry, f) for f in decorated}
-        entry.content = body
-        for name, value in decorated.items():
-            setattr(entry, name, value)
-    restore_scope(entry, path)
-    info = bookkeeping(entry)
-    info.update(
-        {
-            "format": fmt,
-            "fields": r.unknown(ENTRY_FIELDS),
-            "present": sorted(k for k in obj if k in ENTRY_FIELDS),
-            "kept": kept,
-        }
-    )
-    return entry
+    kept["_name"] = fields["name"]
+    kept["_position"] = position
+    apply_decorators(fields, V3_DECORATORS, kept)
+    info = {
+        "format": fmt,
+        "fields": r.unknown(ENTRY_FIELDS),
+        "present": sorted(k for k in obj if k in ENTRY_FIELDS),
+        "kept": kept,
+    }
+    return build_entry(fields, path, info)
 
 
 def _set_ext(ext: dict[str, Any], key: str, value: Any, default: Any) -> None:
@@ -154,17 +185,21 @@ def _set_ext(ext: dict[str, Any], key: str, value: Any, default: Any) -> None:
         ext[key] = value
 
 
-def entry_to_json(entry: LoreEntry, index: int, fmt: str) -> dict[str, Any]:
-    fields, present, kept = import_info(entry)
-    prefix = ""
-    if kept.get("_decorator_prefix"):
-        decorated = kept.get("_decorated", {})
-        if fmt != "ccv2" and all(getattr(entry, f) == v for f, v in decorated.items()):
-            # Unchanged: the decorators say it; write the fields as they were without them.
-            prefix = kept["_decorator_prefix"]
-            entry = copy.copy(entry)
-            for name, value in kept.get("_undecorated", {}).items():
-                setattr(entry, name, value)
+def _write_recursion(ext: dict[str, Any], entry: Any, original: dict[str, Any]) -> None:
+    for f in RECURSION:
+        written = False
+        for spelling in _spellings(f):
+            if spelling.name in original:
+                write_fields(ext, entry, [spelling], original)
+                written = True
+        if not written:
+            write_fields(ext, entry, [f], {})
+
+
+def entry_to_json(entry: Any, index: int, fmt: str) -> dict[str, Any]:
+    fields, present, kept, _ = import_info(entry)
+    original_ext = entry.extensions
+    prefix, entry = undecorated(entry, kept, keep_prefix=fmt != "ccv2")
     ext = export_extensions(entry)
     _set_ext(ext, "position", POSITION_TO_ST.get(entry.position, 1), 1)
     logic_code = LOGIC_TO_ST.get(entry.selective_logic, 0)
@@ -172,33 +207,9 @@ def entry_to_json(entry: LoreEntry, index: int, fmt: str) -> dict[str, Any]:
         _set_ext(ext, "selectiveLogic", logic_code, 0)
     elif "selectiveLogic" in ext:
         ext["selectiveLogic"] = logic_code
-    if "useProbability" in ext or entry.probability != 100:
-        ext["useProbability"] = (
-            True if entry.probability != 100 else ext.get("useProbability", True)
-        )
-    _set_ext(ext, "probability", entry.probability, 100)
-    _set_ext(ext, "depth", entry.depth, None)
-    _set_ext(ext, "scan_depth", entry.scan_depth, None)
-    _set_ext(ext, "match_whole_words", entry.match_whole_words, None)
-    for snake, camel, value in (
-        ("exclude_recursion", "excludeRecursion", entry.exclude_recursion),
-        ("prevent_recursion", "preventRecursion", entry.prevent_recursion),
-        ("delay_until_recursion", "delayUntilRecursion", entry.delay_until_recursion),
-    ):
-        if camel in ext and snake not in ext:
-            if isinstance(ext[camel], bool) or bool(ext[camel]) != value:
-                ext[camel] = value
-        else:
-            current = ext.get(snake)
-            if not (
-                isinstance(current, int)
-                and not isinstance(current, bool)
-                and bool(current) == value
-            ):
-                _set_ext(ext, snake, value, False)
+    write_fields(ext, entry, EXT_FIELDS, original_ext)
+    _write_recursion(ext, entry, original_ext)
     out: dict[str, Any] = dict(fields)
-    secondary = list(entry.secondary_keys) or list(kept.get("secondary_keys", []))
-    is_regex = any(REGEX_KEY.match(k) for k in entry.keys)
     out.update(
         {
             "keys": list(entry.keys),
@@ -225,22 +236,25 @@ def entry_to_json(entry: LoreEntry, index: int, fmt: str) -> dict[str, Any]:
         out["id"] = kept["id"]
     elif not present:  # a new entry (not imported from a card): number it
         out["id"] = index
-    selective = bool(entry.secondary_keys) or (bool(kept.get("selective", False)) and not secondary)
-    if "selective" in present or selective:
-        out["selective"] = (
-            kept.get("selective")
-            if not entry.secondary_keys and "secondary_keys" in kept
-            else selective
-        )
-    if "secondary_keys" in present or secondary:
-        out["secondary_keys"] = secondary
+    if "selective" in present or entry.selective:
+        same = "selective" in kept and bool(kept["selective"]) == entry.selective
+        out["selective"] = kept["selective"] if same else entry.selective
+    if "secondary_keys" in present or entry.secondary_keys:
+        out["secondary_keys"] = list(entry.secondary_keys)
     if "constant" in present or entry.constant:
         out["constant"] = entry.constant
     top_position = "before_char" if entry.position == "before_char" else "after_char"
     if "position" in present or entry.position != "after_char":
         unchanged = kept.get("_position") == entry.position and "position" in kept
         out["position"] = kept["position"] if unchanged else top_position
+    if "character_filter" in ext:
+        ext["character_filter"] = character_filter_value(entry, ext["character_filter"])
+    else:
+        character_filter = character_filter_value(entry, kept.get("character_filter"))
+        if character_filter is not None:
+            out["character_filter"] = character_filter
     # Keep the file's flag unless a regex key was added to an entry marked as plain.
+    is_regex = any(is_regex_key(k) for k in entry.keys)
     use_regex = (
         kept["use_regex"]
         if "use_regex" in kept and (kept["use_regex"] or not is_regex)
@@ -288,6 +302,7 @@ def book_to_json(book: LoreBook, fmt: str) -> dict[str, Any]:
     ):
         if name in present or value != default:
             out[name] = value
-    out["extensions"] = copy.deepcopy(book.extensions)
+    if "extensions" in present or book.extensions or not extra:
+        out["extensions"] = copy.deepcopy(book.extensions)  # the spec asks for it
     out["entries"] = [entry_to_json(e, i, fmt) for i, e in enumerate(book.entries)]
     return out

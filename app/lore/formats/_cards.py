@@ -79,8 +79,9 @@ def card_from_json(obj: dict[str, Any], fmt: str) -> LoreBook:
 
 
 def card_to_json(book: LoreBook, fmt: str) -> dict[str, Any]:
-    card = copy.deepcopy(book.card) if book.card is not None else {}
-    data = card.get("data") if isinstance(card.get("data"), dict) else {}
+    card: dict[str, Any] = copy.deepcopy(book.card) if book.card is not None else {}
+    found = card.get("data")
+    data: dict[str, Any] = found if isinstance(found, dict) else {}
     defaults = V3_DATA_DEFAULTS if fmt == "ccv3" else V2_DATA_DEFAULTS
     for name, default in defaults.items():
         data.setdefault(name, copy.deepcopy(default))

@@ -6,7 +6,7 @@ from typing import Any
 
 from ._errors import FormatError
 
-__all__ = ["MAX_ENTRIES", "Reader", "lk_meta"]
+__all__ = ["MAX_ENTRIES", "Reader", "describe", "entry_path", "lk_meta"]
 
 MAX_ENTRIES = 100_000
 _MISSING: Any = object()
@@ -31,6 +31,10 @@ class Reader:
 
     def _bad(self, key: str, expected: str, value: Any) -> FormatError:
         return FormatError(f"{self.path}.{key}: expected {expected}, got {type(value).__name__}")
+
+    def raw(self, key: str) -> Any:
+        """The field as written (None when absent)."""
+        return self.obj.get(key)
 
     def str_(self, key: str, default: str | None = "", *, required: bool = False) -> Any:
         value = self._get(key, required)
@@ -73,6 +77,19 @@ class Reader:
             return bool(value)
         raise self._bad(key, "true, false or a level number", value)
 
+    def flag_level(self, key: str) -> int | None:
+        """SillyTavern's delay-until-recursion: true/false or a level number (true = 1)."""
+        value = self._get(key, False)
+        if value is _MISSING:
+            return None
+        if isinstance(value, bool):
+            return int(value)
+        if isinstance(value, int) and value >= 0:
+            return value
+        if isinstance(value, float) and value >= 0 and value.is_integer():
+            return int(value)
+        raise self._bad(key, "true, false or a level number", value)
+
     def list_str(self, key: str, *, required: bool = False) -> list[str]:
         value = self._get(key, required)
         if value is _MISSING:
@@ -80,8 +97,16 @@ class Reader:
         if isinstance(value, str):
             # Some exporters (RisuAI, Kobold) write comma-separated strings.
             return [part.strip() for part in value.split(",") if part.strip()]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        if not isinstance(value, list):
             raise self._bad(key, "a list of strings", value)
+        for i, item in enumerate(value):
+            if not isinstance(item, str):
+                # SillyTavern itself fails on such a key (its macro step calls a string
+                # method on it), so it is reported here, naming the entry and the key.
+                raise FormatError(
+                    f"{self.path}.{key}[{i}]: expected a string, got {describe(item)}"
+                    " (write the key in quotes)"
+                )
         return list(value)
 
     def dict_(self, key: str) -> dict[str, Any]:
@@ -108,6 +133,33 @@ class Reader:
     def unknown(self, known: set[str] | frozenset[str]) -> dict[str, Any]:
         """Fields of the object that are not in `known` (kept verbatim)."""
         return {k: v for k, v in self.obj.items() if k not in known}
+
+
+def describe(value: Any) -> str:
+    """A value's JSON type and, for scalars, the value itself (for error messages)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def entry_path(path: str, obj: Any, *names: str) -> str:
+    """`path` plus the entry's title, when it has one, so errors name the entry."""
+    if isinstance(obj, dict):
+        for name in names:
+            title = obj.get(name)
+            if isinstance(title, str) and title.strip():
+                short = title.strip()
+                short = short if len(short) <= 40 else short[:39] + "…"
+                return f"{path} ({short!r})"
+    return path
 
 
 def lk_meta(extensions: dict[str, Any]) -> dict[str, Any]:

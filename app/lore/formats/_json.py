@@ -1,4 +1,12 @@
-"""Guarded JSON parsing: size, nesting depth and number limits before `json.loads`."""
+"""Guarded JSON parsing: size, nesting depth and number limits before `json.loads`.
+
+The nesting check walks the raw bytes in memory proportional to the nesting (two counters),
+not to the text: strings are skipped with possessive repeats (no backtracking state kept
+per character), the bytes between strings are counted with `bytes.count` (no copies), and
+only a stretch that could go deeper than the limit is walked bracket by bracket. It also
+caps the number of objects and arrays, so a file of millions of empty lists cannot make
+`json.loads` build them all.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +16,45 @@ from typing import Any
 
 from ._errors import FormatError
 
-__all__ = ["MAX_DEPTH", "MAX_JSON_BYTES", "parse_json"]
+__all__ = ["MAX_CONTAINERS", "MAX_DEPTH", "MAX_JSON_BYTES", "check_depth", "parse_json"]
 
 MAX_JSON_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 64
-_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+#: At most this many objects and arrays in one file (a 100,000-entry world has ~700,000).
+MAX_CONTAINERS = 2_000_000
+#: A string (its end quote may be missing in a broken file), or a run of other bytes.
+_TOKEN = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"?|[^"]++', re.DOTALL)
 _BRACKET = re.compile(rb"[\[\]{}]")
 
 
-def _check_depth(data: bytes) -> None:
+def check_depth(data: bytes) -> None:
+    """Raise `FormatError` if `data` nests deeper than `MAX_DEPTH` or holds more than
+    `MAX_CONTAINERS` objects and arrays (strings are skipped)."""
     depth = 0
-    stripped = _STRING.sub(b'""', data)
-    for m in _BRACKET.finditer(stripped):
-        if m.group() in (b"[", b"{"):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise FormatError(f"JSON nested deeper than {MAX_DEPTH} levels")
-        else:
-            depth -= 1
+    containers = 0
+    count = data.count
+    for m in _TOKEN.finditer(data):
+        start, end = m.span()
+        if data[start] == 34:  # a string: brackets inside do not count
+            continue
+        opens = count(b"[", start, end) + count(b"{", start, end)
+        if not opens:
+            depth = max(0, depth - count(b"]", start, end) - count(b"}", start, end))
+            continue
+        containers += opens
+        if containers > MAX_CONTAINERS:
+            raise FormatError(f"JSON holds more than {MAX_CONTAINERS:,} objects and arrays")
+        if depth + opens <= MAX_DEPTH:
+            closes = count(b"]", start, end) + count(b"}", start, end)
+            depth = max(0, depth + opens - closes)
+            continue
+        for bracket in _BRACKET.finditer(data, start, end):
+            if bracket.group() in (b"[", b"{"):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise FormatError(f"JSON nested deeper than {MAX_DEPTH} levels")
+            elif depth:
+                depth -= 1
 
 
 def _no_constant(name: str) -> Any:
@@ -39,7 +68,7 @@ def parse_json(data: bytes | str) -> Any:
         raise FormatError(f"JSON larger than {MAX_JSON_BYTES // (1024 * 1024)} MB")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    _check_depth(raw)
+    check_depth(raw)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -1,23 +1,42 @@
-"""Code tables and scope metadata shared by the importers and exporters."""
+"""Code tables, field maps and scope metadata shared by the importers and exporters.
+
+Every importer builds a dict of model fields and hands it to `build_entry`, which applies
+our scope metadata (`extensions.lorekeeper`), stores the import bookkeeping and validates
+the result as the domain model. Simple fields (a name in the file, a model attribute, a
+kind and the value an absent field means) are described by `FieldMap`s, read with
+`read_fields` and written back with `write_fields`, which puts the file's own spelling of
+a value back when the value is unchanged (a `null`, a `1` for true, a level number).
+"""
 
 from __future__ import annotations
 
 import copy
 import uuid
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+from pydantic import ValidationError
 
 from .._entry import LEVELS, LoreEntry
 from ._errors import FormatError
+from ._fields import Reader
 
 __all__ = [
     "LOGIC_FROM_ST",
     "LOGIC_TO_ST",
     "POSITION_FROM_ST",
     "POSITION_TO_ST",
-    "bookkeeping",
+    "FieldMap",
+    "build_entry",
+    "character_filter_fields",
+    "character_filter_value",
     "export_extensions",
-    "new_entry",
-    "restore_scope",
+    "import_info",
+    "logic_from_st",
+    "position_from_st",
+    "read_fields",
+    "read_value",
+    "write_fields",
 ]
 
 #: SillyTavern `selectiveLogic` codes.
@@ -37,6 +56,17 @@ POSITION_FROM_ST = {
 POSITION_TO_ST = {v: k for k, v in POSITION_FROM_ST.items()}
 
 
+class FieldMap(NamedTuple):
+    """One simple field: `name` in the file, `attr` on the model, its `kind` ("bool",
+    "int", "str", "strlist" or "level": true/false or a level number) and `missing`, the
+    model value an absent or null field means."""
+
+    name: str
+    attr: str
+    kind: str
+    missing: Any
+
+
 def logic_from_st(value: Any, path: str) -> str:
     if isinstance(value, bool) or not isinstance(value, int) or value not in LOGIC_FROM_ST:
         raise FormatError(f"{path}: selectiveLogic must be 0, 1, 2 or 3, got {value!r}")
@@ -49,14 +79,102 @@ def position_from_st(value: Any, path: str) -> str:
     return POSITION_FROM_ST[value]
 
 
-def new_entry(**fields: Any) -> LoreEntry:
-    fields.setdefault("id", str(uuid.uuid4()))
-    return LoreEntry(**fields)
+def read_value(r: Reader, f: FieldMap) -> Any:
+    """The model value of one mapped field of `r`'s object."""
+    if r.raw(f.name) is None:
+        return f.missing
+    if f.kind == "bool":
+        return r.bool_(f.name, f.missing)
+    if f.kind == "int":
+        value = r.int_(f.name, f.missing)
+        if value is not None and value < 0 and f.attr not in ("insertion_order", "priority"):
+            raise FormatError(f"{r.path}.{f.name}: must not be negative, got {value}")
+        return value
+    if f.kind == "str":
+        return r.str_(f.name, f.missing)
+    if f.kind == "strlist":
+        return r.list_str(f.name)
+    if f.kind == "level":
+        value = r.flag_level(f.name)
+        return f.missing if value is None else value
+    raise AssertionError(f.kind)
 
 
-def restore_scope(entry: LoreEntry, path: str) -> None:
-    """Apply scope metadata we wrote earlier (`extensions.lorekeeper`) to an imported entry."""
-    meta = entry.extensions.get("lorekeeper")
+def read_fields(r: Reader, maps: Iterable[FieldMap], kept: dict[str, Any]) -> dict[str, Any]:
+    """Model values of the mapped fields of `r`'s object; the raw value of each field
+    present goes to `kept` (so `write_fields` can write it back as it was spelled)."""
+    out: dict[str, Any] = {}
+    for f in maps:
+        out[f.attr] = read_value(r, f)
+        if r.has(f.name):
+            kept[f.name] = copy.deepcopy(r.obj[f.name])
+    return out
+
+
+def _same(f: FieldMap, raw: Any, value: Any) -> bool:
+    """Whether `raw` (as it was in the file) reads as the model value `value`."""
+    try:
+        return bool(read_value(Reader({f.name: raw}, ""), f) == value)
+    except FormatError:
+        return False
+
+
+def write_fields(
+    out: dict[str, Any],
+    entry: Any,
+    maps: Iterable[FieldMap],
+    kept: dict[str, Any],
+    *,
+    always: bool = False,
+) -> None:
+    """Write the mapped fields of `entry` into `out`: a field that was in the imported file
+    is written (as it was spelled, when unchanged); another only when its value differs
+    from what its absence means, or when `always`."""
+    for f in maps:
+        value = getattr(entry, f.attr)
+        if f.name in kept:
+            raw = kept[f.name]
+            out[f.name] = copy.deepcopy(raw) if _same(f, raw, value) else _plain(value)
+        elif always or value != f.missing:
+            out[f.name] = _plain(value)
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value
+
+
+def character_filter_fields(raw: Any, path: str) -> dict[str, Any]:
+    """Model fields of SillyTavern's `{isExclude, names, tags}` character filter."""
+    if raw is None:
+        return {}
+    r = Reader(raw, path)
+    return {
+        "character_filter_names": r.list_str("names"),
+        "character_filter_tags": r.list_str("tags"),
+        "character_filter_exclude": bool(r.bool_("isExclude", False)),
+    }
+
+
+def character_filter_value(entry: Any, raw: Any) -> dict[str, Any] | None:
+    """The character filter to write: `raw` (as the file had it) while unchanged; None
+    when the entry has none and the file had none."""
+    names = list(entry.character_filter_names)
+    tags = list(entry.character_filter_tags)
+    exclude = bool(entry.character_filter_exclude)
+    if isinstance(raw, dict) and (
+        raw.get("names") or [],
+        raw.get("tags") or [],
+        bool(raw.get("isExclude")),
+    ) == (names, tags, exclude):
+        return copy.deepcopy(raw)
+    if names or tags or exclude or raw is not None:
+        return {"isExclude": exclude, "names": names, "tags": tags}
+    return None
+
+
+def _restore_scope(fields: dict[str, Any], path: str) -> None:
+    """Apply scope metadata we wrote earlier (`extensions.lorekeeper`) to the fields."""
+    meta = fields["extensions"].get("lorekeeper")
     if not isinstance(meta, dict):
         return
     level = meta.get("level")
@@ -68,27 +186,37 @@ def restore_scope(entry: LoreEntry, path: str) -> None:
             scope_id = None
         elif not isinstance(scope_id, str) or not scope_id:
             raise FormatError(f"{path}.extensions.lorekeeper.scope_id: required for {level!r}")
-        entry.level, entry.scope_id = level, scope_id
+        fields["level"], fields["scope_id"] = level, scope_id
     if isinstance(meta.get("id"), str) and meta["id"]:
-        entry.id = meta["id"]
+        fields["id"] = meta["id"]
     if isinstance(meta.get("category"), str):
-        entry.category = meta["category"]
+        fields["category"] = meta["category"]
     tags = meta.get("tags")
     if isinstance(tags, list) and all(isinstance(t, str) for t in tags):
-        entry.tags = list(tags)
+        fields["tags"] = list(tags)
 
 
-def bookkeeping(entry: LoreEntry) -> dict[str, Any]:
-    """Import bookkeeping (unknown fields, original values) stored on the entry."""
-    meta = entry.extensions.setdefault("lorekeeper", {})
+def build_entry(fields: dict[str, Any], path: str, info: dict[str, Any]) -> LoreEntry:
+    """The domain entry for imported `fields` (model attribute -> value); `info` is the
+    import bookkeeping (format, unknown fields, fields present, kept raw values)."""
+    fields.setdefault("extensions", {})
+    fields.setdefault("id", str(uuid.uuid4()))
+    _restore_scope(fields, path)
+    meta = fields["extensions"].get("lorekeeper")
     if not isinstance(meta, dict):
-        meta = entry.extensions["lorekeeper"] = {}
-    return meta.setdefault("import", {})
+        meta = fields["extensions"]["lorekeeper"] = {}
+    meta["import"] = info
+    try:
+        return LoreEntry(**fields)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise FormatError(f"{path}: {where}: {first['msg']}") from None
 
 
-def export_extensions(entry: LoreEntry) -> dict[str, Any]:
+def export_extensions(entry: Any) -> dict[str, Any]:
     """The entry's extensions for export: verbatim, plus our scope metadata."""
-    ext = copy.deepcopy(entry.extensions)
+    ext: dict[str, Any] = copy.deepcopy(entry.extensions)
     meta = ext.get("lorekeeper")
     meta = dict(meta) if isinstance(meta, dict) else {}
     meta.pop("import", None)
@@ -105,12 +233,17 @@ def export_extensions(entry: LoreEntry) -> dict[str, Any]:
     return ext
 
 
-def import_info(entry: LoreEntry) -> tuple[dict[str, Any], set[str], dict[str, Any]]:
-    """(unknown fields, names of fields present in the source, kept original values)."""
+def import_info(entry: Any) -> tuple[dict[str, Any], set[str], dict[str, Any], str]:
+    """(unknown fields, names of fields present in the source, kept original values,
+    the source format ("" for an entry that was not imported))."""
     meta = entry.extensions.get("lorekeeper")
     info = meta.get("import", {}) if isinstance(meta, dict) else {}
+    if not isinstance(info, dict):
+        info = {}
+    kept = info.get("kept")
     return (
         copy.deepcopy(info.get("fields", {})),
         set(info.get("present", ())),
-        info.get("kept", {}),
+        kept if isinstance(kept, dict) else {},
+        str(info.get("format", "")),
     )

@@ -1,4 +1,10 @@
-"""NovelAI lorebooks (`lorebookVersion`): import only."""
+"""NovelAI lorebooks (`lorebookVersion`): import only.
+
+`contextConfig.budgetPriority` (higher: kept first when the budget is tight) becomes
+`insertion_order`, as SillyTavern's own conversion does (`convertNovelLorebook`), so a
+NovelAI book exported to SillyTavern keeps its priorities as `order`; it is also the
+entry's `priority` (the V2 card field with that meaning).
+"""
 
 from __future__ import annotations
 
@@ -8,40 +14,41 @@ from typing import Any
 from .._entry import LoreEntry
 from ._book import LoreBook
 from ._errors import FormatError
-from ._fields import Reader
-from ._mapping import bookkeeping, new_entry, restore_scope
+from ._fields import Reader, entry_path
+from ._mapping import build_entry
 
 __all__ = ["novelai_from_json"]
 
 MODELLED = frozenset({"text", "displayName", "keys", "enabled", "forceActivation", "category"})
+#: NovelAI's default budget priority.
+DEFAULT_BUDGET_PRIORITY = 400
 
 
 def _entry(obj: Any, path: str, categories: dict[str, str]) -> LoreEntry:
+    path = entry_path(path, obj, "displayName")
     r = Reader(obj, path)
     ctx = Reader(r.dict_("contextConfig"), f"{path}.contextConfig")
     category_id = r.str_("category", None)
-    entry = new_entry(
-        name=r.str_("displayName"),
-        content=r.str_("text"),
-        keys=r.list_str("keys"),
-        enabled=r.bool_("enabled", True),
-        constant=r.bool_("forceActivation", False),
+    budget_priority = ctx.int_("budgetPriority", DEFAULT_BUDGET_PRIORITY)
+    fields = {
+        "name": r.str_("displayName"),
+        "content": r.str_("text"),
+        "keys": r.list_str("keys"),
+        "enabled": r.bool_("enabled", True),
+        "constant": r.bool_("forceActivation", False),
         # NovelAI keys are case-insensitive and bounded by word edges unless they are regexes.
-        case_sensitive=False,
-        match_whole_words=True,
-        priority=ctx.int_("budgetPriority", 0),
-        insertion_order=-ctx.int_("insertionPosition", -1),
-        category=categories.get(category_id, category_id) if category_id else None,
-        extensions={},
-    )
-    restore_scope(entry, path)
+        "case_sensitive": False,
+        "match_whole_words": True,
+        "insertion_order": budget_priority,
+        "priority": budget_priority,
+        "category": categories.get(category_id, category_id) if category_id else None,
+        "extensions": {},
+    }
     # Everything else (searchRange, keyRelative, contextConfig, loreBiasGroups, ...) is kept
     # verbatim so a NovelAI round trip loses nothing (SillyTavern drops forceActivation and
     # searchRange).
-    bookkeeping(entry).update(
-        {"format": "novelai", "fields": r.unknown(MODELLED), "present": [], "kept": {}}
-    )
-    return entry
+    info = {"format": "novelai", "fields": r.unknown(MODELLED), "present": [], "kept": {}}
+    return build_entry(fields, path, info)
 
 
 def novelai_from_json(obj: dict[str, Any]) -> LoreBook:

@@ -1,4 +1,13 @@
-"""SillyTavern world info files: `{"entries": {"<uid>": {...}}, ...}`."""
+"""SillyTavern world info files: `{"entries": {"<uid>": {...}}, ...}`.
+
+Fields are read the way SillyTavern's scan reads them (`checkWorldInfo` in
+`public/scripts/world-info.js`): an entry without `selective` ignores its secondary keys
+(`entry.selective && keysecondary.length`), one without `useProbability` never rolls
+(`!entry.useProbability || probability === 100`), and `@@activate` / `@@dont_activate`
+at the top of the content are applied and stripped (`parseDecorators`). Every field is
+written back as it was spelled when it is unchanged; entries that did not come from a
+SillyTavern file are written with every field of SillyTavern's entry template.
+"""
 
 from __future__ import annotations
 
@@ -7,26 +16,63 @@ from typing import Any
 
 from .._entry import LoreEntry
 from ._book import LoreBook
+from ._decorators import ST_DECORATORS
 from ._errors import FormatError
-from ._fields import MAX_ENTRIES, Reader
+from ._fields import MAX_ENTRIES, Reader, entry_path
 from ._mapping import (
     LOGIC_TO_ST,
     POSITION_TO_ST,
-    bookkeeping,
+    FieldMap,
+    build_entry,
+    character_filter_fields,
+    character_filter_value,
     export_extensions,
     import_info,
     logic_from_st,
-    new_entry,
     position_from_st,
-    restore_scope,
+    read_fields,
+    read_value,
+    write_fields,
 )
+from ._undecorate import apply_decorators, undecorated
 
 __all__ = ["st_from_json", "st_to_json"]
 
-_RECURSION = (
-    ("exclude_recursion", "excludeRecursion"),
-    ("prevent_recursion", "preventRecursion"),
-    ("delay_until_recursion", "delayUntilRecursion"),
+#: Simple fields, in SillyTavern's template order. `missing` is what SillyTavern's scan
+#: makes of an absent field (so `selective` and `useProbability` default to false here).
+FIELDS = (
+    FieldMap("constant", "constant", "bool", False),
+    FieldMap("selective", "selective", "bool", False),
+    FieldMap("order", "insertion_order", "int", 100),
+    FieldMap("ignoreBudget", "ignore_budget", "bool", False),
+    FieldMap("matchPersonaDescription", "match_persona_description", "bool", False),
+    FieldMap("matchCharacterDescription", "match_character_description", "bool", False),
+    FieldMap("matchCharacterPersonality", "match_character_personality", "bool", False),
+    FieldMap("matchCharacterDepthPrompt", "match_character_depth_prompt", "bool", False),
+    FieldMap("matchScenario", "match_scenario", "bool", False),
+    FieldMap("matchCreatorNotes", "match_creator_notes", "bool", False),
+    FieldMap("probability", "probability", "int", 100),
+    FieldMap("useProbability", "use_probability", "bool", False),
+    FieldMap("depth", "depth", "int", None),
+    FieldMap("outletName", "outlet_name", "str", ""),
+    FieldMap("group", "group", "str", ""),
+    FieldMap("groupOverride", "group_override", "bool", False),
+    FieldMap("groupWeight", "group_weight", "int", 100),
+    FieldMap("scanDepth", "scan_depth", "int", None),
+    FieldMap("caseSensitive", "case_sensitive", "bool", None),
+    FieldMap("matchWholeWords", "match_whole_words", "bool", None),
+    FieldMap("useGroupScoring", "use_group_scoring", "bool", None),
+    FieldMap("sticky", "sticky", "int", None),
+    FieldMap("cooldown", "cooldown", "int", None),
+    FieldMap("delay", "delay", "int", None),
+    FieldMap("triggers", "triggers", "strlist", []),
+)
+#: (camelCase, snake_case, attribute, kind): SillyTavern writes camelCase; some tools the
+#: snake_case of card extensions.
+RECURSION = (
+    FieldMap("excludeRecursion", "exclude_recursion", "bool", False),
+    FieldMap("preventRecursion", "prevent_recursion", "bool", False),
+    FieldMap("delayUntilRecursion", "delay_until_recursion", "level", 0),
 )
 MODELLED = frozenset(
     {
@@ -35,86 +81,73 @@ MODELLED = frozenset(
         "keysecondary",
         "comment",
         "content",
-        "constant",
-        "selective",
         "selectiveLogic",
-        "order",
         "position",
         "disable",
-        "probability",
-        "useProbability",
-        "depth",
-        "scanDepth",
-        "caseSensitive",
-        "matchWholeWords",
         "extensions",
-        *(name for pair in _RECURSION for name in pair),
+        "characterFilter",
+        *(f.name for f in FIELDS),
+        *(f.name for f in RECURSION),
+        *(f.attr for f in RECURSION),
     }
 )
 
 
+def _recursion_fields(r: Reader, kept: dict[str, Any]) -> dict[str, Any]:
+    """Recursion flags in either spelling (camelCase wins); both are kept as written."""
+    out: dict[str, Any] = {}
+    for f in RECURSION:
+        spellings = [f, FieldMap(f.attr, f.attr, f.kind, f.missing)]
+        for spelling in spellings:
+            if r.has(spelling.name):
+                kept[spelling.name] = copy.deepcopy(r.obj[spelling.name])
+        present = [s for s in spellings if r.raw(s.name) is not None]
+        out[f.attr] = read_value(r, present[0]) if present else f.missing
+    return out
+
+
+def _character_filter(r: Reader, kept: dict[str, Any]) -> dict[str, Any]:
+    raw = r.raw("characterFilter")
+    if raw is not None:
+        kept["characterFilter"] = copy.deepcopy(raw)
+    return character_filter_fields(raw, f"{r.path}.characterFilter")
+
+
 def _entry_from_st(obj: Any, path: str) -> LoreEntry:
+    path = entry_path(path, obj, "comment")
     r = Reader(obj, path)
     kept: dict[str, Any] = {}
-    for name in ("uid", "selective", "useProbability"):
-        if r.has(name):
-            kept[name] = obj[name]
-    secondary = r.list_str("keysecondary")
-    if r.bool_("selective", True) is False and secondary:
-        kept["keysecondary"] = secondary
-        secondary = []
+    if r.has("uid"):
+        kept["uid"] = obj["uid"]
+    fields = read_fields(r, FIELDS, kept)
+    fields.update(_recursion_fields(r, kept))
+    fields.update(_character_filter(r, kept))
+    if not 0 <= fields["probability"] <= 100:
+        raise FormatError(f"{path}.probability: must be 0-100, got {fields['probability']}")
     ext = copy.deepcopy(r.dict_("extensions"))
     logic_raw = obj.get("selectiveLogic", ext.get("selectiveLogic"))
     logic = "and_any" if logic_raw is None else logic_from_st(logic_raw, f"{path}.selectiveLogic")
     position = "before_char"
     if obj.get("position") is not None:
         position = position_from_st(obj["position"], f"{path}.position")
-    probability = r.int_("probability", 100)
-    if obj.get("useProbability") is False:
-        probability = 100
-        kept["probability"] = obj.get("probability")
-    if not 0 <= probability <= 100:
-        raise FormatError(f"{path}.probability: must be 0-100, got {probability}")
-    flags: dict[str, bool] = {}
-    for snake, camel in _RECURSION:
-        value = r.flag(camel) if r.has(camel) else r.flag(snake)
-        flags[snake] = bool(value) if isinstance(value, bool) else False
-        for spelling in (camel, snake):
-            if r.has(spelling):
-                kept[spelling] = obj[spelling]
-    depth = r.int_("depth", None)
-    scan_depth = r.int_("scanDepth", None)
-    if (depth is not None and depth < 0) or (scan_depth is not None and scan_depth < 0):
-        raise FormatError(f"{path}: depth and scanDepth must not be negative")
-    entry = new_entry(
+    fields.update(
         name=r.str_("comment"),
         content=r.str_("content"),
         keys=r.list_str("key"),
-        secondary_keys=secondary,
+        secondary_keys=r.list_str("keysecondary"),
         selective_logic=logic,
         enabled=not r.bool_("disable", False),
-        constant=r.bool_("constant", False),
-        case_sensitive=r.bool_("caseSensitive", None),
-        match_whole_words=r.bool_("matchWholeWords", None),
-        probability=probability,
-        insertion_order=r.int_("order", 100),
         position=position,
-        depth=depth,
-        scan_depth=scan_depth,
         extensions=ext,
-        **flags,
     )
-    restore_scope(entry, path)
-    info = bookkeeping(entry)
-    info.update(
-        {
-            "format": "st",
-            "fields": r.unknown(MODELLED),
-            "present": sorted(k for k in obj if k in MODELLED),
-            "kept": kept,
-        }
-    )
-    return entry
+    apply_decorators(fields, ST_DECORATORS, kept)
+    info = {
+        "format": "st",
+        "fields": r.unknown(MODELLED),
+        "present": sorted(k for k in obj if k in MODELLED),
+        "kept": kept,
+    }
+    return build_entry(fields, path, info)
 
 
 def st_from_json(obj: dict[str, Any]) -> LoreBook:
@@ -137,50 +170,40 @@ def st_from_json(obj: dict[str, Any]) -> LoreBook:
     )
 
 
-def _entry_to_st(entry: LoreEntry, uid: Any) -> dict[str, Any]:
-    fields, present, kept = import_info(entry)
+def _entry_to_st(entry: Any, uid: Any) -> dict[str, Any]:
+    fields, present, kept, origin = import_info(entry)
+    prefix, entry = undecorated(entry, kept, keep_prefix=True)
+    full = origin != "st"  # not from a SillyTavern file: write its whole template
     out: dict[str, Any] = dict(fields)
-    secondary = list(entry.secondary_keys) or list(kept.get("keysecondary", []))
-    selective = kept.get("selective", True) if not entry.secondary_keys else True
-    use_probability = entry.probability != 100 or kept.get("useProbability", True)
-    probability = entry.probability
-    if entry.probability == 100 and kept.get("useProbability") is False and "probability" in kept:
-        probability = kept["probability"]
-    out.update(
-        {
-            "uid": uid,
-            "key": list(entry.keys),
-            "keysecondary": secondary,
-            "comment": entry.name,
-            "content": entry.content,
-            "constant": entry.constant,
-            "selective": selective,
-            "selectiveLogic": LOGIC_TO_ST.get(entry.selective_logic, 0),
-            "order": entry.insertion_order,
-            "position": POSITION_TO_ST.get(entry.position, 1),
-            "disable": not entry.enabled,
-            "probability": probability,
-            "useProbability": use_probability,
-            "depth": entry.depth,
-            "scanDepth": entry.scan_depth,
-            "caseSensitive": entry.case_sensitive,
-            "matchWholeWords": entry.match_whole_words,
-        }
-    )
-    if entry.depth is None and "depth" not in present:
-        out["depth"] = 4
-    for snake, camel in _RECURSION:
-        value = getattr(entry, snake)
-        wrote = False
-        for spelling in (camel, snake):
-            if spelling in kept:
-                original = kept[spelling]
-                out[spelling] = original if bool(original) == value else value
-                wrote = True
-        if not wrote:
-            out[camel] = value
-    ext = export_extensions(entry)
-    out["extensions"] = ext
+    out["uid"] = uid
+    out["key"] = list(entry.keys)
+    out["keysecondary"] = list(entry.secondary_keys)
+    out["comment"] = entry.name
+    out["content"] = prefix + entry.content
+    write_fields(out, entry, FIELDS[:2], kept, always=full)
+    logic = LOGIC_TO_ST.get(entry.selective_logic, 0)
+    if full or "selectiveLogic" in present or logic:
+        out["selectiveLogic"] = logic
+    write_fields(out, entry, FIELDS[2:3], kept, always=full)
+    if full or "position" in present or entry.position != "before_char":
+        out["position"] = POSITION_TO_ST.get(entry.position, 1)
+    if full or "disable" in present or not entry.enabled:
+        out["disable"] = not entry.enabled
+    write_fields(out, entry, FIELDS[3:], kept, always=full)
+    if entry.depth is None and "depth" not in kept and full:
+        out["depth"] = 4  # SillyTavern has no "unset" depth; its default is 4
+    for f in RECURSION:
+        written = False
+        for name in (f.name, f.attr):
+            if name in kept:
+                write_fields(out, entry, [FieldMap(name, f.attr, f.kind, f.missing)], kept)
+                written = True
+        if not written:
+            write_fields(out, entry, [f], {}, always=full)
+    character_filter = character_filter_value(entry, kept.get("characterFilter"))
+    if character_filter is not None:
+        out["characterFilter"] = character_filter
+    out["extensions"] = export_extensions(entry)
     return out
 
 
