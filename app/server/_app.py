@@ -47,6 +47,9 @@ __all__ = ["SyncServer", "create_app"]
 
 log = logging.getLogger("lorekeeper.server")
 M = TypeVar("M", bound=BaseModel)
+#: Loggers of our dependencies that would write SQL parameters (library content) at DEBUG
+#: level; the server keeps them quiet whatever the logging configuration says.
+_CHATTY = ("aiosqlite", "sqlalchemy.engine", "asyncpg")
 
 
 def _now_ms() -> int:
@@ -57,6 +60,8 @@ class SyncServer:
     """The parts of one server process; ``start()``/``stop()`` run in the app's lifespan."""
 
     def __init__(self, config: ServerConfig, hasher: PasswordHasher | None = None) -> None:
+        for name in _CHATTY:
+            logging.getLogger(name).setLevel(logging.WARNING)
         self.config = config
         self.db = ServerDatabase(config.database_url)
         self.accounts = Accounts(self.db, hasher)

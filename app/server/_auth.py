@@ -63,8 +63,13 @@ class Accounts:
     def __init__(self, db: ServerDatabase, hasher: PasswordHasher | None = None) -> None:
         self.db = db
         self.hasher = hasher or PasswordHasher()
-        # verified against when the username is unknown, so both cases cost the same
-        self._decoy = self.hasher.hash(secrets.token_hex(16))
+        self._decoy: str | None = None
+
+    async def _decoy_hash(self) -> str:
+        """Verified against when the username is unknown, so both cases cost the same."""
+        if self._decoy is None:
+            self._decoy = await asyncio.to_thread(self.hasher.hash, secrets.token_hex(16))
+        return self._decoy
 
     async def create_user(self, username: str, password: str) -> str:
         """A new account; ``UserExistsError`` when the name is taken."""
@@ -98,7 +103,7 @@ class Accounts:
             row = (await conn.execute(
                 select(users.c.id, users.c.password_hash)
                 .where(users.c.username_key == username_key(username.strip())))).first()
-        digest = row.password_hash if row is not None else self._decoy
+        digest = row.password_hash if row is not None else await self._decoy_hash()
         try:
             await asyncio.to_thread(self.hasher.verify, digest, password)
         except (VerificationError, InvalidHashError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,6 +21,10 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: An arbitrary key for the advisory lock that keeps two starting processes from
 #: migrating a PostgreSQL database at the same time.
 _MIGRATION_LOCK = 7_140_014
+#: Alembic keeps its running context in module globals, so two migrations in one
+#: process (two apps in a test, say) take turns.
+_in_process: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary())
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -62,7 +67,8 @@ class ServerDatabase:
 
     async def migrate(self) -> None:
         """Bring the schema to the newest migration (a no-op when it is there)."""
-        async with self.engine.begin() as conn:
+        lock = _in_process.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+        async with lock, self.engine.begin() as conn:
             if self.is_postgres:
                 await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
                                    {"key": _MIGRATION_LOCK})

@@ -76,10 +76,11 @@ class SiteFiles:
 
     async def handle(self, request: Request, rel: str) -> Response:
         path = self._resolve(rel)
+        if path is not None and rel and not rel.endswith("/") and path.endswith(
+                "/index.html") and not rel.endswith("index.html"):
+            return RedirectResponse(self.base + rel + "/", status_code=301)
         if path is None:
             return PlainTextResponse("Not found", status_code=404)
-        if os.path.isdir(os.path.join(self.root, rel)) and rel and not rel.endswith("/"):
-            return RedirectResponse(self.base + rel + "/", status_code=301)
         headers = {"Cache-Control": "no-cache"}
         kind = _content_type(path)
         gzip_ok = "gzip" in request.headers.get("accept-encoding", "")

@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 
 from app.server import ServerConfig, create_app
 
-__all__ = ["FAST_HASHER", "Api", "hlc", "running_app"]
+__all__ = ["FAST_HASHER", "Api", "hlc", "running_app", "serving"]
 
 #: argon2 with tiny costs, so tests can make many accounts quickly (the real server
 #: uses argon2-cffi's defaults; tests/server/test_auth.py checks those).
@@ -92,3 +92,31 @@ class Api:
 
     async def close(self) -> None:
         await self.http.aclose()
+
+
+@contextlib.asynccontextmanager
+async def serving(config: ServerConfig) -> AsyncIterator[tuple[Any, str]]:
+    """The app on a real uvicorn socket (127.0.0.1, a free port): ``(app, origin)``."""
+    import asyncio
+
+    import uvicorn
+
+    app = create_app(config, hasher=FAST_HASHER)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",
+                                           lifespan="on", timeout_graceful_shutdown=1))
+    task = asyncio.ensure_future(server.serve())
+    started = asyncio.Event()
+
+    async def watch() -> None:
+        while not server.started and not task.done():
+            await asyncio.sleep(0.01)
+        started.set()
+
+    await watch()
+    assert started.is_set() and server.started, "uvicorn did not start"
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield app, f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
