@@ -11,7 +11,8 @@ Each read-write transaction touching a synced table is widened with the sync tab
 write reads the records' previous values and clocks, and appends the changed fields to
 the outbox as part of one batch (a batch is what one transaction wrote; a very large
 transaction is split into batches of at most ``MAX_BATCH_CHANGES`` changes or about
-``MAX_BATCH_BYTES``). A delete moves the record's values into its tombstone in
+``MAX_BATCH_BYTES``). A field a write leaves out that the record had is stored and synced
+as ``null``, so every replica holds the same record. A delete moves the record's values into its tombstone in
 ``sync_meta``, so deleted records never show anywhere in the app. Writes that apply
 pulled changes run inside ``applying_pulled_changes()`` and record nothing.
 """
@@ -218,7 +219,7 @@ class _RecordingTable(DBCoreTableLayer):
 
     async def _write(self, trans: CoreTransaction, state: _TxSync,
                      req: MutateRequest) -> MutateResponse:
-        values = req.values or []
+        values = req.values = list(req.values or [])
         ids = self._ids(values)
         olds, metas = await self._before(trans, ids)
         writer, clock = state.writer, state.clock
@@ -245,6 +246,10 @@ class _RecordingTable(DBCoreTableLayer):
                 changed, clocks = new, Clocks.new(self.name, rid, hlc)
                 if not changed:  # a record with nothing but its id still exists
                     changed = {DELETED: False}
+            removed = [name for name, v in changed.items()
+                       if v is None and name not in new and name != DELETED]
+            if removed:  # stored as null here too, so every replica holds the same record
+                value = values[index] = {**value, **dict.fromkeys(removed)}
             current[rid] = value
             if not changed:
                 continue

@@ -71,6 +71,7 @@ class Replica:
         self.now_ms = now_ms
         self.on_progress = on_progress
         self.page_size = page_size
+        self._repaired = False
 
     # ------------------------------------------------------------------ rows
     async def writer(self) -> WriterRow | None:
@@ -119,7 +120,8 @@ class Replica:
                 await state.put(link)
                 await state.put(writer)
                 return
-            if link is not None or writer["recording"]:
+            had_recording = writer["recording"]
+            if link is not None or had_recording:
                 # this library synced with another account: start afresh there
                 writer["client_id"], writer["next_seq"] = new_client_id(), 1
                 await self.db.table(OUTBOX).clear()
@@ -127,11 +129,15 @@ class Replica:
                 clock = writer_clock(writer, self.now_ms)
                 writer["recording"], writer["baseline"] = True, clock.tick()
                 writer["clock"] = clock.last
+            # the first account pushes what predates recording (records without clocks);
+            # a later one gets everything, since its server has none of it
+            only_unrecorded = link is None and not had_recording
             total = await self._count_library(synced)
             await state.put(writer)
             await state.put({"key": LINK, "server": server, "username": username,
                              "user_id": user_id, "token": token, "cursor": 0,
-                             "snapshot": {"tables": synced, "index": 0, "after": None},
+                             "snapshot": {"tables": synced, "index": 0, "after": None,
+                                          "only_unrecorded": only_unrecorded},
                              "snapshot_total": total, "snapshot_done": 0, "rejected": [],
                              "last_synced_ms": None, "pulled_once": False})
 
@@ -163,10 +169,11 @@ class Replica:
 
     # ------------------------------------------------------------------ status
     async def pending(self) -> int:
-        """Changes not yet acknowledged by the server (outbox and unpushed library)."""
-        waiting = 0
-        for row in await self.db.table(OUTBOX).to_array():
-            waiting += int(row.get("n", 0))
+        """Records with changes the server has not acknowledged yet (the outbox and the
+        part of the library the first sync has not pushed yet)."""
+        records = {(c["table"], c["id"]) for row in await self.db.table(OUTBOX).to_array()
+                   for c in row["changes"]}
+        waiting = len(records)
         link = await self.link()
         if link is not None and link.get("snapshot"):
             waiting += max(0, link.get("snapshot_total", 0) - link.get("snapshot_done", 0))
@@ -208,6 +215,7 @@ class Replica:
 
     # ------------------------------------------------------------------ push
     async def push_all(self, api: SyncApi) -> None:
+        self._repaired = False
         while True:
             await self._materialize_snapshot()
             batches = await self._next_batches()
@@ -252,8 +260,9 @@ class Replica:
         if self.on_progress is not None:
             link = await self.link()
             if link is not None and link.get("snapshot_total"):
-                self.on_progress(Progress("push", link.get("snapshot_done", 0),
-                                          link.get("snapshot_total", 0)))
+                total = link.get("snapshot_total", 0)
+                self.on_progress(Progress("push", min(total, link.get("snapshot_done", 0)),
+                                          total))
 
     async def _acknowledge(self, last_seq: int, server_time_ms: int) -> None:
         async with self.db.transaction("rw", OUTBOX, STATE):
@@ -265,7 +274,7 @@ class Replica:
         writer = await self.writer()
         if writer is None:
             return
-        offset = server_time_ms - wall_clock_ms()
+        offset = server_time_ms - self.now_ms()
         if abs(offset) < _OFFSET_SLACK_MS:
             offset = 0
         if abs(offset - int(writer.get("offset_ms") or 0)) >= _OFFSET_SLACK_MS or (
@@ -279,9 +288,13 @@ class Replica:
         if error.code == "sequence_gap" and isinstance(error.info.get("expected_seq"), int):
             await self._close_gap(int(error.info["expected_seq"]), batches[0][0])
             return
-        if error.code == "clock_drift" and isinstance(error.info.get("server_time_ms"), int):
+        if (error.code == "clock_drift" and isinstance(error.info.get("server_time_ms"), int)
+                and not self._repaired):
+            self._repaired = True  # once per push: if it is still refused, retry later
             await self._repair_clock(int(error.info["server_time_ms"]))
             return
+        if error.code == "clock_drift":
+            raise error
         if error.transient or error.status in (401, 409, 410, 426):
             raise error
         if len(batches) > 1:  # find the batch the server refuses; push the others
@@ -304,11 +317,14 @@ class Replica:
             await outbox.put({"seq": seq, "part": 0, "n": 0, "changes": []})
             link = await self.link()
             if link is not None:
-                link["rejected"] = (list(link.get("rejected", [])) + rejections)[-_REJECTIONS_KEPT:]
+                fresh = {(r["table"], r["id"]) for r in rejections}
+                kept = [r for r in link.get("rejected", []) if (r["table"], r["id"]) not in fresh]
+                link["rejected"] = (kept + list({(r["table"], r["id"]): r
+                                                 for r in rejections}.values()))[-_REJECTIONS_KEPT:]
                 await self.db.table(STATE).put(link)
 
     async def _close_gap(self, expected: int, first: int) -> None:
-        async with self.db.transaction("rw", OUTBOX, STATE):
+        async with self.db.transaction("rw", *self._synced_tables(), OUTBOX, META, STATE):
             outbox = self.db.table(OUTBOX)
             if expected > first:  # the server has those already
                 await outbox.where("[seq+part]").below([expected]).delete()
@@ -324,7 +340,8 @@ class Replica:
         if link is None:
             return
         synced = self._synced_tables()
-        link["snapshot"] = {"tables": synced, "index": 0, "after": None}
+        link["snapshot"] = {"tables": synced, "index": 0, "after": None,
+                            "only_unrecorded": False}
         link["snapshot_total"] = await self._count_library(synced)
         link["snapshot_done"] = 0
         await self.db.table(STATE).put(link)
@@ -336,7 +353,7 @@ class Replica:
         async with self.db.transaction("rw", *synced, OUTBOX, META, STATE):
             writer = await self.writer()
             assert writer is not None
-            writer["offset_ms"] = server_time_ms - wall_clock_ms()
+            writer["offset_ms"] = server_time_ms - self.now_ms()
             limit = server_time_ms + MAX_DRIFT_MS // 2
             clock = writer_clock(writer, self.now_ms)
             if writer["clock"] and hlc_wall_ms(writer["clock"]) > limit:
@@ -399,22 +416,25 @@ class Replica:
                     return
                 table = tables[snap["index"]]
                 after = snap["after"]
-                chunk = await self._snapshot_chunk(table, after, writer)
-                if len(chunk) < SNAPSHOT_CHUNK:
+                chunk, last, scanned = await self._snapshot_chunk(
+                    table, after, writer, bool(snap.get("only_unrecorded")))
+                if scanned < SNAPSHOT_CHUNK:
                     snap["index"], snap["after"] = snap["index"] + 1, None
                 else:
-                    snap["after"] = chunk[-1]["id"]
+                    snap["after"] = last
                 snap["tables"] = tables
                 rows = self._rows(chunk, writer)
                 if rows:
                     await self.db.table(OUTBOX).bulk_put(rows)
-                link["snapshot_done"] = link.get("snapshot_done", 0) + len(chunk)
+                link["snapshot_done"] = link.get("snapshot_done", 0) + scanned
                 link["snapshot"] = snap if snap["index"] < len(tables) else None
                 await self.db.table(STATE).put(writer)
                 await self.db.table(STATE).put(link)
 
-    async def _snapshot_chunk(self, table: str, after: str | None,
-                              writer: WriterRow) -> list[dict[str, Any]]:
+    async def _snapshot_chunk(self, table: str, after: str | None, writer: WriterRow,
+                              only_unrecorded: bool) -> tuple[list[dict[str, Any]], str, int]:
+        """The next records of ``table`` after ``after`` as changes: (changes, the last id
+        looked at, how many were looked at)."""
         key_path = self._key_path(table)
         local = self.schema.local_fields(table)
         records_table = self.db.table(table)
@@ -422,12 +442,15 @@ class Replica:
                       else records_table.to_collection())
         records = await collection.limit(SNAPSHOT_CHUNK).to_array()
         low = [table, after] if after is not None else [table]
-        tombstones = await self.db.table(META).where("[table+id]").between(
-            low, [table, []], include_lower=after is None).filter(
+        tombstones = [] if only_unrecorded else await self.db.table(META).where(
+            "[table+id]").between(low, [table, []], include_lower=after is None).filter(
             lambda m: bool(m.get("deleted"))).limit(SNAPSHOT_CHUNK).to_array()
         metas = await self.db.table(META).bulk_get([[table, r[key_path]] for r in records])
-        items: list[tuple[str, LocalRecord]] = []
+        items: list[tuple[str, LocalRecord | None]] = []
         for record, meta in zip(records, metas, strict=True):
+            if meta is not None and only_unrecorded:
+                items.append((record[key_path], None))  # its writes are in the outbox
+                continue
             clocks = Clocks(meta) if meta is not None else Clocks.new(
                 table, record[key_path], writer["baseline"])
             items.append((record[key_path], LocalRecord(
@@ -436,13 +459,16 @@ class Replica:
             items.append((meta["id"], LocalRecord(dict(meta.get("values") or {}), True,
                                                   Clocks(meta))))
         items.sort(key=lambda item: item[0])
+        items = items[:SNAPSHOT_CHUNK]
         chunk = []
-        for rid, record in items[:SNAPSHOT_CHUNK]:
+        for rid, record in items:
+            if record is None:
+                continue
             fields = record.fields_with_clocks()
             if not fields:  # a record with nothing but its id still exists
                 fields = {DELETED: [False, record.clocks.row.get("base") or writer["baseline"]]}
             chunk.append({"table": table, "id": rid, "fields": fields})
-        return chunk
+        return chunk, items[-1][0] if items else "", len(items)
 
     def _rows(self, changes: list[dict[str, Any]], writer: WriterRow) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []

@@ -112,6 +112,7 @@ async def test_a_removed_field_syncs_as_null(lib: Any) -> None:
     await lib.notes.put({"id": "n1", "title": "Hi", "body": "b"})
     await lib.notes.put({"id": "n1", "title": "Hi"})
     assert (await changes(lib))[-1]["fields"]["body"][0] is None
+    assert await lib.notes.get("n1") == {"id": "n1", "title": "Hi", "body": None}
 
 
 async def test_clearing_a_table_records_every_delete(lib: Any) -> None:
