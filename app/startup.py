@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from app.domain._registry import Domain
-    from app.domain._store import Store
+    from app.domain import Domain, Store
     from app.lore import LayerCache
 
 __all__ = ["DATABASE_NAME", "current_domain", "library", "lore_cache", "open_library"]
@@ -19,7 +18,7 @@ _lore_cache: list[LayerCache] = []
 async def open_library(name: str = DATABASE_NAME) -> Domain:
     """Open (creating or upgrading as needed) the app's database with every module."""
     from app.db import Database
-    from app.domain._registry import open_domain
+    from app.domain import open_domain
     from app.lore import LayerCache, follow_changes
 
     domain = await open_domain(Database(name))

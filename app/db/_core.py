@@ -31,8 +31,6 @@ class MutateRequest:
     range: KeyRange | None = None
     #: Filled by the change-tracking layer: current value per position (None = absent).
     old_values: list[Any] | None = None
-    #: Ask the backend for the new index keys of the written values, if it is cheap.
-    want_index_keys: bool = False
 
 
 @dataclass(slots=True)
@@ -42,8 +40,6 @@ class MutateResponse:
     #: Key per position (None where it failed); for delete, the keys deleted.
     results: list[Any] = field(default_factory=list)
     last_result: Any = None
-    #: Index name -> keys the written values have in it (when asked and cheap).
-    new_index_keys: dict[str, list[Any]] | None = None
 
 
 @dataclass(slots=True)

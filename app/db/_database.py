@@ -9,8 +9,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import _feed
+from ._callbacks import call_listener
 from ._core import DBCore, Middleware
-from ._live_query import has_subscriptions, notify
+from ._live_query import has_subscriptions
 from ._observe import Change, ObserveLayer, Writes
 from ._schema import DBSchema, TableSchema, parse_stores
 from ._table import Table
@@ -53,7 +55,7 @@ class Version:
         return self
 
 
-_EVENTS = ("changes", "versionchange", "blocked", "ready", "close", "populate")
+_EVENTS = ("changes", "storagemutated", "versionchange", "blocked", "ready", "close", "populate")
 
 
 class Database:
@@ -79,6 +81,7 @@ class Database:
         self._closed_explicitly = False
         self.verno = 0
         self._impl = _backend_impl(backend)
+        _feed.register(self)
 
     def __repr__(self) -> str:
         return f"<Database {self.name!r} ({self.backend})>"
@@ -231,7 +234,14 @@ class Database:
 
     # ------------------------------------------------------------ events
     def on(self, event: str, fn: Callable[..., Any]) -> Callable[[], None]:
-        """Subscribe to changes/versionchange/blocked/ready/close/populate; returns unsubscribe."""
+        """Subscribe to an event; returns the unsubscribe callable.
+
+        ``"changes"``: ``fn(list_of_Change)`` after each commit made through this object.
+        ``"storagemutated"``: ``fn({table: keys or None})`` after a commit made through
+        another connection to this database (another ``Database`` object, here or in
+        another tab); never for this object's own commits nor for aborted ones.
+        Also ``"versionchange"``, ``"blocked"``, ``"ready"``, ``"close"``, ``"populate"``.
+        """
         if event not in self._listeners:
             raise ValueError(f"unknown event {event!r}")
         self._listeners[event].append(fn)
@@ -254,7 +264,21 @@ class Database:
         return results
 
     def _tracking(self) -> bool:
+        """Old values are needed: this object has change listeners, or a live query runs."""
         return bool(self._listeners["changes"]) or has_subscriptions()
+
+    def _peers_listening(self) -> bool:
+        """Another ``Database`` object of this name in this process hears commits."""
+        return _feed.has_listeners(self.name, self)
+
+    def _hears_storage(self) -> bool:
+        return bool(self._listeners["storagemutated"]) and not self._closed_explicitly
+
+    def _storage_mutated(self, mutated: dict[str, list[Any] | None]) -> None:
+        """Tell this object's listeners (each its own copy; one failing stops nobody)."""
+        for fn in list(self._listeners["storagemutated"]):
+            payload = {t: None if keys is None else list(keys) for t, keys in mutated.items()}
+            call_listener(fn, payload, f"a storagemutated listener of database {self.name!r}")
 
     def _on_transaction_done(self, trans: Any) -> None:
         if trans.error is not None:
@@ -264,8 +288,7 @@ class Database:
         if changes and self._listeners["changes"]:
             self._fire("changes", list(changes))
         if writes:
-            notify(writes)
-            self._impl.broadcast(self, writes)
+            _feed.publish(self, self.name, writes)
 
     def _on_versionchange(self, event: VersionChangeEvent) -> None:
         """Another connection wants to upgrade or delete: close unless a listener says no."""

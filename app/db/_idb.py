@@ -32,7 +32,7 @@ from ._core import (
     QueryResponse,
 )
 from ._idb_js import HELPER_JS
-from ._keys import MISSING, KeyRange, date_to_ms, decode, encode, extract_key, ms_to_date
+from ._keys import MISSING, KeyRange, date_to_ms, encode, extract_key, ms_to_date
 from ._schema import DBSchema, IndexSpec, TableSchema
 from ._upgrade import check_primary_keys, run_populate, run_upgrade_fn
 from .errors import (
@@ -406,9 +406,10 @@ class IDBTable(BackendTable):
                 kj, sp2 = dumps(req.keys)
             else:
                 kj, sp2 = None, False  # type: ignore[assignment]
-            idx = self._index_spec_json() if req.want_index_keys else None
+            # the index key paths, so the helper can tell other tabs which keys changed
+            idx = self._index_spec_json() if self.schema.indexes else None
             data = await self._call(trans, "mutate", req.type, vj, kj, sp1 or sp2, idx)
-        resp = MutateResponse(results=data["results"], new_index_keys=data.get("idx"))
+        resp = MutateResponse(results=data["results"])
         for f in data["failures"]:
             pos = f[0]
             key = None
@@ -550,9 +551,6 @@ def _same_pk(a: IndexSpec, b: IndexSpec) -> bool:
 
 class IndexedDBBackend:
     """The ``backend="indexeddb"`` implementation of Database's open/close/delete."""
-
-    #: Other tabs hear about commits over BroadcastChannel.
-    broadcasts = True
 
     def __init__(self) -> None:
         self.idb: Any = None
@@ -734,44 +732,42 @@ class IndexedDBBackend:
         finally:
             bl.destroy()
 
-    def broadcast(self, db: Database, writes: Any) -> None:
-        if _channel is None:
-            return
-        msg = []
-        for (dbname, table), w in writes.items():
-            msg.append(
-                {
-                    "db": dbname,
-                    "table": table,
-                    "all": w.all,
-                    "pks": [decode(e) for e in w.pks],
-                    "idx": {k: [decode(e) for e in v] for k, v in w.index_keys.items()},
-                }
-            )
-        s, _sp = dumps(msg)
-        _channel.postMessage(s)
+
+def _encoded(keys: list[Any]) -> set[tuple[Any, ...]]:
+    out = set()
+    for k in keys:
+        try:
+            out.add(encode(k))
+        except DataError:  # not a key (an older build may send such): not indexed
+            pass
+    return out
 
 
 def _ensure_channel() -> None:
+    """Hear other tabs' commits (the helper posts ours from each ``complete`` event)."""
     global _channel
     if _channel is not None:
         return
     from pyodide.ffi import create_proxy
 
-    from ._live_query import notify
-    from ._observe import TableWrites
+    from ._feed import publish
+    from ._observe import TableWrites, Writes
 
     def on_message(data: Any) -> None:
         try:
-            items = json.loads(str(data), object_hook=_revive)
-        except ValueError:
-            return
-        writes = {}
-        for it in items:
-            w = TableWrites(all=bool(it["all"]))
-            w.pks = {encode(k) for k in it["pks"]}
-            w.index_keys = {name: {encode(k) for k in ks} for name, ks in it["idx"].items()}
-            writes[(it["db"], it["table"])] = w
-        notify(writes)
+            msg = loads(str(data))
+            name = msg["db"]
+            writes: Writes = {}
+            for it in msg["tables"]:
+                w = TableWrites(all=bool(it["all"]), unknown_old=True)
+                w.pks = _encoded(it["pks"])
+                w.index_keys = {n: _encoded(ks) for n, ks in it["idx"].items()}
+                if not w.all and not w.pks:
+                    continue
+                writes[(name, it["table"])] = w
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return  # not a message of ours (another build?): nothing to learn from it
+        if writes:
+            publish(None, name, writes)
 
     _channel = helper().channel(_CHANNEL_NAME, create_proxy(on_message))

@@ -111,6 +111,57 @@ HELPER_JS = r"""
     return index ? s.index(index) : s;
   }
 
+  // ---- what other tabs hear: the keys each read-write transaction wrote, posted on a
+  // BroadcastChannel from the transaction's complete event (never after an abort).
+  const BATCH_KEYS = 1000;  // more keys than this in one table: "the table changed"
+  let channel = null;
+  function written(tx, store) {
+    const writes = tx.__lkWrites;
+    if (writes === undefined) return null;  // read-only or versionchange
+    let w = writes.get(store);
+    if (w === undefined) { w = { all: false, pks: [], idx: {} }; writes.set(store, w); }
+    return w.all ? null : w;
+  }
+  function noteAll(tx, store) {
+    const w = written(tx, store);
+    if (w !== null) { w.all = true; w.pks = []; w.idx = {}; }
+  }
+  function note(tx, store, results, values, idxJson) {
+    const w = written(tx, store);
+    if (w === null) return;
+    const n = results.length;
+    if (w.pks.length + n > BATCH_KEYS) { noteAll(tx, store); return; }
+    for (let i = 0; i < n; i++) if (results[i] !== null) w.pks.push(results[i]);
+    if (values === null || idxJson == null) return;
+    for (const [name, kp, multi] of JSON.parse(idxJson)) {
+      const ks = w.idx[name] || (w.idx[name] = []);
+      for (let i = 0; i < n; i++) {
+        if (results[i] === null) continue;
+        const k = extract(values[i], kp);
+        if (multi && Array.isArray(k)) { for (const e of k) if (validKey(e)) ks.push(e); }
+        else if (validKey(k)) ks.push(k);
+      }
+    }
+  }
+  function validKey(k) {  // what IndexedDB would index (null, booleans, objects are not)
+    if (typeof k === "number") return k === k;
+    if (typeof k === "string") return true;
+    if (k instanceof Date) return k.getTime() === k.getTime();
+    if (k instanceof ArrayBuffer || ArrayBuffer.isView(k)) return true;
+    return Array.isArray(k) && k.every(validKey);
+  }
+  function post(tx) {
+    const writes = tx.__lkWrites;
+    if (channel === null || writes === undefined || writes.size === 0) return;
+    const tables = [];
+    for (const [table, w] of writes) tables.push({ table, all: w.all, pks: w.pks, idx: w.idx });
+    try { channel.postMessage({ db: tx.db.name, tables }); } catch (e) { /* closed */ }
+  }
+  function settle(tx, onDone) {
+    tx.oncomplete = () => { post(tx); onDone(undefined); };
+    tx.onabort = () => onDone(tx.error ? fail(tx.error) : [-1, "AbortError", "transaction aborted"]);
+  }
+
   let resolver = null;
   const H = {
     errs,
@@ -147,15 +198,11 @@ HELPER_JS = r"""
     takeError(i) { return errs[i]; },
     transaction(db, storesJson, mode, onDone) {
       const tx = db.transaction(JSON.parse(storesJson), mode === "r" ? "readonly" : "readwrite");
-      if (onDone == null) return tx;
-      tx.oncomplete = () => onDone(undefined);
-      tx.onabort = () => onDone(tx.error ? fail(tx.error) : [-1, "AbortError", "transaction aborted"]);
+      if (mode !== "r") tx.__lkWrites = new Map();
+      if (onDone != null) settle(tx, onDone);
       return tx;
     },
-    watch(tx, onDone) {
-      tx.oncomplete = () => onDone(undefined);
-      tx.onabort = () => onDone(tx.error ? fail(tx.error) : [-1, "AbortError", "transaction aborted"]);
-    },
+    watch(tx, onDone) { settle(tx, onDone); },
     commit(tx) { try { tx.commit(); } catch (e) {} },
     abort(tx) { try { tx.abort(); } catch (e) {} },
 
@@ -171,7 +218,7 @@ HELPER_JS = r"""
             const r = range(spec);
             req = r === undefined ? s.clear() : s.delete(r);
           } catch (e) { resolve(out({ error: fail(e) })); return; }
-          req.onsuccess = () => resolve(out({ results: [], failures }));
+          req.onsuccess = () => { noteAll(tx, store); resolve(out({ results: [], failures })); };
           req.onerror = (ev) => { ev.preventDefault(); ev.stopPropagation(); resolve(out({ error: fail(req.error) })); };
           return;
         }
@@ -187,21 +234,8 @@ HELPER_JS = r"""
             const r = reqs[i];
             results[i] = r && r.readyState === "done" && !r.error ? (type === "delete" ? keys[i] : r.result) : null;
           }
-          let idx;
-          if (idxJson != null) {
-            idx = {};
-            for (const [name, kp, multi] of JSON.parse(idxJson)) {
-              const ks = [];
-              for (let i = 0; i < n; i++) {
-                if (results[i] === null) continue;
-                const k = extract(values[i], kp);
-                if (k === undefined) continue;
-                if (multi && Array.isArray(k)) { for (const e of k) ks.push(e); } else ks.push(k);
-              }
-              idx[name] = ks;
-            }
-          }
-          resolve(out({ results, failures, idx }));
+          note(tx, store, results, type === "delete" ? null : values, idxJson);
+          resolve(out({ results, failures }));
         };
         for (let i = 0; i < n; i++) {
           let req;
@@ -429,9 +463,9 @@ HELPER_JS = r"""
     deleteIndex(tx, store, name) { tx.objectStore(store).deleteIndex(name); },
     channel(name, onMessage) {
       if (typeof BroadcastChannel === "undefined") return undefined;
-      const ch = new BroadcastChannel(name);
-      ch.onmessage = (ev) => onMessage(ev.data);
-      return ch;
+      if (channel === null) channel = new BroadcastChannel(name);
+      channel.onmessage = (ev) => onMessage(out(ev.data));
+      return channel;
     },
   };
   return H;

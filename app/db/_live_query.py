@@ -7,6 +7,7 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from ._callbacks import call_listener
 from ._observe import ReadSet, Writes, current_reads
 
 _subscriptions: set[_Subscription] = set()
@@ -81,28 +82,15 @@ class _Subscription:
                 return
             if not self.dirty:
                 self.running = False
-            try:
-                if error is not None:
-                    if self.on_error is not None:
-                        _call(self.on_error, error)
-                elif self.on_next is not None:
-                    _call(self.on_next, result)
-            except Exception:  # a subscriber's bug must not kill the query
-                pass
+            # a subscriber's bug must not kill the query
+            if error is not None:
+                if self.on_error is not None:
+                    call_listener(self.on_error, error, "a live query's error callback")
+            elif self.on_next is not None:
+                call_listener(self.on_next, result, "a live query subscriber")
             if not self.dirty or self.closed:
                 self.running = False
                 return
-
-
-_pending: set[asyncio.Future] = set()
-
-
-def _call(fn: Callable[[Any], Any], value: Any) -> None:
-    r = fn(value)
-    if inspect.isawaitable(r):
-        fut = asyncio.ensure_future(r)
-        _pending.add(fut)
-        fut.add_done_callback(_pending.discard)
 
 
 class LiveQuery:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ._memory import REGISTRY, MemoryCore, MemoryTransaction, _MemoryData, _Store
 from ._schema import DBSchema, IndexSpec, TableSchema
@@ -56,9 +56,6 @@ async def _ask_others_to_close(db: Database, old: int, new: int | None) -> None:
 
 class MemoryBackend:
     """The ``backend="memory"`` implementation of Database's open/close/delete."""
-
-    #: Other connections live in this process and are notified directly.
-    broadcasts = False
 
     async def open(self, db: Database) -> None:
         async with _open_lock(db.name):
@@ -155,9 +152,6 @@ class MemoryBackend:
             data = REGISTRY.get(db.name)
             await _ask_others_to_close(db, 0 if data is None else data.version, None)
             REGISTRY.pop(db.name, None)
-
-    def broadcast(self, db: Database, writes: Any) -> None:
-        """Other connections in this process are notified directly."""
 
 
 def _apply_structure(data: _MemoryData, schema: DBSchema, version: int) -> None:

@@ -30,6 +30,10 @@ from ._core import (
 )
 from ._keys import MISSING, KeyRange, clone, encode, extract_key, index_keys, set_by_keypath
 
+#: Beyond this many keys in one table and transaction, the keys are not kept for
+#: other connections: they hear "the table changed" (as after a clear).
+BATCH_KEYS = 1000
+
 if TYPE_CHECKING:
     from ._database import Database
 
@@ -241,34 +245,24 @@ class _ObservedTable(DBCoreTableLayer):
         return resp
 
     async def _untracked(self, trans: CoreTransaction, req: MutateRequest) -> MutateResponse:
-        """Nobody listens here: note keys only (enough for other tabs), no old values."""
+        """No old values needed: note the written keys for other connections here, if
+        any listens (other tabs hear from IndexedDB's JavaScript helper directly)."""
+        if not self.db._peers_listening():
+            return await self.down.mutate(trans, req)
+        resp = await self.down.mutate(trans, req)
         w = self._writes(trans)
-        if req.type == "delete_range" or not self.db._impl.broadcasts:
-            resp = await self.down.mutate(trans, req)
+        if req.type == "delete_range":
             w.all = True
             return resp
-        if req.type != "delete" and self.down.schema.indexes:
-            req.want_index_keys = True
-        resp = await self.down.mutate(trans, req)
         w.unknown_old = True
+        if w.all:
+            return resp
         for i, k in enumerate(resp.results):
             if k is not None and i not in resp.failures:
                 w.pks.add(encode(k))
-        if req.type != "delete" and self.down.schema.indexes:
-            if resp.new_index_keys is None:
-                schema = self.down.schema
-                for i, v in enumerate(req.values or []):
-                    if i not in resp.failures:
-                        w.add_value(schema, (), v)
-                w.pks.discard(())
-            else:
-                for name, keys in resp.new_index_keys.items():
-                    bucket = w.index_keys.setdefault(name, set())
-                    for k in keys:
-                        try:
-                            bucket.add(encode(k))
-                        except Exception:  # not a valid key: not indexed
-                            pass
+        if len(w.pks) > BATCH_KEYS:
+            w.all = True
+            w.pks.clear()
         return resp
 
     # ------------------------------------------------------------ reads

@@ -1,14 +1,19 @@
 """Lorekeeper's domain layer: pydantic models, repositories, cross-entity operations.
 
-Each feature module (`app.domain.characters`, `app.domain.lorebook`, ...) exposes
-`register(store)`, which declares its tables and returns its repository API bound to
-the store's database and event bus. Importing a module has no side effects; the app
-entry calls `open_domain(db)` (or `register_all(store)` then `store.open()`) once.
+Each feature module (`app.domain.characters`, `app.domain.lorebook`, ...) declares its
+entities once, as `EntityType`s gathered in a `Feature` (`FEATURE`); the `Registry` of
+every feature (`default_registry()`, built from `_features.py`) is what the rest of the
+app reads: schema versions, references and delete cascades, import/export, which
+tables sync, where the app state shows each entity. `open_domain(db)` opens the library
+and returns the `Domain`, every feature's API bound to one `Store`. Importing a module
+has no side effects. How to add an entity: `app/domain/README.md`.
 """
 
 from ._compensate import create_then_register, delete_with_cleanup
 from ._db_errors import to_domain_error, translate_db_errors
+from ._domain import Domain, open_domain
 from ._entity import Entity, Model
+from ._entity_type import CONTEXT, EntityType, InStore, Linked, OnDelete, Ref, Shown, StateLevel
 from ._errors import (
     DomainError,
     FieldError,
@@ -18,11 +23,13 @@ from ._errors import (
     StorageUnavailableError,
     UpgradeBlockedError,
 )
+from ._feature import Feature, LocalTable, Repositories
+from ._features import FEATURES, default_registry
 from ._formats import ConflictPolicy, ImportOptions, ImportReport
 from ._ids import UtcDateTime, format_utc, new_id, utc_now, uuid7
-from ._registry import Domain, open_domain, register_all
-from ._repository import Repository
-from ._schema_history import CURRENT_VERSION, VERSION_1_TABLES
+from ._parse import ParsedFile, parse_file
+from ._registry import Registry, SchemaVersion
+from ._repository import Repository, TableRepository
 from ._store import Change, Store
 from .characters import Character, CharacterRepository
 from .chats import Chat, ChatRepository
@@ -52,7 +59,7 @@ from .rules import (
 )
 from .scripts import Script, ScriptLevel, ScriptRepository
 from .series import Series, SeriesRepository
-from .settings import AppSettings, SettingsRepository
+from .settings import AppSettings, SettingRecord, SettingsRepository
 from .stories import (
     Chapter,
     ChapterRepository,
@@ -63,13 +70,13 @@ from .stories import (
     StoryRepository,
 )
 from .sync_targets import SyncTarget, SyncTargetRepository
-from .transfer import ParsedFile, Transfer, parse_file
+from .transfer import Transfer
 
 __all__ = [
-    "CURRENT_VERSION",
+    "CONTEXT",
+    "FEATURES",
     "LEVELS",
     "SCOPED_LEVELS",
-    "VERSION_1_TABLES",
     "ApiKey",
     "ApiKeyRepository",
     "AppSettings",
@@ -84,13 +91,18 @@ __all__ = [
     "Domain",
     "DomainError",
     "Entity",
+    "EntityType",
+    "Feature",
     "FieldError",
     "Folder",
     "FolderKind",
     "FolderRepository",
     "ImportOptions",
     "ImportReport",
+    "InStore",
     "InvalidDataError",
+    "Linked",
+    "LocalTable",
     "LorebookEntry",
     "LorebookLevel",
     "LorebookRepository",
@@ -103,6 +115,7 @@ __all__ = [
     "ModuleRepository",
     "Modules",
     "NotFoundError",
+    "OnDelete",
     "ParsedFile",
     "Persona",
     "PersonaRepository",
@@ -113,6 +126,9 @@ __all__ = [
     "ProviderConfig",
     "ProviderConfigRepository",
     "Providers",
+    "Ref",
+    "Registry",
+    "Repositories",
     "Repository",
     "Role",
     "Rule",
@@ -120,13 +136,17 @@ __all__ = [
     "Rules",
     "SceneBeat",
     "SceneBeatRepository",
+    "SchemaVersion",
     "Script",
     "ScriptLevel",
     "ScriptRepository",
     "SelectiveLogic",
     "Series",
     "SeriesRepository",
+    "SettingRecord",
     "SettingsRepository",
+    "Shown",
+    "StateLevel",
     "StorageFullError",
     "StorageUnavailableError",
     "Store",
@@ -135,6 +155,7 @@ __all__ = [
     "StoryRepository",
     "SyncTarget",
     "SyncTargetRepository",
+    "TableRepository",
     "Tag",
     "TagRepository",
     "TagRuleLink",
@@ -143,13 +164,13 @@ __all__ = [
     "UpgradeBlockedError",
     "UtcDateTime",
     "create_then_register",
+    "default_registry",
     "delete_with_cleanup",
     "format_utc",
     "new_id",
     "open_domain",
     "parse_file",
     "preview_text",
-    "register_all",
     "to_domain_error",
     "translate_db_errors",
     "utc_now",

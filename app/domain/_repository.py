@@ -1,39 +1,34 @@
-"""Generic repository: CRUD for one table of one pydantic entity."""
+"""Generic repository: CRUD for one entity type, references and cascades from the registry."""
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
+from ._cascade import delete_cascading, delete_tables
 from ._db_errors import translate_db_errors
 from ._entity import Entity, validate_model
+from ._entity_type import EntityType
 from ._errors import FieldError, InvalidDataError, NotFoundError
 from ._ids import format_utc
 from ._store import Change, Store
 
-__all__ = ["Repository", "check_reference", "clear_references", "clear_setting", "require_record"]
+__all__ = [
+    "Repository",
+    "TableRepository",
+    "check_reference",
+    "clear_references",
+    "clear_setting",
+    "require_record",
+]
 
 E = TypeVar("E", bound=Entity)
-
-#: Which table a scope/reference field points at.
-KIND_TABLES: dict[str, str] = {
-    "series": "series",
-    "story": "stories",
-    "chapter": "chapters",
-    "character": "characters",
-    "chat": "chats",
-    "module": "modules",
-    "folder": "folders",
-    "persona": "personas",
-    "api_key": "api_keys",
-    "rule": "rules",
-    "tag": "tags",
-}
 
 
 async def require_record(store: Store, table: str, key: Any, kind: str) -> dict[str, Any]:
     """The stored record or `NotFoundError` (message fit for the UI)."""
-    record = await store.table(table).get(key)
+    record: dict[str, Any] | None = await store.table(table).get(key)
     if record is None:
         raise NotFoundError(kind, key)
     return record
@@ -43,15 +38,13 @@ async def check_reference(
     store: Store, field: str, kind: str, key: Any, *, path: str = ""
 ) -> dict[str, Any] | None:
     """Raise `InvalidDataError` naming `field` if `key` is set but no `kind` has that id."""
-    if key is None:
+    if key is None or kind not in store.registry:
         return None
-    table = KIND_TABLES[kind]
-    if not store.has_table(table):
-        return None  # that module is not registered: nothing to check against
-    record = await store.table(table).get(key)
+    target = store.registry.entity(kind)
+    record: dict[str, Any] | None = await store.table(target.table).get(key)
     if record is None:
         name = f"{path}.{field}" if path else field
-        raise InvalidDataError([FieldError(name, f"no {kind} with id {key!r}")])
+        raise InvalidDataError([FieldError(name, f"no {target.label} with id {key!r}")])
     return record
 
 
@@ -78,80 +71,103 @@ async def clear_setting(store: Store, name: str, value: Any) -> None:
         await settings.delete(name)
 
 
+def _indexable(value: Any) -> bool:
+    return isinstance(value, (str, int, float, list, tuple)) and not isinstance(value, bool)
+
+
 class TableRepository:
-    """A repository bound to one table of the store, with that table's change event."""
+    """A repository bound to one entity type's table, with that table's change event."""
 
-    table_name: ClassVar[str]
-
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, entity: EntityType) -> None:
         self.store = store
+        self.entity = entity
+
+    @property
+    def table_name(self) -> str:
+        return self.entity.table
+
+    @property
+    def kind(self) -> str:
+        return self.entity.label
 
     @property
     def table(self) -> Any:
-        return self.store.table(self.table_name)
+        return self.store.table(self.entity.table)
+
+    @property
+    def tables_used(self) -> tuple[str, ...]:
+        """Every table this repository's methods may touch (for a caller's transaction)."""
+        return (self.entity.table,)
 
     @property
     def event(self) -> str:
         """The event emitted after each commit that changed this table."""
-        return f"{self.table_name}:changed"
+        return f"{self.entity.table}:changed"
 
     def on_changed(self, fn: Callable[[list[Change]], Any]) -> Callable[[], None]:
         return self.store.on(self.event, fn)
 
 
 class Repository(TableRepository, Generic[E]):
-    """CRUD over `table` holding `model` records; timestamps maintained here.
+    """CRUD over one entity type's table; timestamps maintained here.
 
-    Every method joins a caller's `db.transaction(...)` when one is active (the
-    caller's transaction must include the tables the method touches:
-    `write_tables`). Change events are emitted by the store after commit.
+    Every method joins a caller's `db.transaction(...)` when one is active (the caller's
+    transaction must include `tables_used`). References are checked on create and
+    update, and deleting a record applies every reference's `on_delete` in the same
+    transaction (see `_cascade.py`). Change events are emitted by the store after commit.
     """
 
-    model: ClassVar[type[Entity]]
-    kind: ClassVar[str]
-    #: field -> kind of the record it references (checked on create/update).
-    references: ClassVar[tuple[tuple[str, str], ...]] = ()
-    #: tables whose records `delete` also removes or rewrites.
-    cascade_tables: ClassVar[tuple[str, ...]] = ()
     #: further tables that create/update touch (kept in step by the hooks).
-    extra_write_tables: ClassVar[tuple[str, ...]] = ()
+    extra_write_tables: tuple[str, ...] = ()
+
+    @property
+    def model(self) -> type[E]:
+        return self.entity.model  # type: ignore[return-value]  # the registry pairs them
 
     # -- helpers ----------------------------------------------------------------------
     def _reference_tables(self) -> list[str]:
-        return [KIND_TABLES[k] for _, k in self.references if self.store.has_table(KIND_TABLES[k])]
+        registry = self.store.registry
+        return [
+            registry.entity(kind).table
+            for ref in self.entity.references
+            if ref.check
+            for kind in ref.possible_kinds
+            if kind in registry
+        ]
 
     @property
     def write_tables(self) -> tuple[str, ...]:
         extra = (t for t in self.extra_write_tables if self.store.has_table(t))
-        return (self.table_name, *self._reference_tables(), *extra)
+        return tuple(dict.fromkeys((self.table_name, *self._reference_tables(), *extra)))
 
     @property
     def delete_tables(self) -> tuple[str, ...]:
-        return (
-            self.table_name,
-            *(t for t in self.cascade_tables if self.store.has_table(t)),
-        )
+        return delete_tables(self.store.registry, self.entity.kind)
 
     @property
     def tables_used(self) -> tuple[str, ...]:
-        """Every table this repository's methods may touch (for a caller's transaction)."""
         return tuple(dict.fromkeys((*self.write_tables, *self.delete_tables)))
 
     def load(self, record: Mapping[str, Any]) -> E:
         try:
-            return validate_model(self.model, record)  # type: ignore[return-value]
+            return validate_model(self.model, record)
         except InvalidDataError as exc:
             raise exc.prefixed(f"{self.table_name}[{record.get('id')!r}]") from None
 
     def _coerce(self, data: E | Mapping[str, Any]) -> E:
         if isinstance(data, self.model):
-            return validate_model(self.model, data.model_dump())  # type: ignore[return-value]
-        return validate_model(self.model, data)  # type: ignore[return-value]
+            return validate_model(self.model, data.model_dump())
+        return validate_model(self.model, data)
 
     async def _check(self, entity: E) -> None:
         """Validate references and invariants that need the database."""
-        for field, kind in self.references:
-            await check_reference(self.store, field, kind, getattr(entity, field))
+        record = entity.model_dump()
+        for ref in self.entity.references:
+            if not ref.check:
+                continue
+            kind = ref.target_kind(record)
+            if kind is not None:
+                await check_reference(self.store, ref.field, kind, record.get(ref.field))
 
     # -- reads ------------------------------------------------------------------------
     async def get(self, id: str) -> E | None:
@@ -165,15 +181,28 @@ class Repository(TableRepository, Generic[E]):
             raise NotFoundError(self.kind, id)
         return entity
 
-    async def list(self) -> list[E]:
+    async def list(self) -> builtins.list[E]:
         async with translate_db_errors():
             records = await self.table.to_array()
         return [self.load(r) for r in records]
 
-    async def where(self, index: str, value: Any) -> list[E]:
+    async def where(self, index: str, value: Any) -> builtins.list[E]:
         async with translate_db_errors():
             records = await self.table.where(index).equals(value).to_array()
         return [self.load(r) for r in records]
+
+    async def find(self, where: Mapping[str, Any]) -> builtins.list[E]:
+        """Records whose fields equal `where`'s values. Values a key can hold go to the
+        database (Dexie's `where({...})` picks the index); others (booleans, None) are
+        checked here."""
+        keyed = {k: v for k, v in where.items() if _indexable(v)}
+        rest = {k: v for k, v in where.items() if k not in keyed}
+        async with translate_db_errors():
+            query = self.table.where(keyed) if keyed else self.table.to_collection()
+            records = await query.to_array()
+        return [
+            self.load(r) for r in records if all(r.get(k) == v for k, v in rest.items())
+        ]
 
     async def count(self) -> int:
         async with translate_db_errors():
@@ -232,11 +261,10 @@ class Repository(TableRepository, Generic[E]):
             return await self.update(entity.id, changes)
 
     async def delete(self, id: str) -> None:
-        """Delete the record and whatever it owns (see `cascade_tables`), atomically."""
+        """Delete the record and apply every reference's `on_delete`, atomically."""
         async with translate_db_errors(), self.store.transaction("rw", *self.delete_tables):
-            current = await self.require(id)
-            await self._cascade_delete(current)
-            await self.table.delete(id)
+            await self.require(id)
+            await delete_cascading(self.store, self.entity.kind, [id])
 
     # -- hooks for subclasses -----------------------------------------------------------
     async def _before_create(self, entity: E) -> None:
@@ -246,7 +274,4 @@ class Repository(TableRepository, Generic[E]):
         return None
 
     async def _before_update(self, current: E, entity: E) -> None:
-        return None
-
-    async def _cascade_delete(self, entity: E) -> None:
         return None

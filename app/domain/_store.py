@@ -1,28 +1,27 @@
-"""The store: one database, the tables every module declared, and the event bus."""
+"""The store: one database, the registry's schema history, and the event bus."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from ._db_errors import translate_db_errors
 from ._errors import UpgradeBlockedError
 from ._events import EventBus, Listener
-from ._external import ExternalWatcher
 from ._ids import Clock, utc_now
-from ._schema_history import CURRENT_VERSION, VERSION_1_TABLES
+from ._registry import Registry
 
-__all__ = ["Change", "Store", "Upgrade"]
+__all__ = ["Change", "ChangeType", "Store", "TableUser"]
 
-Upgrade = Callable[[Any], Awaitable[None]]
 ChangeType = Literal["create", "update", "delete"]
 
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One committed change to one record; `external` when another tab wrote it."""
+    """One committed change to one record; `external` when another tab wrote it (then
+    `key` may be None: "something in this table changed")."""
 
     table: str
     key: Any
@@ -32,126 +31,76 @@ class Change:
     external: bool = False
 
 
-def _table_names(part: Any) -> list[str]:
+class TableUser(Protocol):
+    """A repository or feature API: the tables its methods touch."""
+
+    @property
+    def tables_used(self) -> tuple[str, ...]: ...
+
+
+def _table_names(part: str | TableUser) -> list[str]:
     if isinstance(part, str):
         return [part]
-    tables = getattr(part, "tables_used", None)
-    if tables is not None:
-        return list(tables)
-    if isinstance(part, (list, tuple, set)):
-        return [n for p in part for n in _table_names(p)]
-    if hasattr(part, "__dataclass_fields__"):
-        return [n for f in part.__dataclass_fields__ for n in _table_names(getattr(part, f))]
-    raise TypeError(f"not a table name or repository: {part!r}")
+    return list(part.tables_used)
 
 
-def _field(obj: Any, name: str, default: Any = None) -> Any:
-    if isinstance(obj, Mapping):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
+def _to_change(raw: Any) -> Change:
+    """An `app.db` change as a domain `Change`."""
+    return Change(table=raw.table, key=raw.key, type=raw.type, old=raw.old, new=raw.new)
 
 
-def _to_change(raw: Any, external: bool) -> Change:
-    """An `app.db` change (or a dict with the same fields) as a domain `Change`."""
-    return Change(
-        table=str(_field(raw, "table")),
-        key=_field(raw, "key"),
-        type=_field(raw, "type", "update"),
-        old=_field(raw, "old"),
-        new=_field(raw, "new"),
-        external=bool(_field(raw, "external", external)),
-    )
-
-
-def _consume_exception(future: Any) -> None:
+def _consume_exception(future: asyncio.Future[Any]) -> None:
     if not future.cancelled():
         future.exception()
 
 
 class Store:
-    """Holds the database, the declared tables, the event bus and the repositories.
+    """Holds the database, the registry, the event bus.
 
     Events (all emitted after commit, never for aborted transactions):
     - `"<table>:changed"` with the list of `Change`s of that table in one commit;
     - `"changes"` with every `Change` of the commit;
-    - `"external-change"` with the tables another tab (another connection) wrote:
-      `Change(table, key=None, external=True)`, since `app.db` tells other tabs
-      only that a table changed; caches of those tables should be reloaded. The
-      same changes also go out as `"<table>:changed"` and `"changes"`;
-    - `"upgrade-blocked"` with an `UpgradeBlockedError` when an upgrade waits for
-      other tabs to close.
+    - `"external-change"` with the changes another tab (another connection) committed,
+      from `app.db`'s `storagemutated` (`key` None when the keys are not known: reload
+      everything cached from that table). They also go out as `"<table>:changed"` and
+      `"changes"` with `external=True`;
+    - `"upgrade-blocked"` with an `UpgradeBlockedError` when an upgrade waits for other
+      tabs to close.
     """
 
-    def __init__(self, db: Any, *, clock: Clock = utc_now) -> None:
+    def __init__(self, db: Any, registry: Registry, *, clock: Clock = utc_now) -> None:
         self.db = db
+        self.registry = registry
         self.clock = clock
         self.bus = EventBus()
-        self._tables: dict[str, str] = {}
-        self._owners: dict[str, str] = {}
-        self._upgrades: dict[int, list[Upgrade]] = {}
-        self._repos: dict[str, Any] = {}
         self._versions_declared = False
-        self._blocked_waiters: list[Any] = []
-        self._watcher = ExternalWatcher(db, self.receive_external)
+        self._blocked_waiters: list[asyncio.Future[None]] = []
+        self._stop_external: Callable[[], None] | None = None
         db.on("changes", self._on_db_changes)
         db.on("blocked", self._on_blocked)
 
-    # -- declaration ------------------------------------------------------------------
-    def define(self, module: str, tables: Mapping[str, str]) -> None:
-        """Declare `module`'s tables (Dexie schema strings). Each table has one owner."""
-        if self._versions_declared:
-            raise RuntimeError("register every module before the store is opened")
-        for name, spec in tables.items():
-            owner = self._owners.get(name)
-            if owner is not None and owner != module:
-                raise ValueError(f"table {name!r} is already declared by module {owner!r}")
-            self._tables[name] = spec
-            self._owners[name] = module
-
-    def add_upgrade(self, version: int, fn: Upgrade) -> None:
-        """Run `fn(tx)` when a database older than `version` is upgraded."""
-        self._upgrades.setdefault(version, []).append(fn)
-
-    def provide(self, name: str, repo: Any) -> Any:
-        """Remember a module's repository under `name` (returned by `register`)."""
-        self._repos[name] = repo
-        return repo
-
-    def repo(self, name: str) -> Any:
-        try:
-            return self._repos[name]
-        except KeyError:
-            raise LookupError(f"module {name!r} is not registered") from None
-
+    # -- schema -----------------------------------------------------------------------
     def has_table(self, name: str) -> bool:
-        return name in self._tables
-
-    @property
-    def tables(self) -> dict[str, str]:
-        return dict(self._tables)
+        return self.registry.has_table(name)
 
     def _declare_versions(self) -> None:
+        """Declare every version of the registry's schema history on the database."""
         if self._versions_declared:
             return
         self._versions_declared = True
-        self.db.version(1).stores(VERSION_1_TABLES)
-        upgrades = self._upgrades.get(CURRENT_VERSION, [])
-
-        async def upgrade(tx: Any) -> None:
-            for fn in upgrades:
-                await fn(tx)
-
-        version = self.db.version(CURRENT_VERSION).stores(self._tables)
-        if upgrades:
-            version.upgrade(upgrade)
+        for version in self.registry.schema_versions:
+            declared = self.db.version(version.number).stores(dict(version.stores))
+            if version.upgrades:
+                declared.upgrade(version.upgrade)
 
     async def open(self, *, wait_if_blocked: bool = True, watch_external: bool = True) -> None:
-        """Declare the schema versions (once) and open the database (upgrading it).
+        """Declare the schema versions (once) and open the database, upgrading it through
+        every version between the installed one and the latest, in order.
 
-        If other tabs hold an older version open, `"upgrade-blocked"` is emitted with
-        an `UpgradeBlockedError` (a message for the UI) and the open waits for them to
-        close; with `wait_if_blocked=False` it raises that error instead (the upgrade
-        still completes in the background once the other tabs close).
+        If other tabs hold an older version open, `"upgrade-blocked"` is emitted with an
+        `UpgradeBlockedError` (a message for the UI) and the open waits for them to close;
+        with `wait_if_blocked=False` it raises that error instead (the upgrade still
+        completes in the background once the other tabs close).
         """
         self._declare_versions()
         async with translate_db_errors():
@@ -159,13 +108,14 @@ class Store:
                 await self.db.open()
             else:
                 await self._open_or_fail_when_blocked()
-        if watch_external:
-            self._watcher.stop()
-            self._watcher.start(self._tables)
+        if watch_external and self._stop_external is None:
+            self._stop_external = self.db.on("storagemutated", self.receive_external)
 
     def close(self) -> None:
-        """Stop watching for other tabs' writes and close the database."""
-        self._watcher.stop()
+        """Stop following other tabs' writes and close the database."""
+        if self._stop_external is not None:
+            self._stop_external()
+            self._stop_external = None
         self.db.close()
 
     async def _open_or_fail_when_blocked(self) -> None:
@@ -193,16 +143,16 @@ class Store:
 
     # -- access -----------------------------------------------------------------------
     def table(self, name: str) -> Any:
-        if name not in self._tables:
-            raise LookupError(f"table {name!r} is not declared by any registered module")
+        if not self.registry.has_table(name):
+            raise LookupError(f"table {name!r} is not declared by any registered feature")
         self._declare_versions()
         return self.db.table(name)
 
-    def transaction(self, mode: Literal["r", "rw"], *parts: Any) -> Any:
+    def transaction(self, mode: Literal["r", "rw"], *parts: str | TableUser) -> Any:
         """`db.transaction` over tables; joins a caller's transaction if any.
 
-        Each part is a table name, a repository (all tables its methods touch), or a
-        module API holding repositories, so callers can write
+        Each part is a table name or a repository / feature API (all tables its methods
+        touch), so callers can write
         `async with store.transaction("rw", domain.characters, domain.messages): ...`.
         """
         self._declare_versions()
@@ -216,28 +166,20 @@ class Store:
     def emit(self, event: str, *args: Any) -> None:
         self.bus.emit(event, *args)
 
-    def _on_db_changes(self, changes: Iterable[Any], *rest: Any) -> None:
-        external = bool(rest and rest[0])
-        converted = [_to_change(c, external) for c in changes]
-        if not external:
-            self._watcher.note_local({c.table for c in converted})
-        self._dispatch(converted)
+    def _on_db_changes(self, changes: Iterable[Any]) -> None:
+        self._dispatch([_to_change(c) for c in changes])
 
-    def receive_external(self, writes: Any) -> None:
-        """Report writes another tab committed: a list of changes, or of table names,
-        or a mapping keyed by table name. Emits `"external-change"` and the tables'
-        `"<table>:changed"` events with `external=True` changes (key None when only
-        the table is known: invalidate everything cached from it)."""
-        if isinstance(writes, Mapping):
-            writes = list(writes)
-        items = list(writes or ())
-        converted = [
-            Change(table=w, key=None, type="update", external=True)
-            if isinstance(w, str)
-            else _to_change(w, True)
-            for w in items
+    def receive_external(self, mutated: Mapping[str, Sequence[Any] | None]) -> None:
+        """Report what another tab committed (`app.db`'s `storagemutated`: table → keys,
+        or None when the keys are unknown). Emits `"external-change"` and the tables'
+        `"<table>:changed"` events with `external=True` changes."""
+        changes = [
+            Change(table=table, key=key, type="update", external=True)
+            for table, keys in mutated.items()
+            if self.registry.has_table(table)
+            for key in (keys if keys is not None else [None])
         ]
-        self._dispatch(converted)
+        self._dispatch(changes)
 
     def _dispatch(self, changes: list[Change]) -> None:
         if not changes:

@@ -7,15 +7,11 @@ from typing import Any
 from pydantic import Field
 
 from ._entity import Entity
-from ._module import declare
+from ._entity_type import EntityType, Ref, Shown
+from ._feature import Feature
 from ._repository import Repository
-from ._store import Store
-from .chats import CHAT_CASCADE_TABLES, delete_chats
-from .modules import delete_links_to
 
-__all__ = ["TABLES", "Character", "CharacterRepository", "register"]
-
-TABLES = {"characters": "id, name, folder_id, *tags, updated_at"}
+__all__ = ["CHARACTER", "FEATURE", "Character", "CharacterRepository"]
 
 
 class Character(Entity):
@@ -38,13 +34,7 @@ class Character(Entity):
 class CharacterRepository(Repository[Character]):
     """Deleting a character deletes its chats (with their messages, chat lorebook
     entries and module links), its character lorebook entries, its scripts and its
-    module links, all in one transaction."""
-
-    table_name = "characters"
-    model = Character
-    kind = "character"
-    references = (("folder_id", "folder"),)
-    cascade_tables = ("chats", *CHAT_CASCADE_TABLES, "scripts")
+    module links, all in one transaction (each of those declares it)."""
 
     async def in_folder(self, folder_id: str | None) -> list[Character]:
         if folder_id is None:
@@ -54,20 +44,18 @@ class CharacterRepository(Repository[Character]):
     async def with_tag(self, tag: str) -> list[Character]:
         return await self.where("tags", tag)
 
-    async def _cascade_delete(self, entity: Character) -> None:
-        store = self.store
-        if store.has_table("chats"):
-            chat_ids = list(
-                await store.table("chats").where("character_id").equals(entity.id).primary_keys()
-            )
-            await delete_chats(store, chat_ids)
-        for table_name in ("lorebook_entries", "scripts"):
-            if store.has_table(table_name):
-                table = store.table(table_name)
-                await table.where("[level+scope_id]").equals(["character", entity.id]).delete()
-        await delete_links_to(store, "character", [entity.id])
 
+CHARACTER = EntityType(
+    kind="character",
+    table="characters",
+    schema="id, name, folder_id, *tags, updated_at",
+    model=Character,
+    repository=CharacterRepository,
+    references=(Ref("folder_id", "folder"),),
+    shown=(
+        Shown("characters", "lists"),
+        Shown("active_character", "character", single=True),
+    ),
+)
 
-def register(store: Store) -> CharacterRepository:
-    """Declare the characters table; return its repository."""
-    return declare(store, "characters", TABLES, CharacterRepository(store))
+FEATURE = Feature("characters", (CHARACTER,))

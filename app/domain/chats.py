@@ -5,18 +5,12 @@ from __future__ import annotations
 from pydantic import Field
 
 from ._entity import Entity
+from ._entity_type import CONTEXT, EntityType, Ref, Shown
+from ._feature import Feature
 from ._ids import UtcDateTime
-from ._module import declare
 from ._repository import Repository
-from ._store import Store
-from .modules import delete_links_to
 
-__all__ = ["CHAT_CASCADE_TABLES", "TABLES", "Chat", "ChatRepository", "delete_chats", "register"]
-
-TABLES = {"chats": "id, character_id, folder_id, persona_id, updated_at"}
-
-#: Tables a chat's deletion touches.
-CHAT_CASCADE_TABLES: tuple[str, ...] = ("messages", "lorebook_entries", "module_links")
+__all__ = ["CHAT", "FEATURE", "Chat", "ChatRepository"]
 
 
 class Chat(Entity):
@@ -31,45 +25,43 @@ class Chat(Entity):
     message_count: int = Field(default=0, ge=0)
 
 
-async def delete_chats(store: Store, chat_ids: list[str]) -> None:
-    """Delete chats with their messages, chat lorebook entries and module links.
-
-    Must run inside a transaction over `chats` and `CHAT_CASCADE_TABLES`.
-    """
-    if store.has_table("messages"):
-        messages = store.table("messages")
-        for chat_id in chat_ids:
-            await messages.where("chat_id").equals(chat_id).delete()
-    if store.has_table("lorebook_entries"):
-        entries = store.table("lorebook_entries")
-        for chat_id in chat_ids:
-            await entries.where("[level+scope_id]").equals(["chat", chat_id]).delete()
-    await delete_links_to(store, "chat", chat_ids)
-    await store.table("chats").bulk_delete(chat_ids)
-
-
 class ChatRepository(Repository[Chat]):
-    table_name = "chats"
-    model = Chat
-    kind = "chat"
-    references = (
-        ("character_id", "character"),
-        ("folder_id", "folder"),
-        ("persona_id", "persona"),
-    )
-    cascade_tables = CHAT_CASCADE_TABLES
+    """Deleting a chat deletes its messages, chat lorebook entries and module links."""
 
     async def for_character(self, character_id: str) -> list[Chat]:
         chats = await self.where("character_id", character_id)
-        return sorted(chats, key=lambda c: (c.updated_at, c.id), reverse=True)
+        return sorted(chats, key=_newest_first, reverse=True)
 
     async def in_folder(self, folder_id: str) -> list[Chat]:
         return await self.where("folder_id", folder_id)
 
-    async def _cascade_delete(self, entity: Chat) -> None:
-        await delete_chats(self.store, [entity.id])
+
+def _newest_first(chat: Chat) -> tuple[object, str]:
+    return chat.updated_at, chat.id
 
 
-def register(store: Store) -> ChatRepository:
-    """Declare the chats table; return its repository."""
-    return declare(store, "chats", TABLES, ChatRepository(store))
+CHAT = EntityType(
+    kind="chat",
+    table="chats",
+    schema="id, character_id, folder_id, persona_id, updated_at",
+    history={2: "id, character_id, folder_id, updated_at"},
+    model=Chat,
+    repository=ChatRepository,
+    references=(
+        Ref("character_id", "character", on_delete="cascade"),
+        Ref("folder_id", "folder"),
+        Ref("persona_id", "persona", on_delete="clear"),
+    ),
+    shown=(
+        Shown(
+            "chats",
+            "character",
+            where={"character_id": CONTEXT},
+            order=_newest_first,
+            descending=True,
+        ),
+        Shown("active_chat", "chat", single=True),
+    ),
+)
+
+FEATURE = Feature("chats", (CHAT,))

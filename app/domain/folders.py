@@ -8,20 +8,15 @@ from pydantic import Field
 
 from ._db_errors import translate_db_errors
 from ._entity import Entity
+from ._entity_type import EntityType, Ref, Shown
 from ._errors import FieldError, InvalidDataError
+from ._feature import Feature
 from ._ids import format_utc
-from ._module import declare
 from ._repository import Repository
-from ._store import Store
 
-__all__ = ["FOLDERED_TABLES", "TABLES", "Folder", "FolderKind", "FolderRepository", "register"]
-
-TABLES = {"folders": "id, kind, parent_id, name"}
+__all__ = ["FEATURE", "FOLDER", "Folder", "FolderKind", "FolderRepository"]
 
 FolderKind = Literal["character", "chat", "story", "module"]
-
-#: Tables whose records carry a `folder_id` (all indexed on it).
-FOLDERED_TABLES: tuple[str, ...] = ("characters", "chats", "stories", "modules", "series")
 
 
 class Folder(Entity):
@@ -32,10 +27,20 @@ class Folder(Entity):
 
 
 class FolderRepository(Repository[Folder]):
-    table_name = "folders"
-    model = Folder
-    kind = "folder"
-    cascade_tables = FOLDERED_TABLES
+    """Deleting a folder deletes its sub-folders and moves what they held to its parent
+    (every entity with a `folder_id` reference, from the registry)."""
+
+    def _foldered(self) -> list[tuple[str, str]]:
+        """(table, field) of every reference to folders but the folders' own."""
+        return [
+            (incoming.entity.table, incoming.ref.field)
+            for incoming in self.store.registry.references_to("folder")
+            if incoming.entity.kind != "folder"
+        ]
+
+    @property
+    def delete_tables(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((self.table_name, *(t for t, _ in self._foldered()))))
 
     async def _check(self, entity: Folder) -> None:
         if entity.parent_id is None:
@@ -86,20 +91,25 @@ class FolderRepository(Repository[Folder]):
         async with translate_db_errors(), self.store.transaction("rw", *self.delete_tables):
             folder = await self.require(id)
             doomed = await self.subtree_ids(id)
-            now = self.store.clock()
-            for table_name in self.cascade_tables:
-                if not self.store.has_table(table_name):
-                    continue
+            now = format_utc(self.store.clock())
+            for table_name, field in self._foldered():
                 table = self.store.table(table_name)
                 for folder_id in doomed:
-                    items = await table.where("folder_id").equals(folder_id).to_array()
-                    for item in items:
-                        item["folder_id"] = folder.parent_id
-                        item["updated_at"] = format_utc(now)
-                        await table.put(item)
+                    for item in await table.where(field).equals(folder_id).to_array():
+                        await table.put({**item, field: folder.parent_id, "updated_at": now})
             await self.table.bulk_delete(doomed)
 
 
-def register(store: Store) -> FolderRepository:
-    """Declare the folders table; return its repository."""
-    return declare(store, "folders", TABLES, FolderRepository(store))
+FOLDER = EntityType(
+    kind="folder",
+    table="folders",
+    schema="id, kind, parent_id, name",
+    since=2,
+    model=Folder,
+    repository=FolderRepository,
+    # checked by FolderRepository._check (a folder cannot contain itself)
+    references=(Ref("parent_id", "folder", check=False),),
+    shown=(Shown("folders", "lists"),),
+)
+
+FEATURE = Feature("folders", (FOLDER,))

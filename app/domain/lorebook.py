@@ -9,20 +9,20 @@ from pydantic import Field, field_validator, model_validator
 
 from ._db_errors import translate_db_errors
 from ._entity import Entity
-from ._module import declare
-from ._repository import Repository, check_reference, require_record
+from ._entity_type import CONTEXT, EntityType, InStore, Ref, Shown
+from ._feature import Feature
+from ._repository import Repository, require_record
 from ._scope import check_scope_id
-from ._store import Store
 
 __all__ = [
+    "FEATURE",
     "LEVELS",
+    "LOREBOOK_ENTRY",
     "SCOPED_LEVELS",
-    "TABLES",
     "LorebookEntry",
     "LorebookLevel",
     "LorebookRepository",
     "SelectiveLogic",
-    "register",
     "upgrade_story_entries_to_levels",
 ]
 
@@ -81,31 +81,20 @@ class LorebookEntry(Entity):
     _scope_matches_level = field_validator("scope_id")(check_scope_id)
 
 
-TABLES = {
-    "lorebook_entries": "id, level, scope_id, [level+scope_id], name, category, *tags, updated_at",
-}
-
 #: The order entries are returned in, per view.
 _LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
 
 
+def _entry_order(entry: LorebookEntry) -> tuple[object, ...]:
+    return _LEVEL_RANK[entry.level], entry.insertion_order, entry.created_at, entry.id
+
+
 def _ordered(entries: Iterable[LorebookEntry]) -> list[LorebookEntry]:
-    return sorted(
-        entries, key=lambda e: (_LEVEL_RANK[e.level], e.insertion_order, e.created_at, e.id)
-    )
+    return sorted(entries, key=_entry_order)
 
 
 class LorebookRepository(Repository[LorebookEntry]):
     """Entries of every level; `scope_id` must name an existing scope of that level."""
-
-    table_name = "lorebook_entries"
-    model = LorebookEntry
-    kind = "lorebook entry"
-    extra_write_tables = ("series", "stories", "characters", "chats", "modules", "module_links")
-
-    async def _check(self, entity: LorebookEntry) -> None:
-        if entity.level != "global":
-            await check_reference(self.store, "scope_id", entity.level, entity.scope_id)
 
     # -- retrieval ----------------------------------------------------------------------
     async def by_level(
@@ -235,7 +224,39 @@ async def upgrade_story_entries_to_levels(tx: Any) -> None:
     await table.to_collection().modify(migrate)
 
 
-def register(store: Store) -> LorebookRepository:
-    """Declare the lorebook table (and its schema-1 upgrade); return its repository."""
-    store.add_upgrade(2, upgrade_story_entries_to_levels)
-    return declare(store, "lorebook", TABLES, LorebookRepository(store))
+def _level(level: str, scope: object) -> dict[str, object]:
+    return {"level": level, "scope_id": scope}
+
+
+LOREBOOK_ENTRY = EntityType(
+    kind="lorebook_entry",
+    table="lorebook_entries",
+    schema="id, level, scope_id, [level+scope_id], name, category, *tags, updated_at",
+    history={2: "id, story_id, name, category, *tags"},
+    migrations={2: upgrade_story_entries_to_levels},
+    model=LorebookEntry,
+    repository=LorebookRepository,
+    references=(
+        Ref("scope_id", by="level", kinds=SCOPED_LEVELS, required=True, on_delete="cascade"),
+    ),
+    section="lorebooks",
+    shown=(
+        Shown("global_lorebook", "lists", where={"level": "global"}, order=_entry_order),
+        Shown("character_lorebooks", "character", _level("character", CONTEXT), order=_entry_order),
+        Shown("chat_lorebooks", "chat", _level("chat", CONTEXT), order=_entry_order),
+        Shown(
+            "module_lorebooks",
+            "character",
+            _level("module", InStore("character_modules")),
+            order=_entry_order,
+        ),
+        Shown(
+            "chat_module_lorebooks",
+            "chat",
+            _level("module", InStore("chat_modules")),
+            order=_entry_order,
+        ),
+    ),
+)
+
+FEATURE = Feature("lorebook", (LOREBOOK_ENTRY,))

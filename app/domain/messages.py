@@ -10,24 +10,23 @@ from pydantic import Field, JsonValue
 
 from ._db_errors import translate_db_errors
 from ._entity import Entity
+from ._entity_type import CONTEXT, EntityType, Ref, Shown
 from ._errors import FieldError, InvalidDataError
+from ._feature import Feature
 from ._ids import format_utc
-from ._module import declare
 from ._repository import Repository
 from ._store import Store
 
 __all__ = [
+    "FEATURE",
+    "MESSAGE",
     "PREVIEW_LENGTH",
-    "TABLES",
     "Message",
     "MessageRepository",
     "Role",
     "preview_text",
     "refresh_chat_summary",
-    "register",
 ]
-
-TABLES = {"messages": "id, chat_id, [chat_id+created_at]"}
 
 Role = Literal["user", "assistant", "system", "tool", "info", "error"]
 PREVIEW_LENGTH = 200
@@ -43,10 +42,11 @@ class Message(Entity):
 
 def preview_text(content: JsonValue, limit: int = PREVIEW_LENGTH) -> str:
     """A one-line preview: the text of `content` (str, {"text": ...} or a list of parts)."""
+    inner = content.get("text") if isinstance(content, dict) else None
     if isinstance(content, str):
         text = content
-    elif isinstance(content, dict) and isinstance(content.get("text"), str):
-        text = content["text"]
+    elif isinstance(inner, str):
+        text = inner
     elif isinstance(content, list):
         parts = [preview_text(p, limit) for p in content]
         text = " ".join(p for p in parts if p)
@@ -88,28 +88,23 @@ class MessageRepository(Repository[Message]):
     """Message CRUD; the chat's `preview`, `last_message_*`, `message_count` and
     `updated_at` change in the same transaction as the message."""
 
-    table_name = "messages"
-    model = Message
-    kind = "message"
-    references = (("chat_id", "chat"),)
     extra_write_tables = ("chats",)
-    cascade_tables = ("chats",)
 
     async def for_chat(self, chat_id: str) -> list[Message]:
         """The chat's messages, oldest first."""
-        messages = await self.where("chat_id", chat_id)
-        return sorted(messages, key=lambda m: (m.created_at, m.id))
+        return sorted(await self.where("chat_id", chat_id), key=_oldest_first)
 
     async def _last_record(self, chat_id: str) -> dict[str, Any] | None:
-        return await (
+        last: dict[str, Any] | None = await (
             self.table.where("[chat_id+created_at]")
             .between([chat_id, ""], [chat_id, "\uffff"], True, True)
             .reverse()
             .first()
         )
+        return last
 
     async def _chat_record(self, chat_id: str) -> dict[str, Any]:
-        chat = await self.store.table("chats").get(chat_id)
+        chat: dict[str, Any] | None = await self.store.table("chats").get(chat_id)
         if chat is None:
             raise InvalidDataError([FieldError("chat_id", f"no chat with id {chat_id!r}")])
         return chat
@@ -167,6 +162,10 @@ class MessageRepository(Repository[Message]):
             await self._save_chat(chat, summary=await self._resummarise(chat_id), count_delta=delta)
         return message
 
+    @property
+    def delete_tables(self) -> tuple[str, ...]:
+        return self.write_tables
+
     async def delete(self, id: str) -> None:
         async with translate_db_errors(), self.store.transaction("rw", *self.write_tables):
             message = await self.require(id)
@@ -177,6 +176,27 @@ class MessageRepository(Repository[Message]):
             await self._save_chat(chat, summary=summary, count_delta=-1)
 
 
-def register(store: Store) -> MessageRepository:
-    """Declare the messages table; return its repository."""
-    return declare(store, "messages", TABLES, MessageRepository(store))
+def _oldest_first(message: Message) -> tuple[object, str]:
+    return message.created_at, message.id
+
+
+MESSAGE = EntityType(
+    kind="message",
+    table="messages",
+    schema="id, chat_id, [chat_id+created_at]",
+    model=Message,
+    repository=MessageRepository,
+    references=(Ref("chat_id", "chat", required=True, on_delete="cascade"),),
+    section="chats",
+    shown=(Shown("messages", "chat", where={"chat_id": CONTEXT}, order=_oldest_first),),
+)
+
+async def _refresh_imported_chats(store: Store, writes: Mapping[str, list[dict[str, Any]]]) -> None:
+    """Chats and messages an import wrote: each chat's summary recomputed."""
+    chat_ids = {m["chat_id"] for m in writes.get("messages", ())}
+    chat_ids |= {c["id"] for c in writes.get("chats", ())}
+    for chat_id in sorted(chat_ids):
+        await refresh_chat_summary(store, chat_id)
+
+
+FEATURE = Feature("messages", (MESSAGE,), after_import=_refresh_imported_chats)

@@ -11,24 +11,20 @@ from pydantic import Field
 from ._compensate import create_then_register, delete_with_cleanup
 from ._db_errors import translate_db_errors
 from ._entity import Entity
-from ._module import declare
-from ._repository import Repository, check_reference
-from ._store import Store
+from ._entity_type import CONTEXT, EntityType, Linked, Ref, Shown
+from ._feature import Feature, tables_of
+from ._repository import Repository
 
 __all__ = [
-    "TABLES",
+    "FEATURE",
+    "MODULE",
+    "MODULE_LINK",
     "Module",
     "ModuleLink",
     "ModuleLinkRepository",
     "ModuleRepository",
     "Modules",
-    "register",
 ]
-
-TABLES = {
-    "modules": "id, name, folder_id, updated_at",
-    "module_links": "id, module_id, target_id, [target_level+target_id]",
-}
 
 
 class Module(Entity):
@@ -48,49 +44,11 @@ class ModuleLink(Entity):
     enabled: bool = True
 
 
-async def delete_owned_by_modules(store: Store, module_ids: list[str]) -> None:
-    """Delete the lorebook entries, scripts and links of the given modules."""
-    for table_name in ("lorebook_entries", "scripts"):
-        if store.has_table(table_name):
-            table = store.table(table_name)
-            for module_id in module_ids:
-                await table.where("[level+scope_id]").equals(["module", module_id]).delete()
-    links = store.table("module_links")
-    for module_id in module_ids:
-        await links.where("module_id").equals(module_id).delete()
-
-
-async def delete_links_to(store: Store, level: str, target_ids: list[str]) -> None:
-    """Delete the module links attached to the given characters or chats."""
-    if not store.has_table("module_links"):
-        return
-    links = store.table("module_links")
-    for target_id in target_ids:
-        await links.where("[target_level+target_id]").equals([level, target_id]).delete()
-
-
 class ModuleRepository(Repository[Module]):
-    table_name = "modules"
-    model = Module
-    kind = "module"
-    references = (("folder_id", "folder"),)
-    cascade_tables = ("module_links", "lorebook_entries", "scripts")
-
-    async def _cascade_delete(self, entity: Module) -> None:
-        await delete_owned_by_modules(self.store, [entity.id])
+    """Deleting a module deletes its links, lorebook entries and scripts."""
 
 
 class ModuleLinkRepository(Repository[ModuleLink]):
-    table_name = "module_links"
-    model = ModuleLink
-    kind = "module link"
-    references = (("module_id", "module"),)
-    extra_write_tables = ("characters", "chats")
-
-    async def _check(self, entity: ModuleLink) -> None:
-        await super()._check(entity)
-        await check_reference(self.store, "target_id", entity.target_level, entity.target_id)
-
     async def for_target(
         self, level: Literal["character", "chat"], target_id: str
     ) -> list[ModuleLink]:
@@ -127,6 +85,10 @@ class Modules:
 
     modules: ModuleRepository
     links: ModuleLinkRepository
+
+    @property
+    def tables_used(self) -> tuple[str, ...]:
+        return tables_of(self.modules, self.links)
 
     async def enabled_for_chat(self, chat_id: str) -> list[Module]:
         """Enabled modules attached (enabled) to the chat or to its character."""
@@ -173,7 +135,50 @@ class Modules:
         )
 
 
-def register(store: Store) -> Modules:
-    """Declare modules and module links; return their repositories."""
-    api = Modules(ModuleRepository(store), ModuleLinkRepository(store))
-    return declare(store, "modules", TABLES, api)
+def _attached(level: str) -> Linked:
+    """Modules linked (enabled) to the character or chat the level shows."""
+    where = {"target_level": level, "target_id": CONTEXT, "enabled": True}
+    return Linked("module_link", "module_id", where)
+
+
+MODULE = EntityType(
+    kind="module",
+    table="modules",
+    schema="id, name, folder_id, updated_at",
+    since=2,
+    model=Module,
+    repository=ModuleRepository,
+    references=(Ref("folder_id", "folder"),),
+    shown=(
+        Shown("modules", "lists"),
+        Shown("character_modules", "character", linked=_attached("character")),
+        Shown("chat_modules", "chat", linked=_attached("chat")),
+    ),
+)
+MODULE_LINK = EntityType(
+    kind="module_link",
+    table="module_links",
+    schema="id, module_id, target_id, [target_level+target_id]",
+    since=2,
+    model=ModuleLink,
+    repository=ModuleLinkRepository,
+    references=(
+        Ref("module_id", "module", required=True, on_delete="cascade"),
+        Ref(
+            "target_id",
+            by="target_level",
+            kinds=("character", "chat"),
+            required=True,
+            on_delete="cascade",
+        ),
+    ),
+    section="modules",
+)
+
+FEATURE = Feature(
+    "modules",
+    (MODULE, MODULE_LINK),
+    api=lambda repos: Modules(
+        repos.of("module", ModuleRepository), repos.of("module_link", ModuleLinkRepository)
+    ),
+)

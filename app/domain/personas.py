@@ -5,13 +5,11 @@ from __future__ import annotations
 from pydantic import Field
 
 from ._entity import Entity
-from ._module import declare
-from ._repository import Repository, clear_references, clear_setting
-from ._store import Store
+from ._entity_type import EntityType, Shown
+from ._feature import Feature
+from ._repository import Repository
 
-__all__ = ["TABLES", "Persona", "PersonaRepository", "register"]
-
-TABLES = {"personas": "id, name, updated_at"}
+__all__ = ["FEATURE", "PERSONA", "Persona", "PersonaRepository"]
 
 
 class Persona(Entity):
@@ -23,16 +21,14 @@ class Persona(Entity):
 class PersonaRepository(Repository[Persona]):
     """Deleting a persona clears it from chats and from the `active_persona_id` setting."""
 
-    table_name = "personas"
-    model = Persona
-    kind = "persona"
-    cascade_tables = ("chats", "settings")
 
-    async def _cascade_delete(self, entity: Persona) -> None:
-        await clear_references(self.store, "chats", "persona_id", entity.id)
-        await clear_setting(self.store, "active_persona_id", entity.id)
+PERSONA = EntityType(
+    kind="persona",
+    table="personas",
+    schema="id, name, updated_at",
+    model=Persona,
+    repository=PersonaRepository,
+    shown=(Shown("personas", "lists"),),
+)
 
-
-def register(store: Store) -> PersonaRepository:
-    """Declare the personas table; return its repository."""
-    return declare(store, "personas", TABLES, PersonaRepository(store))
+FEATURE = Feature("personas", (PERSONA,))

@@ -7,13 +7,11 @@ from typing import Any
 from pydantic import Field
 
 from ._entity import Entity
-from ._module import declare
+from ._entity_type import EntityType, Shown
+from ._feature import Feature
 from ._repository import Repository
-from ._store import Store
 
-__all__ = ["TABLES", "Plugin", "PluginRepository", "register"]
-
-TABLES = {"plugins": "id, name, updated_at"}
+__all__ = ["FEATURE", "PLUGIN", "Plugin", "PluginRepository"]
 
 
 class Plugin(Entity):
@@ -25,14 +23,18 @@ class Plugin(Entity):
 
 
 class PluginRepository(Repository[Plugin]):
-    table_name = "plugins"
-    model = Plugin
-    kind = "plugin"
-
     async def enabled(self) -> list[Plugin]:
         return [p for p in await self.list() if p.enabled]
 
 
-def register(store: Store) -> PluginRepository:
-    """Declare the plugins table; return its repository."""
-    return declare(store, "plugins", TABLES, PluginRepository(store))
+PLUGIN = EntityType(
+    kind="plugin",
+    table="plugins",
+    schema="id, name, updated_at",
+    since=2,
+    model=Plugin,
+    repository=PluginRepository,
+    shown=(Shown("plugins", "lists"),),
+)
+
+FEATURE = Feature("plugins", (PLUGIN,))

@@ -9,13 +9,13 @@ from pydantic import Field, JsonValue
 
 from ._db_errors import translate_db_errors
 from ._entity import Entity
-from ._module import declare
+from ._entity_type import EntityType, Shown
+from ._feature import Feature
+from ._ids import format_utc
 from ._repository import Repository
 from ._store import Store
 
-__all__ = ["TABLES", "PromptPreset", "PromptPresetRepository", "register"]
-
-TABLES = {"prompt_presets": "id, name, updated_at"}
+__all__ = ["FEATURE", "PRESET", "PromptPreset", "PromptPresetRepository"]
 
 
 class PromptPreset(Entity):
@@ -29,10 +29,6 @@ class PromptPreset(Entity):
 class PromptPresetRepository(Repository[PromptPreset]):
     """Creating the first preset makes it active; activating one deactivates the
     previous one; deleting the active one activates the most recently updated other."""
-
-    table_name = "prompt_presets"
-    model = PromptPreset
-    kind = "prompt preset"
 
     async def active(self) -> PromptPreset | None:
         for preset in await self.list():
@@ -84,6 +80,38 @@ class PromptPresetRepository(Repository[PromptPreset]):
                     await self.table.put(successor.to_record())
 
 
-def register(store: Store) -> PromptPresetRepository:
-    """Declare the prompt_presets table; return its repository."""
-    return declare(store, "presets", TABLES, PromptPresetRepository(store))
+PRESET = EntityType(
+    kind="preset",
+    table="prompt_presets",
+    schema="id, name, updated_at",
+    since=2,
+    model=PromptPreset,
+    repository=PromptPresetRepository,
+    label="prompt preset",
+    section="presets",
+    shown=(Shown("presets", "lists"),),
+)
+
+async def _one_active_after_import(
+    store: Store, writes: Mapping[str, list[dict[str, Any]]]
+) -> None:
+    """After an import wrote presets, exactly one is active: the last imported active
+    one, else the one active before, else the most recently updated."""
+    imported = writes.get("prompt_presets")
+    if not imported:
+        return
+    preferred = next((p["id"] for p in reversed(imported) if p.get("is_active")), None)
+    table = store.table("prompt_presets")
+    presets = await table.to_array()
+    active = [p for p in presets if p.get("is_active")]
+    keep = preferred or (active[0]["id"] if active else None)
+    if keep is None:
+        keep = max(presets, key=lambda p: (p["updated_at"], p["id"]))["id"]
+    now = format_utc(store.clock())
+    for preset in presets:
+        should = preset["id"] == keep
+        if bool(preset.get("is_active")) != should:
+            await table.put({**preset, "is_active": should, "updated_at": now})
+
+
+FEATURE = Feature("presets", (PRESET,), after_import=_one_active_after_import)

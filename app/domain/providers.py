@@ -8,24 +8,20 @@ from typing import Any
 from pydantic import Field
 
 from ._entity import Entity
-from ._module import declare
-from ._repository import Repository, clear_references, clear_setting
-from ._store import Store
+from ._entity_type import EntityType, Ref
+from ._feature import Feature, tables_of
+from ._repository import Repository
 
 __all__ = [
-    "TABLES",
+    "API_KEY",
+    "FEATURE",
+    "PROVIDER_CONFIG",
     "ApiKey",
     "ApiKeyRepository",
     "ProviderConfig",
     "ProviderConfigRepository",
     "Providers",
-    "register",
 ]
-
-TABLES = {
-    "api_keys": "id, name, provider, updated_at",
-    "provider_configs": "id, name, type, api_key_id, updated_at",
-}
 
 
 class ApiKey(Entity):
@@ -46,24 +42,11 @@ class ProviderConfig(Entity):
 
 
 class ApiKeyRepository(Repository[ApiKey]):
-    table_name = "api_keys"
-    model = ApiKey
-    kind = "API key"
-    cascade_tables = ("provider_configs",)
-
-    async def _cascade_delete(self, entity: ApiKey) -> None:
-        await clear_references(self.store, "provider_configs", "api_key_id", entity.id)
+    """Deleting a key unlinks it from every provider config."""
 
 
 class ProviderConfigRepository(Repository[ProviderConfig]):
-    table_name = "provider_configs"
-    model = ProviderConfig
-    kind = "provider config"
-    references = (("api_key_id", "api_key"),)
-    cascade_tables = ("settings",)
-
-    async def _cascade_delete(self, entity: ProviderConfig) -> None:
-        await clear_setting(self.store, "default_provider_config_id", entity.id)
+    """Deleting a config forgets it as the default (`default_provider_config_id`)."""
 
     async def using_key(self, api_key_id: str) -> list[ProviderConfig]:
         return await self.where("api_key_id", api_key_id)
@@ -76,8 +59,37 @@ class Providers:
     configs: ProviderConfigRepository
     api_keys: ApiKeyRepository
 
+    @property
+    def tables_used(self) -> tuple[str, ...]:
+        return tables_of(self.configs, self.api_keys)
 
-def register(store: Store) -> Providers:
-    """Declare provider configs and API keys; return both repositories."""
-    api = Providers(ProviderConfigRepository(store), ApiKeyRepository(store))
-    return declare(store, "providers", TABLES, api)
+
+API_KEY = EntityType(
+    kind="api_key",
+    table="api_keys",
+    schema="id, name, provider, updated_at",
+    since=2,
+    model=ApiKey,
+    repository=ApiKeyRepository,
+    label="API key",
+    syncs=False,  # keys stay on the device
+    device_only=frozenset({"value"}),
+)
+PROVIDER_CONFIG = EntityType(
+    kind="provider_config",
+    table="provider_configs",
+    schema="id, name, type, api_key_id, updated_at",
+    since=2,
+    model=ProviderConfig,
+    repository=ProviderConfigRepository,
+    references=(Ref("api_key_id", "api_key", on_delete="clear"),),
+)
+
+FEATURE = Feature(
+    "providers",
+    (API_KEY, PROVIDER_CONFIG),
+    api=lambda repos: Providers(
+        repos.of("provider_config", ProviderConfigRepository),
+        repos.of("api_key", ApiKeyRepository),
+    ),
+)

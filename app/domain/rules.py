@@ -9,12 +9,15 @@ from pydantic import Field
 
 from ._db_errors import translate_db_errors
 from ._entity import Entity
-from ._module import declare
+from ._entity_type import EntityType, Ref
+from ._feature import Feature, tables_of
 from ._repository import Repository
-from ._store import Store
 
 __all__ = [
-    "TABLES",
+    "FEATURE",
+    "RULE",
+    "TAG",
+    "TAG_RULE_LINK",
     "Rule",
     "RuleRepository",
     "Rules",
@@ -22,14 +25,7 @@ __all__ = [
     "TagRepository",
     "TagRuleLink",
     "TagRuleLinkRepository",
-    "register",
 ]
-
-TABLES = {
-    "rules": "id, name, updated_at",
-    "tags": "id, name, updated_at",
-    "tag_rule_links": "id, tag_id, rule_id",
-}
 
 
 class Rule(Entity):
@@ -49,36 +45,15 @@ class TagRuleLink(Entity):
     rule_id: str = Field(min_length=1)
 
 
-class _DeletesLinks:
-    link_field: str
-
-    async def _cascade_delete(self, entity: Entity) -> None:
-        links = self.store.table("tag_rule_links")  # type: ignore[attr-defined]
-        await links.where(self.link_field).equals(entity.id).delete()
+class RuleRepository(Repository[Rule]):
+    """Deleting a rule deletes its links to tags."""
 
 
-class RuleRepository(_DeletesLinks, Repository[Rule]):
-    table_name = "rules"
-    model = Rule
-    kind = "rule"
-    cascade_tables = ("tag_rule_links",)
-    link_field = "rule_id"
-
-
-class TagRepository(_DeletesLinks, Repository[Tag]):
-    table_name = "tags"
-    model = Tag
-    kind = "tag"
-    cascade_tables = ("tag_rule_links",)
-    link_field = "tag_id"
+class TagRepository(Repository[Tag]):
+    """Deleting a tag deletes its links to rules."""
 
 
 class TagRuleLinkRepository(Repository[TagRuleLink]):
-    table_name = "tag_rule_links"
-    model = TagRuleLink
-    kind = "tag link"
-    references = (("tag_id", "tag"), ("rule_id", "rule"))
-
     async def link(self, tag_id: str, rule_id: str) -> TagRuleLink:
         """Link a tag and a rule (idempotent: an existing link is returned)."""
         async with translate_db_errors(), self.store.transaction("rw", *self.write_tables):
@@ -108,8 +83,50 @@ class Rules:
     tags: TagRepository
     links: TagRuleLinkRepository
 
+    @property
+    def tables_used(self) -> tuple[str, ...]:
+        return tables_of(self.rules, self.tags, self.links)
 
-def register(store: Store) -> Rules:
-    """Declare rules, tags and their links; return the three repositories."""
-    api = Rules(RuleRepository(store), TagRepository(store), TagRuleLinkRepository(store))
-    return declare(store, "rules", TABLES, api)
+
+RULE = EntityType(
+    kind="rule",
+    table="rules",
+    schema="id, name, updated_at",
+    since=2,
+    model=Rule,
+    repository=RuleRepository,
+    section="rules",
+)
+TAG = EntityType(
+    kind="tag",
+    table="tags",
+    schema="id, name, updated_at",
+    since=2,
+    model=Tag,
+    repository=TagRepository,
+    section="rules",
+)
+TAG_RULE_LINK = EntityType(
+    kind="tag_rule_link",
+    table="tag_rule_links",
+    schema="id, tag_id, rule_id",
+    since=2,
+    model=TagRuleLink,
+    repository=TagRuleLinkRepository,
+    label="tag link",
+    references=(
+        Ref("tag_id", "tag", required=True, on_delete="cascade"),
+        Ref("rule_id", "rule", required=True, on_delete="cascade"),
+    ),
+    section="rules",
+)
+
+FEATURE = Feature(
+    "rules",
+    (RULE, TAG, TAG_RULE_LINK),
+    api=lambda repos: Rules(
+        repos.of("rule", RuleRepository),
+        repos.of("tag", TagRepository),
+        repos.of("tag_rule_link", TagRuleLinkRepository),
+    ),
+)

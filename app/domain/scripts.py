@@ -8,17 +8,16 @@ from typing import Literal
 from pydantic import Field, ValidationInfo, field_validator
 
 from ._entity import Entity
-from ._module import declare
-from ._repository import Repository, check_reference
+from ._entity_type import CONTEXT, EntityType, InStore, Ref, Shown
+from ._feature import Feature
+from ._repository import Repository
 from ._scope import check_scope_id
-from ._store import Store
 
-__all__ = ["TABLES", "Script", "ScriptLevel", "ScriptRepository", "register"]
-
-TABLES = {"scripts": "id, level, scope_id, [level+scope_id], updated_at"}
+__all__ = ["FEATURE", "SCRIPT", "Script", "ScriptLevel", "ScriptRepository"]
 
 ScriptLevel = Literal["global", "character", "module"]
 Placement = Literal["input", "output", "display", "prompt"]
+_OUTPUT: list[Placement] = ["output"]
 
 
 class Script(Entity):
@@ -29,7 +28,7 @@ class Script(Entity):
     find: str = Field(min_length=1)
     replace: str = ""
     flags: str = ""
-    placement: list[Placement] = Field(default_factory=lambda: ["output"])
+    placement: list[Placement] = Field(default_factory=lambda: _OUTPUT.copy())
     enabled: bool = True
     order: int = 0
 
@@ -47,23 +46,53 @@ class Script(Entity):
 
 
 class ScriptRepository(Repository[Script]):
-    table_name = "scripts"
-    model = Script
-    kind = "script"
-    extra_write_tables = ("characters", "modules")
-
-    async def _check(self, entity: Script) -> None:
-        if entity.level != "global":
-            await check_reference(self.store, "scope_id", entity.level, entity.scope_id)
-
     async def for_scope(self, level: ScriptLevel, scope_id: str | None = None) -> list[Script]:
         if level == "global":
             items = await self.where("level", "global")
         else:
             items = await self.where("[level+scope_id]", [level, scope_id])
-        return sorted(items, key=lambda s: (s.order, s.created_at, s.id))
+        return sorted(items, key=_in_order)
 
 
-def register(store: Store) -> ScriptRepository:
-    """Declare the scripts table; return its repository."""
-    return declare(store, "scripts", TABLES, ScriptRepository(store))
+def _in_order(script: Script) -> tuple[object, ...]:
+    return script.order, script.created_at, script.id
+SCRIPT = EntityType(
+    kind="script",
+    table="scripts",
+    schema="id, level, scope_id, [level+scope_id], updated_at",
+    since=2,
+    model=Script,
+    repository=ScriptRepository,
+    references=(
+        Ref(
+            "scope_id",
+            by="level",
+            kinds=("character", "module"),
+            required=True,
+            on_delete="cascade",
+        ),
+    ),
+    shown=(
+        Shown("global_scripts", "lists", where={"level": "global"}, order=_in_order),
+        Shown(
+            "character_scripts",
+            "character",
+            where={"level": "character", "scope_id": CONTEXT},
+            order=_in_order,
+        ),
+        Shown(
+            "module_scripts",
+            "character",
+            where={"level": "module", "scope_id": InStore("character_modules")},
+            order=_in_order,
+        ),
+        Shown(
+            "chat_module_scripts",
+            "chat",
+            where={"level": "module", "scope_id": InStore("chat_modules")},
+            order=_in_order,
+        ),
+    ),
+)
+
+FEATURE = Feature("scripts", (SCRIPT,))

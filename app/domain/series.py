@@ -5,14 +5,11 @@ from __future__ import annotations
 from pydantic import Field
 
 from ._entity import Entity
-from ._ids import format_utc
-from ._module import declare
+from ._entity_type import EntityType, Ref, Shown
+from ._feature import Feature
 from ._repository import Repository
-from ._store import Store
 
-__all__ = ["TABLES", "Series", "SeriesRepository", "register"]
-
-TABLES = {"series": "id, name, folder_id, updated_at"}
+__all__ = ["FEATURE", "SERIES", "Series", "SeriesRepository"]
 
 
 class Series(Entity):
@@ -25,26 +22,16 @@ class SeriesRepository(Repository[Series]):
     """Deleting a series orphans its stories (`series_id` becomes None) and deletes
     only the series-scoped lorebook entries."""
 
-    table_name = "series"
-    model = Series
-    kind = "series"
-    references = (("folder_id", "folder"),)
-    cascade_tables = ("stories", "lorebook_entries")
 
-    async def _cascade_delete(self, entity: Series) -> None:
-        store = self.store
-        if store.has_table("stories"):
-            stories = store.table("stories")
-            now = format_utc(store.clock())
-            for story in await stories.where("series_id").equals(entity.id).to_array():
-                story["series_id"] = None
-                story["updated_at"] = now
-                await stories.put(story)
-        if store.has_table("lorebook_entries"):
-            entries = store.table("lorebook_entries")
-            await entries.where("[level+scope_id]").equals(["series", entity.id]).delete()
+SERIES = EntityType(
+    kind="series",
+    table="series",
+    schema="id, name, folder_id, updated_at",
+    since=2,
+    model=Series,
+    repository=SeriesRepository,
+    references=(Ref("folder_id", "folder"),),
+    shown=(Shown("series", "lists"),),
+)
 
-
-def register(store: Store) -> SeriesRepository:
-    """Declare the series table; return its repository."""
-    return declare(store, "series", TABLES, SeriesRepository(store))
+FEATURE = Feature("series", (SERIES,))

@@ -5,20 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, JsonValue, ValidationInfo, field_validator
 from pydantic import ValidationError as _PydanticValidationError
 
 from ._db_errors import translate_db_errors
 from ._entity import Model
+from ._entity_type import EntityType
 from ._errors import FieldError, InvalidDataError, field_errors_from_pydantic
+from ._feature import Feature
 from ._ids import format_utc
-from ._module import declare
 from ._repository import TableRepository
-from ._store import Store
 
-__all__ = ["TABLES", "AppSettings", "SettingsRepository", "register"]
-
-TABLES = {"settings": "key"}
+__all__ = ["FEATURE", "SETTING", "AppSettings", "SettingRecord", "SettingsRepository"]
 
 #: Keys under this prefix hold free-form JSON (plugins keep their settings there).
 EXTENSION_PREFIX = "ext."
@@ -39,9 +37,40 @@ class AppSettings(Model):
     sync_enabled: bool = False
 
 
-def _validate(key: str, value: Any) -> Any:
+class SettingRecord(Model):
+    """One stored setting (a row of the `settings` table): a known key with a value of
+    its type, or an extension key (`ext.…`) with any JSON value."""
+
+    key: str = Field(min_length=1)
+    value: JsonValue = None
+    updated_at: str | None = None
+
+    @field_validator("key")
+    @classmethod
+    def _known_key(cls, key: str) -> str:
+        if key in AppSettings.model_fields or _is_extension(key):
+            return key
+        raise ValueError("unknown setting")
+
+    @field_validator("value")
+    @classmethod
+    def _typed_value(cls, value: Any, info: ValidationInfo) -> Any:
+        key = info.data.get("key")
+        if key is None:  # the key was rejected; that error is reported already
+            return value
+        try:
+            return validate_setting(key, value)
+        except InvalidDataError as exc:
+            raise ValueError(exc.errors[0].message) from None
+
+
+def _is_extension(key: str) -> bool:
+    return key.startswith(EXTENSION_PREFIX) and len(key) > len(EXTENSION_PREFIX)
+
+
+def validate_setting(key: str, value: Any) -> Any:
     """The value converted to the setting's type; `InvalidDataError` naming the key."""
-    if key.startswith(EXTENSION_PREFIX) and len(key) > len(EXTENSION_PREFIX):
+    if _is_extension(key):
         return value
     if key not in AppSettings.model_fields:
         raise InvalidDataError([FieldError(key, "unknown setting")])
@@ -53,9 +82,6 @@ def _validate(key: str, value: Any) -> Any:
 
 class SettingsRepository(TableRepository):
     """`get(key)` returns the stored value or the default; `set` validates the type."""
-
-    table_name = "settings"
-    tables_used = ("settings",)
 
     @staticmethod
     def default(key: str) -> Any:
@@ -74,7 +100,7 @@ class SettingsRepository(TableRepository):
         return record["value"]
 
     async def set(self, key: str, value: Any) -> Any:
-        value = _validate(key, value)
+        value = validate_setting(key, value)
         record = {"key": key, "value": value, "updated_at": format_utc(self.store.clock())}
         async with translate_db_errors():
             await self.table.put(record)
@@ -82,7 +108,7 @@ class SettingsRepository(TableRepository):
 
     async def set_many(self, values: Mapping[str, Any]) -> None:
         """Validate every value first, then write them in one transaction."""
-        checked = {k: _validate(k, v) for k, v in values.items()}
+        checked = {k: validate_setting(k, v) for k, v in values.items()}
         now = format_utc(self.store.clock())
         async with translate_db_errors(), self.store.transaction("rw", self.table_name):
             for key, value in checked.items():
@@ -107,6 +133,21 @@ class SettingsRepository(TableRepository):
         return {r["key"]: r["value"] for r in records}
 
 
-def register(store: Store) -> SettingsRepository:
-    """Declare the settings table; return its repository."""
-    return declare(store, "settings", TABLES, SettingsRepository(store))
+SETTING = EntityType(
+    kind="setting",
+    table="settings",
+    schema="key",
+    key="key",
+    model=SettingRecord,
+    repository=SettingsRepository,
+)
+
+FEATURE = Feature(
+    "settings",
+    (SETTING,),
+    # settings that hold a record's id: deleting the record forgets the setting
+    setting_refs={
+        "active_persona_id": "persona",
+        "default_provider_config_id": "provider_config",
+    },
+)

@@ -9,13 +9,16 @@ from typing import Any
 from pydantic import Field
 
 from ._entity import Entity
+from ._entity_type import EntityType, Ref, Shown
 from ._errors import FieldError, InvalidDataError
-from ._module import declare
+from ._feature import Feature, Repositories, tables_of
 from ._repository import Repository
-from ._store import Store
 
 __all__ = [
-    "TABLES",
+    "CHAPTER",
+    "FEATURE",
+    "SCENE_BEAT",
+    "STORY",
     "Chapter",
     "ChapterRepository",
     "SceneBeat",
@@ -23,14 +26,7 @@ __all__ = [
     "Stories",
     "Story",
     "StoryRepository",
-    "register",
 ]
-
-TABLES = {
-    "stories": "id, title, series_id, folder_id, updated_at",
-    "chapters": "id, story_id, [story_id+order]",
-    "scene_beats": "id, story_id, chapter_id, [chapter_id+order]",
-}
 
 
 class Story(Entity):
@@ -63,12 +59,6 @@ class StoryRepository(Repository[Story]):
     """Deleting a story deletes its chapters, scene beats and story-scoped lorebook
     entries, and nothing else (series and global entries stay)."""
 
-    table_name = "stories"
-    model = Story
-    kind = "story"
-    references = (("series_id", "series"), ("folder_id", "folder"))
-    cascade_tables = ("chapters", "scene_beats", "lorebook_entries")
-
     async def in_series(self, series_id: str) -> list[Story]:
         return sorted(await self.where("series_id", series_id), key=lambda s: (s.created_at, s.id))
 
@@ -76,35 +66,13 @@ class StoryRepository(Repository[Story]):
         """Put the story into a series (validated) or take it out (`None`)."""
         return await self.update(story_id, {"series_id": series_id})
 
-    async def _cascade_delete(self, entity: Story) -> None:
-        store = self.store
-        await store.table("scene_beats").where("story_id").equals(entity.id).delete()
-        await store.table("chapters").where("story_id").equals(entity.id).delete()
-        if store.has_table("lorebook_entries"):
-            entries = store.table("lorebook_entries")
-            await entries.where("[level+scope_id]").equals(["story", entity.id]).delete()
-
 
 class ChapterRepository(Repository[Chapter]):
-    table_name = "chapters"
-    model = Chapter
-    kind = "chapter"
-    references = (("story_id", "story"),)
-    cascade_tables = ("scene_beats",)
-
     async def for_story(self, story_id: str) -> list[Chapter]:
         return sorted(await self.where("story_id", story_id), key=lambda c: (c.order, c.created_at))
 
-    async def _cascade_delete(self, entity: Chapter) -> None:
-        await self.store.table("scene_beats").where("chapter_id").equals(entity.id).delete()
-
 
 class SceneBeatRepository(Repository[SceneBeat]):
-    table_name = "scene_beats"
-    model = SceneBeat
-    kind = "scene beat"
-    references = (("story_id", "story"), ("chapter_id", "chapter"))
-
     async def _check(self, entity: SceneBeat) -> None:
         await super()._check(entity)
         chapter = await self.store.table("chapters").get(entity.chapter_id)
@@ -131,8 +99,51 @@ class Stories:
             {**data, "chapter_id": chapter_id, "story_id": chapter.story_id}
         )
 
+    @property
+    def tables_used(self) -> tuple[str, ...]:
+        return tables_of(self.stories, self.chapters, self.scene_beats)
 
-def register(store: Store) -> Stories:
-    """Declare stories, chapters and scene beats; return their repositories."""
-    api = Stories(StoryRepository(store), ChapterRepository(store), SceneBeatRepository(store))
-    return declare(store, "stories", TABLES, api)
+
+def _stories(repos: Repositories) -> Stories:
+    return Stories(
+        repos.of("story", StoryRepository),
+        repos.of("chapter", ChapterRepository),
+        repos.of("scene_beat", SceneBeatRepository),
+    )
+
+
+STORY = EntityType(
+    kind="story",
+    table="stories",
+    schema="id, title, series_id, folder_id, updated_at",
+    history={2: "id, title, folder_id, updated_at"},
+    model=Story,
+    repository=StoryRepository,
+    label="story",
+    references=(Ref("series_id", "series", on_delete="clear"), Ref("folder_id", "folder")),
+    section="stories",
+    shown=(Shown("stories", "lists"),),
+)
+CHAPTER = EntityType(
+    kind="chapter",
+    table="chapters",
+    schema="id, story_id, [story_id+order]",
+    model=Chapter,
+    repository=ChapterRepository,
+    references=(Ref("story_id", "story", required=True, on_delete="cascade"),),
+    section="stories",
+)
+SCENE_BEAT = EntityType(
+    kind="scene_beat",
+    table="scene_beats",
+    schema="id, story_id, chapter_id, [chapter_id+order]",
+    model=SceneBeat,
+    repository=SceneBeatRepository,
+    references=(
+        Ref("story_id", "story", required=True, on_delete="cascade"),
+        Ref("chapter_id", "chapter", required=True, on_delete="cascade"),
+    ),
+    section="stories",
+)
+
+FEATURE = Feature("stories", (STORY, CHAPTER, SCENE_BEAT), api=_stories)

@@ -7,14 +7,12 @@ from typing import Literal
 from pydantic import Field
 
 from ._entity import Entity
+from ._entity_type import EntityType
+from ._feature import Feature
 from ._ids import UtcDateTime
-from ._module import declare
 from ._repository import Repository
-from ._store import Store
 
-__all__ = ["TABLES", "SyncTarget", "SyncTargetRepository", "register"]
-
-TABLES = {"sync_targets": "id, name, updated_at"}
+__all__ = ["FEATURE", "SYNC_TARGET", "SyncTarget", "SyncTargetRepository"]
 
 
 class SyncTarget(Entity):
@@ -28,11 +26,17 @@ class SyncTarget(Entity):
 
 
 class SyncTargetRepository(Repository[SyncTarget]):
-    table_name = "sync_targets"
-    model = SyncTarget
-    kind = "sync target"
+    pass
 
 
-def register(store: Store) -> SyncTargetRepository:
-    """Declare the sync_targets table; return its repository."""
-    return declare(store, "sync_targets", TABLES, SyncTargetRepository(store))
+SYNC_TARGET = EntityType(
+    kind="sync_target",
+    table="sync_targets",
+    schema="id, name, updated_at",
+    since=2,
+    model=SyncTarget,
+    repository=SyncTargetRepository,
+    syncs=False,  # where this device syncs to is the device's own business
+)
+
+FEATURE = Feature("sync_targets", (SYNC_TARGET,))

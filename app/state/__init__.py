@@ -4,8 +4,9 @@ Levels: GLOBAL (settings) → LISTS (characters, personas, presets, modules,
 plugins, series, stories, folders, global lorebook and scripts) → CHARACTER (the
 active character, its chats, lorebook, scripts, modules) → CHAT (the active chat,
 its messages, lorebook, modules). Leaving a level clears every level below it.
-Storage is reached through a ``Backend``; ``DomainBackend`` wires the domain
-repositories. Writes always reach it; store updates whose context went stale
+Which stores exist and what each shows is the ``Layout``, read from the entities'
+``shown=`` declarations in the domain registry. Storage is reached through a
+``Backend``; ``DomainBackend`` wires the domain repositories. Writes always reach it; store updates whose context went stale
 meanwhile are skipped. Other tabs' commits reload the levels they affect.
 
     domain = await app.domain.open_domain(Database("lorekeeper"))
@@ -17,20 +18,25 @@ meanwhile are skipped. Other tabs' commits reload the levels they affect.
 """
 
 from ._app_state import AppState
-from ._backend import Backend, Kind, TableWatcher
+from ._backend import Backend, ExternalListener
 from ._domain_backend import DomainBackend
 from ._hierarchy import LOADED
-from ._levels import LEVEL_STORES, Level
+from ._layout import SETTINGS, Layout, Placement
+from ._levels import Level
+from ._loader import Source, load_level
 from ._views import Views
 
 __all__ = [
-    "LEVEL_STORES",
     "LOADED",
+    "SETTINGS",
     "AppState",
     "Backend",
     "DomainBackend",
-    "Kind",
+    "ExternalListener",
+    "Layout",
     "Level",
-    "TableWatcher",
+    "Placement",
+    "Source",
     "Views",
+    "load_level",
 ]

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._backend import Backend, Kind
+from ._backend import Backend
 from ._levels import Level
-from ._placement import Placement
+from ._placement import Shows
 from ._records import field_of, id_of, with_fields
 
 __all__ = ["AppState"]
@@ -25,7 +25,7 @@ __all__ = ["AppState"]
 _GONE = 1 << 62
 
 
-class AppState(Placement):
+class AppState(Shows):
     """The app's state hierarchy over a storage ``Backend``.
 
     The UI reads stores through ``state.views`` (also reachable as attributes of
@@ -44,7 +44,7 @@ class AppState(Placement):
         self._newest[record] = number
         return True
 
-    async def create(self, kind: Kind, data: Mapping[str, Any]) -> Any:
+    async def create(self, kind: str, data: Mapping[str, Any]) -> Any:
         """Create an entity; it appears in the stores that show its context."""
         number = next(self._order)
         entity = await self._backend.create(kind, data)
@@ -54,7 +54,7 @@ class AppState(Placement):
         await self._after_message(kind, entity)
         return entity
 
-    async def update(self, kind: Kind, id: str, changes: Mapping[str, Any]) -> Any:
+    async def update(self, kind: str, id: str, changes: Mapping[str, Any]) -> Any:
         """Update an entity; every store showing it follows (it may move between them)."""
         number = next(self._order)
         entity = await self._backend.update(kind, id, changes)
@@ -64,7 +64,7 @@ class AppState(Placement):
         await self._after_message(kind, entity)
         return entity
 
-    async def delete(self, kind: Kind, id: str) -> None:
+    async def delete(self, kind: str, id: str) -> None:
         """Delete an entity and what it owns; if it was active, its level is left."""
         number = next(self._order)
         before = await self._backend.get(kind, id) if kind == "message" else None
@@ -73,10 +73,10 @@ class AppState(Placement):
         with self._effects_of(number):
             self._hide(kind, id)
         if kind == "folder":  # its items moved to the parent folder
-            await self.refresh(["folders", "characters", "chats", "modules", "series", "stories"])
+            await self.refresh()
         await self._after_message(kind, before)
 
-    async def _after_message(self, kind: Kind, message: Any) -> None:
+    async def _after_message(self, kind: str, message: Any) -> None:
         """A message write changed its chat's preview: show the chat as stored now."""
         if kind != "message" or message is None:
             return

@@ -1,53 +1,42 @@
-"""What the state layer needs from storage: loaders and writers, as async callables."""
+"""What the state layer needs from storage: its layout, loaders and writers."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Literal, Protocol
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
-__all__ = ["Backend", "Kind", "TableWatcher"]
+from ._layout import Layout
+from ._levels import Level
+from ._loader import Source
 
-Kind = Literal[
-    "character",
-    "persona",
-    "preset",
-    "module",
-    "plugin",
-    "series",
-    "story",
-    "folder",
-    "chat",
-    "message",
-    "lorebook_entry",
-    "script",
-]
-"""The entity kinds the state layer creates, updates and deletes."""
+__all__ = ["Backend", "ExternalListener"]
+
+ExternalListener = Callable[[list[str]], Any]
+"""Called with the names of the tables another tab (or connection) committed to."""
 
 
-class Backend(Protocol):
+class Backend(Source, Protocol):
     """Storage as the state layer sees it.
 
-    Loaders return a mapping from store names of their level (see
-    ``LEVEL_STORES``) to values; names left out are reset to empty. Writers
-    return the entity as stored (with ids and timestamps filled in). Entities may
-    be pydantic models or dicts; the state layer only reads fields from them.
+    `layout` says which stores exist and what they show. `load(level, key)` returns the
+    values of every store of that level (see `load_level`, which a backend may use).
+    Writers return the entity as stored (ids and timestamps filled in). Entities may be
+    pydantic models or dicts; the state layer only reads fields from them. Kinds are the
+    registry's (`"character"`, `"lorebook_entry"`, ...).
     """
+
+    @property
+    def layout(self) -> Layout: ...
 
     async def load_settings(self) -> Any: ...
 
-    async def load_lists(self) -> Mapping[str, Any]: ...
+    async def load(self, level: Level, key: Any) -> Mapping[str, Any]: ...
 
-    async def load_character(self, character_id: str) -> Mapping[str, Any]: ...
+    async def create(self, kind: str, data: Mapping[str, Any]) -> Any: ...
 
-    async def load_chat(self, chat_id: str) -> Mapping[str, Any]: ...
+    async def update(self, kind: str, id: str, changes: Mapping[str, Any]) -> Any: ...
 
-    async def get(self, kind: Kind, id: str) -> Any: ...
-
-    async def create(self, kind: Kind, data: Mapping[str, Any]) -> Any: ...
-
-    async def update(self, kind: Kind, id: str, changes: Mapping[str, Any]) -> Any: ...
-
-    async def delete(self, kind: Kind, id: str) -> None: ...
+    async def delete(self, kind: str, id: str) -> None: ...
 
     async def set_setting(self, key: str, value: Any) -> Any: ...
 
@@ -63,10 +52,6 @@ class Backend(Protocol):
         """Create a module, then attach it; remove it again if attaching fails."""
         ...
 
-
-class TableWatcher(Protocol):
-    """Optional: a backend that reports tables changed by another tab."""
-
-    def watch_external(self, fn: Any) -> Any:
-        """Call ``fn(table_names)`` after another tab commits; return an unsubscribe."""
+    def watch_external(self, fn: ExternalListener) -> Callable[[], None]:
+        """Call `fn(table_names)` after another tab commits; return an unsubscribe."""
         ...

@@ -1,11 +1,16 @@
-"""``DomainBackend``: the state layer's ``Backend`` over the domain repositories."""
+"""``DomainBackend``: the state layer's ``Backend`` over the domain's repositories."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from ._backend import Kind
+from app.domain import Domain, Repository
+
+from ._backend import ExternalListener
+from ._layout import Layout, Placement
+from ._levels import Level
+from ._loader import load_level
 
 __all__ = ["DomainBackend"]
 
@@ -13,110 +18,65 @@ __all__ = ["DomainBackend"]
 class DomainBackend:
     """Loads levels and writes entities through ``app.domain``'s repositories.
 
-    ``domain`` is what ``app.domain.open_domain(db)`` returns. Entities are the
-    domain's pydantic models. Another tab's writes (the store's
-    ``"external-change"`` event) are reported to ``AppState``, which reloads the
-    levels they can affect.
+    ``domain`` is what ``app.domain.open_domain(db)`` returns; the layout comes from its
+    registry, so an entity a feature declares with ``shown=`` appears in the state
+    without any change here. Entities are the domain's pydantic models. Another tab's
+    writes (the store's ``"external-change"`` event, from ``app.db``'s
+    ``storagemutated``) are reported to ``AppState``, which reloads the levels they affect.
     """
 
-    def __init__(self, domain: Any) -> None:
+    def __init__(self, domain: Domain) -> None:
         self.domain = domain
+        self._layout = Layout.of(domain.registry)
 
-    def _repo(self, kind: Kind) -> Any:
-        d = self.domain
-        return {
-            "character": d.characters,
-            "persona": d.personas,
-            "preset": d.presets,
-            "module": d.modules.modules,
-            "plugin": d.plugins,
-            "series": d.series,
-            "story": d.stories.stories,
-            "folder": d.folders,
-            "chat": d.chats,
-            "message": d.messages,
-            "lorebook_entry": d.lorebook,
-            "script": d.scripts,
-        }[kind]
+    @property
+    def layout(self) -> Layout:
+        return self._layout
+
+    def _repo(self, kind: str) -> Repository[Any]:
+        repo = self.domain.repository(kind)
+        if not isinstance(repo, Repository):
+            raise TypeError(f"{kind} records are not created through the state")
+        return repo
 
     # -- loaders ----------------------------------------------------------------------------
     async def load_settings(self) -> Any:
         return await self.domain.settings.all()
 
-    async def load_lists(self) -> dict[str, Any]:
-        d = self.domain
-        return {
-            "characters": await d.characters.list(),
-            "personas": await d.personas.list(),
-            "presets": await d.presets.list(),
-            "modules": await d.modules.modules.list(),
-            "plugins": await d.plugins.list(),
-            "series": await d.series.list(),
-            "stories": await d.stories.stories.list(),
-            "folders": await d.folders.list(),
-            "global_lorebook": await d.lorebook.by_level("global"),
-            "global_scripts": await d.scripts.for_scope("global"),
-        }
+    async def load(self, level: Level, key: Any) -> Mapping[str, Any]:
+        return await load_level(self._layout, level, key, self)
 
-    async def _attached_modules(self, level: str, target_id: str) -> list[Any]:
-        modules = self.domain.modules
-        links = await modules.links.for_target(level, target_id)
-        ids = list(dict.fromkeys(link.module_id for link in links if link.enabled))
-        found = [await modules.modules.get(module_id) for module_id in ids]
-        return [module for module in found if module is not None]
-
-    async def _module_entries(self, modules: Iterable[Any]) -> tuple[list[Any], list[Any]]:
-        entries: list[Any] = []
-        scripts: list[Any] = []
-        for module in modules:
-            entries += await self.domain.lorebook.by_level("module", module.id)
-            scripts += await self.domain.scripts.for_scope("module", module.id)
-        return entries, scripts
-
-    async def load_character(self, character_id: str) -> dict[str, Any]:
-        d = self.domain
-        character = await d.characters.require(character_id)
-        modules = await self._attached_modules("character", character_id)
-        module_entries, module_scripts = await self._module_entries(modules)
-        return {
-            "active_character": character,
-            "chats": await d.chats.for_character(character_id),
-            "character_lorebooks": await d.lorebook.by_level("character", character_id),
-            "character_scripts": await d.scripts.for_scope("character", character_id),
-            "character_modules": modules,
-            "module_lorebooks": module_entries,
-            "module_scripts": module_scripts,
-        }
-
-    async def load_chat(self, chat_id: str) -> dict[str, Any]:
-        d = self.domain
-        chat = await d.chats.require(chat_id)
-        modules = await self._attached_modules("chat", chat_id)
-        module_entries, module_scripts = await self._module_entries(modules)
-        return {
-            "active_chat": chat,
-            "messages": await d.messages.for_chat(chat_id),
-            "chat_lorebooks": await d.lorebook.by_level("chat", chat_id),
-            "chat_modules": modules,
-            "chat_module_lorebooks": module_entries,
-            "chat_module_scripts": module_scripts,
-        }
+    async def find(
+        self, kind: str, where: Mapping[str, Any], placement: Placement | None
+    ) -> list[Any]:
+        repo = self._repo(kind)
+        many = [(name, v) for name, v in where.items() if isinstance(v, frozenset)]
+        if len(many) > 1:
+            raise ValueError(f"{kind}: only one field may match a set of values")
+        if many:
+            name, values = many[0]
+            found: list[Any] = []
+            for value in sorted(values):
+                found += await repo.find({**where, name: value})
+        else:
+            found = await repo.find(where)
+        shown = placement.shown if placement is not None else None
+        if shown is not None and shown.order is not None:
+            found.sort(key=shown.order, reverse=shown.descending)
+        return found
 
     # -- writers ----------------------------------------------------------------------------
-    async def get(self, kind: Kind, id: str) -> Any:
+    async def get(self, kind: str, id: str) -> Any:
         return await self._repo(kind).get(id)
 
-    async def create(self, kind: Kind, data: Mapping[str, Any]) -> Any:
+    async def create(self, kind: str, data: Mapping[str, Any]) -> Any:
         return await self._repo(kind).create(data)
 
-    async def update(self, kind: Kind, id: str, changes: Mapping[str, Any]) -> Any:
+    async def update(self, kind: str, id: str, changes: Mapping[str, Any]) -> Any:
         return await self._repo(kind).update(id, changes)
 
-    async def delete(self, kind: Kind, id: str) -> None:
-        if kind == "module":  # unlink, then delete; the links come back if the delete fails
-            await self.domain.modules.delete_detached(id)
-        else:
-            await self._repo(kind).delete(id)
+    async def delete(self, kind: str, id: str) -> None:
+        await self._repo(kind).delete(id)
 
     async def set_setting(self, key: str, value: Any) -> Any:
         return await self.domain.settings.set(key, value)
@@ -125,87 +85,24 @@ class DomainBackend:
         return await self.domain.presets.set_active(id)
 
     async def attach_module(self, module_id: str, level: str, target_id: str) -> Any:
-        return await self.domain.modules.links.attach(module_id, level, target_id)
+        return await self.domain.modules.links.attach(module_id, _target(level), target_id)
 
     async def detach_module(self, module_id: str, level: str, target_id: str) -> Any:
-        return await self.domain.modules.links.detach(module_id, level, target_id)
+        return await self.domain.modules.links.detach(module_id, _target(level), target_id)
 
     async def create_attached_module(
         self, data: Mapping[str, Any], level: str, target_id: str
     ) -> Any:
-        return await self.domain.modules.create_attached(data, level, target_id)
+        return await self.domain.modules.create_attached(data, _target(level), target_id)
 
-    def watch_external(self, fn: Callable[[list[str]], Any]) -> Callable[[], None]:
-        """Call ``fn(table_names)`` after another tab (or another connection) commits.
-
-        Two sources: the store's ``"external-change"`` event, and one live query
-        per table (``app.db`` re-runs it after any commit that touched the table,
-        in any tab). A re-run with no commit of this store in between comes from
-        elsewhere. (A commit here and one elsewhere that land in the same re-run
-        count as ours; the next change from elsewhere catches up.)
-        """
-        from app.db import live_query
-
-        store = self.domain.store
-        stops = [
-            store.on("external-change", lambda changes: fn(sorted({c.table for c in changes})))
-        ]
-        ours: dict[str, int] = {}
-
-        def count_ours(changes: list[Any]) -> None:
-            for table in {c.table for c in changes if not c.external}:
-                ours[table] = ours.get(table, 0) + 1
-
-        stops.append(store.on("changes", count_ours))
-        for table in _WATCHED_TABLES:
-            if not store.has_table(table):
-                continue
-            stops.append(
-                live_query(lambda t=table: store.table(t).count()).subscribe(
-                    _ReRuns(table, ours, fn), _ignore
-                )
-            )
-
-        def stop() -> None:
-            for unsubscribe in stops:
-                unsubscribe()
-
-        return stop
+    def watch_external(self, fn: ExternalListener) -> Callable[[], None]:
+        """Call ``fn(table_names)`` after another tab (or another connection) commits."""
+        return self.domain.store.on(
+            "external-change", lambda changes: fn(sorted({c.table for c in changes}))
+        )
 
 
-_WATCHED_TABLES = (
-    "settings",
-    "characters",
-    "personas",
-    "prompt_presets",
-    "modules",
-    "module_links",
-    "plugins",
-    "series",
-    "stories",
-    "folders",
-    "lorebook_entries",
-    "scripts",
-    "chats",
-    "messages",
-)
-
-
-class _ReRuns:
-    """Live-query listener: reports ``table`` when a re-run follows no commit of ours."""
-
-    def __init__(self, table: str, ours: dict[str, int], fn: Callable[[list[str]], Any]) -> None:
-        self.table = table
-        self.ours = ours
-        self.fn = fn
-        self.seen: int | None = None
-
-    def __call__(self, _count: Any) -> None:
-        current = self.ours.get(self.table, 0)
-        previous, self.seen = self.seen, current
-        if previous is not None and previous == current:  # not the first run, not our commit
-            self.fn([self.table])
-
-
-def _ignore(_error: Any) -> None:
-    return None
+def _target(level: str) -> Any:
+    if level not in ("character", "chat"):
+        raise ValueError(f"modules attach to a character or a chat, not a {level!r}")
+    return level

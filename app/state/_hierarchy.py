@@ -24,7 +24,8 @@ from typing import Any
 
 from app.reactive import Readable, batch, get
 
-from ._backend import Backend, Kind
+from ._backend import Backend
+from ._layout import Layout
 from ._levels import Level
 from ._records import field_of
 from ._stores import Stores
@@ -36,25 +37,6 @@ _log = logging.getLogger(__name__)
 
 LOADED = "loaded"
 """The context key of the GLOBAL and LISTS levels once loaded."""
-
-_TABLE_LEVELS: dict[str, tuple[Level, ...]] = {
-    "settings": (Level.GLOBAL,),
-    "characters": (Level.LISTS, Level.CHARACTER),
-    "personas": (Level.LISTS,),
-    "prompt_presets": (Level.LISTS,),
-    "modules": (Level.LISTS, Level.CHARACTER, Level.CHAT),
-    "module_links": (Level.CHARACTER, Level.CHAT),
-    "plugins": (Level.LISTS,),
-    "series": (Level.LISTS,),
-    "stories": (Level.LISTS,),
-    "folders": (Level.LISTS,),
-    "lorebook_entries": (Level.LISTS, Level.CHARACTER, Level.CHAT),
-    "scripts": (Level.LISTS, Level.CHARACTER, Level.CHAT),
-    "chats": (Level.CHARACTER, Level.CHAT),
-    "messages": (Level.CHAT,),
-}
-"""Which levels a table's changes can affect (reloaded after another tab writes)."""
-
 
 class _Load:
     """A load in flight: its context key and the effects to replay when it lands."""
@@ -73,7 +55,8 @@ class Hierarchy:
 
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
-        self._stores = Stores()
+        self._layout = backend.layout
+        self._stores = Stores(backend.layout)
         self.views = Views(self._stores)
         self._generation: dict[Level, int] = dict.fromkeys(Level, 0)
         self._context: dict[Level, Any] = {}
@@ -83,15 +66,18 @@ class Hierarchy:
         self._write_number = 0  # the write whose effects are being applied
         self._unwatch: Callable[[], Any] | None = None
         self._refreshing: set[asyncio.Future[None]] = set()
-        watch = getattr(backend, "watch_external", None)
-        if callable(watch):
-            self._unwatch = watch(self._on_external)
+        self._unwatch = backend.watch_external(self._on_external)
 
     def __getattr__(self, name: str) -> Readable[Any]:
         views = self.__dict__.get("views")
         if views is None or name.startswith("_"):
             raise AttributeError(name)
         return getattr(views, name)  # type: ignore[no-any-return]
+
+    @property
+    def layout(self) -> Layout:
+        """Which stores exist, at which level, and what each shows."""
+        return self._layout
 
     def close(self) -> None:
         """Stop listening to other tabs' changes."""
@@ -188,12 +174,12 @@ class Hierarchy:
 
     async def load_lists(self) -> bool:
         """Load every list (level LISTS)."""
-        return await self._load(Level.LISTS, LOADED, self._backend.load_lists)
+        return await self._load(Level.LISTS, LOADED, self._loader(Level.LISTS, LOADED))
 
     async def open_character(self, character_id: str) -> bool:
         """Make ``character_id`` the active character (another one's chat is cleared)."""
         return await self._load(
-            Level.CHARACTER, character_id, lambda: self._backend.load_character(character_id)
+            Level.CHARACTER, character_id, self._loader(Level.CHARACTER, character_id)
         )
 
     def close_character(self) -> None:
@@ -209,7 +195,7 @@ class Hierarchy:
         elif self.context(Level.CHARACTER) != character_id:
             if not await self.open_character(character_id):
                 return False
-        return await self._load(Level.CHAT, chat_id, lambda: self._backend.load_chat(chat_id))
+        return await self._load(Level.CHAT, chat_id, self._loader(Level.CHAT, chat_id))
 
     def close_chat(self) -> None:
         self.leave(Level.CHAT)
@@ -218,7 +204,7 @@ class Hierarchy:
         """Reload what is shown, in place (only levels ``tables`` can affect, if given)."""
         levels = set(Level)
         if tables is not None:
-            levels = {lvl for t in tables for lvl in _TABLE_LEVELS.get(t, tuple(Level))}
+            levels = {level for t in tables for level in self._layout.levels_of_table(t)}
         for level in sorted(levels):
             load = self._loads.get(level)
             if load is not None and self._context.get(level) != load.key:
@@ -233,7 +219,7 @@ class Hierarchy:
         try:
             await self._load(level, key, self._loader(level, key), only_if_current=True)
         except Exception:
-            kind: Kind | None = {Level.CHARACTER: "character", Level.CHAT: "chat"}.get(level)
+            kind = self._layout.single_kind(level)
             if kind is None or await self._backend.get(kind, key) is not None:
                 raise
             if self._context.get(level) == key:
@@ -243,11 +229,7 @@ class Hierarchy:
         backend = self._backend
         if level == Level.GLOBAL:
             return backend.load_settings
-        if level == Level.LISTS:
-            return backend.load_lists
-        if level == Level.CHARACTER:
-            return lambda: backend.load_character(key)
-        return lambda: backend.load_chat(key)
+        return lambda: backend.load(level, key)
 
     def _on_external(self, tables: Iterable[str]) -> asyncio.Future[None]:
         task = asyncio.ensure_future(self.refresh(list(tables)))

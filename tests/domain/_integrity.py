@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.domain._formats import IMPORT_ORDER, references_of
-
 
 async def integrity_problems(domain: Any) -> list[str]:
     """Every reference resolves, chat summaries match messages, at most one preset
     is active (exactly one when any exist)."""
-    store = domain.store
-    tables = {t: await store.table(t).to_array() for t in IMPORT_ORDER if store.has_table(t)}
-    ids = {t: {r.get("id", r.get("key")) for r in rows} for t, rows in tables.items()}
+    store, registry = domain.store, domain.registry
+    tables = {t: await store.table(t).to_array() for t in registry.import_order}
+    ids = {t: {r[registry.for_table(t).key] for r in rows} for t, rows in tables.items()}
     problems: list[str] = []
     for table, rows in tables.items():
         for row in rows:
-            for ref in references_of(table, row):
+            for ref in registry.references_of(table, row):
                 target = row.get(ref.field)
                 if target is not None and target not in ids.get(ref.table, set()):
                     problems.append(f"{table}[{row['id']}].{ref.field} -> missing {target}")

@@ -7,15 +7,15 @@ import pytest
 from app.db import Database
 from app.db.errors import DatabaseClosedError, QuotaExceededError
 from app.domain import (
-    VERSION_1_TABLES,
+    Domain,
     NotFoundError,
     StorageFullError,
     StorageUnavailableError,
     Store,
     UpgradeBlockedError,
+    default_registry,
     new_id,
     open_domain,
-    register_all,
     to_domain_error,
 )
 from tests.domain._support import FaultInjector, memory_db
@@ -81,7 +81,7 @@ async def test_a_record_that_no_longer_exists(domain):
 
 async def _old_tab(name):
     old = Database(name, backend="memory")
-    old.version(1).stores(VERSION_1_TABLES)
+    old.version(1).stores(default_registry().tables_at(1))
     old.on("versionchange", lambda event: False)  # an old tab that does not let go
     await old.open()
     return old
@@ -102,8 +102,8 @@ async def test_a_blocked_upgrade_can_fail_fast_with_a_message():
 async def test_a_blocked_upgrade_is_reported_then_completes():
     name = f"blocked-{new_id()}"
     old = await _old_tab(name)
-    store = Store(Database(name, backend="memory"))
-    domain = register_all(store)
+    store = Store(Database(name, backend="memory"), default_registry())
+    domain = Domain(store)
     reports = []
     blocked = asyncio.Event()
     store.on("upgrade-blocked", lambda error: (reports.append(str(error)), blocked.set()))

@@ -7,7 +7,9 @@ really written with the version-1 schema, closed, and reopened by the current co
 import pytest
 
 from app.db import Database
-from app.domain import CURRENT_VERSION, VERSION_1_TABLES, LorebookEntry, new_id, open_domain
+from app.domain import LorebookEntry, default_registry, new_id, open_domain
+
+CURRENT_VERSION = default_registry().current_version
 
 RUN_IN_BROWSER = True
 
@@ -75,7 +77,7 @@ def _database(name, backend):
 
 async def _write_old_database(name, backend):
     old = _database(name, backend)
-    old.version(1).stores(VERSION_1_TABLES)
+    old.version(1).stores(default_registry().tables_at(1))
     await old.open()
     await old.table("stories").bulk_add([dict(s) for s in OLD_STORIES])
     await old.table("lorebook_entries").bulk_add([dict(e) for e in OLD_ENTRIES])

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.domain import InvalidDataError, preview_text
+from app.domain import InvalidDataError, open_domain, preview_text
 
 RUN_IN_BROWSER = True
 
@@ -222,23 +222,26 @@ async def test_deleting_a_chat_deletes_its_messages_and_chat_entries(domain):
     assert len(await domain.lorebook.by_level("character", character.id)) == 1
 
 
-async def test_a_failing_cascade_writes_nothing(domain, monkeypatch):
+async def test_a_failing_cascade_writes_nothing():
+    from tests.domain._support import FaultInjector, memory_db
+
+    db = memory_db()
+    injector = FaultInjector()
+    db.use(injector)
+    domain = await open_domain(db)
     character, chat, *_ = await _character_world(domain)
     before = {
         t: await domain.store.table(t).count() for t in ("chats", "messages", "lorebook_entries")
     }
-
-    import app.domain.characters as characters_module
-
-    async def broken(store, level, ids):
-        raise OSError("disk on fire")
-
-    monkeypatch.setattr(characters_module, "delete_links_to", broken)
+    injector.fail_writes("chats", OSError("disk on fire"))  # after the messages went
     with pytest.raises(OSError):
         await domain.characters.delete(character.id)
+    assert "messages" in injector.writes  # it got that far before failing
     after = {t: await domain.store.table(t).count() for t in before}
     assert after == before
     assert await domain.chats.get(chat.id) is not None
+    domain.store.close()
+    await db.delete()
 
 
 async def test_deleting_a_module_deletes_its_entries_scripts_and_links(domain):

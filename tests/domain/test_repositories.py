@@ -178,7 +178,7 @@ async def test_references_must_exist(domain):
         await domain.characters.create({"name": "Ada", "folder_id": "f"})
     with pytest.raises(InvalidDataError, match="chat_id: no chat with id 'c'"):
         await domain.messages.create({"chat_id": "c", "role": "user"})
-    with pytest.raises(InvalidDataError, match="api_key_id: no api_key with id 'k'"):
+    with pytest.raises(InvalidDataError, match="api_key_id: no API key with id 'k'"):
         await domain.providers.configs.create({"name": "C", "type": "x", "api_key_id": "k"})
 
 

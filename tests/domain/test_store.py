@@ -1,4 +1,4 @@
-"""The module pattern: register(store), events after commit, caller transactions."""
+"""The store: features declared by the registry, events after commit, caller transactions."""
 
 import asyncio
 import importlib
@@ -6,7 +6,17 @@ import importlib
 import pytest
 
 from app.db import Database
-from app.domain import Change, InvalidDataError, Store, characters, chats, open_domain, register_all
+from app.domain import (
+    FEATURES,
+    Change,
+    Domain,
+    Feature,
+    InvalidDataError,
+    Store,
+    chats,
+    default_registry,
+    open_domain,
+)
 from tests.domain._support import FakeClock, memory_db
 
 RUN_IN_BROWSER = True
@@ -29,39 +39,41 @@ FEATURE_MODULES = [
     "settings",
     "stories",
     "sync_targets",
-    "transfer",
 ]
 
 
 def test_importing_a_module_has_no_side_effects():
     db = memory_db()
-    store = Store(db)
     for name in FEATURE_MODULES:
         module = importlib.import_module(f"app.domain.{name}")
         held = [v for v in vars(module).values() if isinstance(v, (Store, Database))]
         assert held == [], name  # no module-level store or database
-        assert callable(module.register)
-    assert store.tables == {}
+        assert isinstance(module.FEATURE, Feature)
+    assert {f.name for f in FEATURES} == {m.FEATURE.name for m in map(_module, FEATURE_MODULES)}
     assert db.declared_versions() == []
 
 
-async def test_register_declares_tables_and_returns_a_bound_repository():
+def _module(name):
+    return importlib.import_module(f"app.domain.{name}")
+
+
+async def test_a_store_declares_the_registry_and_repositories_are_bound():
     db = memory_db()
-    store = Store(db, clock=FakeClock())
-    repo = characters.register(store)
-    assert "characters" in store.tables
-    assert store.repo("characters") is repo
+    store = Store(db, default_registry(), clock=FakeClock())
+    domain = Domain(store)
+    assert store.has_table("characters")
+    assert domain.repository("character") is domain.characters
     await store.open()
-    created = await repo.create({"name": "Ada"})
-    assert (await repo.require(created.id)).name == "Ada"
+    created = await domain.characters.create({"name": "Ada"})
+    assert (await domain.characters.require(created.id)).name == "Ada"
     await db.delete()
 
 
-async def test_two_modules_cannot_declare_the_same_table():
-    store = Store(memory_db())
-    characters.register(store)
-    with pytest.raises(ValueError, match="already declared"):
-        store.define("other", {"characters": "id"})
+async def test_two_features_cannot_declare_the_same_table():
+    from app.domain.characters import CHARACTER
+
+    with pytest.raises(ValueError, match="declared twice"):
+        default_registry().with_features(Feature("again", (CHARACTER,)))
 
 
 async def test_change_events_arrive_after_commit_only(domain):
@@ -113,11 +125,12 @@ async def test_external_writes_become_an_external_change_event(domain):
     external, changed = [], []
     domain.store.on("external-change", external.append)
     domain.store.on("chats:changed", changed.append)
-    domain.store.receive_external(["chats"])
+    domain.store.receive_external({"chats": None})
     assert external[0][0].table == "chats" and external[0][0].external
+    assert external[0][0].key is None  # the keys were not known: reload the table
     assert changed and changed[0][0].external
-    domain.store.receive_external([{"table": "chats", "key": "c1", "type": "delete"}])
-    assert external[1][0].key == "c1" and external[1][0].type == "delete"
+    domain.store.receive_external({"chats": ["c1", "c2"]})
+    assert [c.key for c in external[1]] == ["c1", "c2"]
 
 
 async def test_another_connections_writes_arrive_as_external_changes(domain, db):
@@ -155,17 +168,15 @@ async def test_another_connections_writes_arrive_as_external_changes(domain, db)
 
 async def test_local_writes_are_not_external(db):
     external = []
-    store = Store(db)
-    domain = register_all(store)
+    store = Store(db, default_registry())
+    domain = Domain(store)
     store.on("external-change", external.append)  # listening from before the open
     await store.open()
-    for _ in range(50):  # let the watcher's initial runs finish
-        await asyncio.sleep(0)
     await domain.characters.create({"name": "Ada"})
     async with domain.store.transaction("rw", domain.chats, domain.messages):
         chat = await domain.chats.create({})
         await domain.messages.create({"chat_id": chat.id, "role": "user"})
-    # a foreign write afterwards proves the watcher ran: only it is external
+    # a foreign write afterwards is the marker: had ours been external, they came first
     other_tab = await open_domain(Database(db.name, backend=db.backend))
     arrived = asyncio.Event()
     domain.store.on("external-change", lambda _changes: arrived.set())
@@ -198,11 +209,11 @@ async def test_unsubscribe_and_failing_listener(domain):
     assert len(calls) == 1  # the failing listener did not stop the others
 
 
-async def test_open_domain_registers_every_module():
+async def test_open_domain_registers_every_feature():
     db = memory_db()
     domain = await open_domain(db)
     names = {t.name for t in db.tables}
     assert {"characters", "chats", "messages", "lorebook_entries", "series", "settings"} <= names
-    assert domain.store.repo("chats") is domain.chats
+    assert domain.repository("chat") is domain.chats
     assert isinstance(chats.Chat(), chats.Chat)
     await db.delete()

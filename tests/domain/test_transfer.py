@@ -21,7 +21,7 @@ async def empty():
 
 async def test_full_round_trip_reproduces_every_table(domain, db, empty):
     await populate(domain)
-    exported = await domain.transfer.export_full()
+    exported = await domain.transfer.export_full(include_secrets=True)
     text = json.dumps(exported)  # a real file: JSON text
     report = await empty.transfer.import_file(text)
     source, target = await dump_tables(db), await dump_tables(empty.store.db)
@@ -126,7 +126,7 @@ async def test_selective_import(domain, empty):
     assert report.skipped_unselected["chats"] == 2
     assert report.skipped_unselected["lorebook_entries"] == 6
     with pytest.raises(ValueError, match="unknown import sections"):
-        ImportOptions.only("everything")
+        await empty.transfer.import_file(exported, ImportOptions.only("everything"))
 
 
 async def test_optional_references_to_missing_records_are_cleared(domain, empty):
@@ -246,10 +246,15 @@ async def test_global_lorebook_export_and_import(domain, empty):
     assert [e.name for e in imported] == ["g"] and imported[0].extensions == {"st": {"uid": 1}}
 
 
-async def test_full_export_without_api_keys(domain):
+async def test_a_full_export_leaves_api_keys_out_unless_asked(domain, empty):
     await populate(domain)
-    data = await domain.transfer.export_full(include_api_keys=False)
+    data = await domain.transfer.export_full()
     assert "api_keys" not in data and "sk-secret" not in json.dumps(data)
+    assert data["provider_configs"]  # the configs travel, without their keys
+    asked = await domain.transfer.export_full(include_secrets=True)
+    assert [k["value"] for k in asked["api_keys"]] == ["sk-secret"]
+    await empty.transfer.import_file(asked)
+    assert [k.value for k in await empty.providers.api_keys.list()] == ["sk-secret"]
 
 
 async def test_imported_presets_keep_exactly_one_active(domain, empty):

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from app.db import Database
-from app.domain._registry import open_domain
+from app.domain import open_domain
 from app.lore import LayerCache, Matcher, follow_changes
 
 RUN_IN_BROWSER = True

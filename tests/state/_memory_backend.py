@@ -9,19 +9,21 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from app.db import Database
+from app.domain import default_registry
+from app.state import Layout, Level, Placement, load_level
 
 TABLES = {
     "settings": "key",
     "characters": "id, name, folder_id",
     "personas": "id",
-    "presets": "id",
+    "prompt_presets": "id",
     "modules": "id, folder_id",
-    "module_links": "id, module_id, [target_level+target_id]",
+    "module_links": "id, module_id, target_id, [target_level+target_id]",
     "plugins": "id",
     "series": "id",
     "stories": "id, folder_id",
     "folders": "id, parent_id",
-    "chats": "id, character_id, folder_id",
+    "chats": "id, character_id, folder_id, persona_id",
     "messages": "id, chat_id, [chat_id+seq]",
     "lorebook_entries": "id, level, [level+scope_id]",
     "scripts": "id, level, [level+scope_id]",
@@ -29,7 +31,7 @@ TABLES = {
 KIND_TABLE = {
     "character": "characters",
     "persona": "personas",
-    "preset": "presets",
+    "preset": "prompt_presets",
     "module": "modules",
     "plugin": "plugins",
     "series": "series",
@@ -39,6 +41,7 @@ KIND_TABLE = {
     "message": "messages",
     "lorebook_entry": "lorebook_entries",
     "script": "scripts",
+    "module_link": "module_links",
 }
 _names = itertools.count()
 
@@ -85,91 +88,37 @@ class MemoryBackend:
         return self.db.table(name)
 
     # -- loaders ------------------------------------------------------------------------------
+    @property
+    def layout(self) -> Layout:
+        return _LAYOUT
+
     async def load_settings(self) -> dict[str, Any]:
         rows = await self.t("settings").to_array()
         await self._gate("load_settings")
         return {row["key"]: row["value"] for row in rows}
 
-    async def _scoped(self, table: str, level: str, scope_id: Any) -> list[dict[str, Any]]:
-        if level == "global":
-            return list(await self.t(table).where("level").equals("global").to_array())
-        return list(
-            await self.t(table).where("[level+scope_id]").equals([level, scope_id]).to_array()
-        )
-
-    async def _modules_of(self, level: str, target_id: str) -> list[dict[str, Any]]:
-        links = (
-            await self.t("module_links")
-            .where("[target_level+target_id]")
-            .equals([level, target_id])
-            .to_array()
-        )
-        ids = [link["module_id"] for link in links if link.get("enabled", True)]
-        found = await self.t("modules").bulk_get(ids)
-        return [m for m in found if m is not None]
-
-    async def _module_entries(self, table: str, modules: list[dict[str, Any]]) -> list[Any]:
-        out: list[Any] = []
-        for module in modules:
-            out += await self._scoped(table, "module", module["id"])
-        return out
-
-    async def load_lists(self) -> dict[str, Any]:
-        values = {
-            store: list(await self.t(table).to_array())
-            for store, table in {
-                "characters": "characters",
-                "personas": "personas",
-                "presets": "presets",
-                "modules": "modules",
-                "plugins": "plugins",
-                "series": "series",
-                "stories": "stories",
-                "folders": "folders",
-            }.items()
-        }
-        values["global_lorebook"] = await self._scoped("lorebook_entries", "global", None)
-        values["global_scripts"] = await self._scoped("scripts", "global", None)
-        await self._gate("load_lists")
+    async def load(self, level: Level, key: Any) -> dict[str, Any]:
+        values = await load_level(self.layout, level, key, self)
+        await self._gate(f"load_{level.name.lower()}")
         return values
 
-    async def load_character(self, character_id: str) -> dict[str, Any]:
-        character = await self.t("characters").get(character_id)
-        if character is None:
-            raise LookupError(f"no character {character_id}")
-        modules = await self._modules_of("character", character_id)
-        values = {
-            "active_character": character,
-            "chats": list(
-                await self.t("chats").where("character_id").equals(character_id).to_array()
-            ),
-            "character_lorebooks": await self._scoped(
-                "lorebook_entries", "character", character_id
-            ),
-            "character_scripts": await self._scoped("scripts", "character", character_id),
-            "character_modules": modules,
-            "module_lorebooks": await self._module_entries("lorebook_entries", modules),
-            "module_scripts": await self._module_entries("scripts", modules),
-        }
-        await self._gate("load_character")
-        return values
+    async def find(
+        self, kind: str, where: Mapping[str, Any], placement: Placement | None
+    ) -> list[dict[str, Any]]:
+        def matches(record: dict[str, Any]) -> bool:
+            for name, wanted in where.items():
+                value = record.get(name)
+                if isinstance(wanted, frozenset):
+                    if value not in wanted:
+                        return False
+                elif value != wanted:
+                    return False
+            return True
 
-    async def load_chat(self, chat_id: str) -> dict[str, Any]:
-        chat = await self.t("chats").get(chat_id)
-        if chat is None:
-            raise LookupError(f"no chat {chat_id}")
-        modules = await self._modules_of("chat", chat_id)
-        messages = await self.t("messages").where("chat_id").equals(chat_id).to_array()
-        values = {
-            "active_chat": chat,
-            "messages": sorted(messages, key=lambda m: m["seq"]),
-            "chat_lorebooks": await self._scoped("lorebook_entries", "chat", chat_id),
-            "chat_modules": modules,
-            "chat_module_lorebooks": await self._module_entries("lorebook_entries", modules),
-            "chat_module_scripts": await self._module_entries("scripts", modules),
-        }
-        await self._gate("load_chat")
-        return values
+        records = [r for r in await self.t(KIND_TABLE[kind]).to_array() if matches(r)]
+        if kind == "message":
+            records.sort(key=lambda m: m["seq"])
+        return records
 
     # -- writers ------------------------------------------------------------------------------
     async def get(self, kind: str, id: str) -> Any:
@@ -241,7 +190,7 @@ class MemoryBackend:
         return value
 
     async def set_active_preset(self, id: str) -> dict[str, Any]:
-        presets = self.t("presets")
+        presets = self.t("prompt_presets")
         for preset in await presets.to_array():
             await presets.update(preset["id"], {"is_active": preset["id"] == id})
         await self._gate("set_active_preset")
@@ -281,3 +230,6 @@ class MemoryBackend:
             await self.delete("module", module["id"])  # compensation
             raise
         return module
+
+
+_LAYOUT = Layout.of(default_registry())

@@ -16,7 +16,7 @@ async def seed(backend: MemoryBackend) -> None:
         [{"key": "theme", "value": "dark"}, {"key": "active_persona_id", "value": "p1"}]
     )
     await t("personas").bulk_put([{"id": "p1", "name": "Me"}, {"id": "p2", "name": "Alt"}])
-    await t("presets").bulk_put(
+    await t("prompt_presets").bulk_put(
         [
             {"id": "pr1", "name": "Default", "is_active": True},
             {"id": "pr2", "name": "Creative", "is_active": False},
@@ -38,9 +38,12 @@ async def seed(backend: MemoryBackend) -> None:
     )
     await t("module_links").bulk_put(
         [
-            {"id": "l1", "module_id": "m1", "target_level": "character", "target_id": "alice"},
-            {"id": "l2", "module_id": "m2", "target_level": "character", "target_id": "alice"},
-            {"id": "l3", "module_id": "m3", "target_level": "chat", "target_id": "a1"},
+            {"id": "l1", "module_id": "m1", "target_level": "character", "target_id": "alice",
+             "enabled": True},
+            {"id": "l2", "module_id": "m2", "target_level": "character", "target_id": "alice",
+             "enabled": True},
+            {"id": "l3", "module_id": "m3", "target_level": "chat", "target_id": "a1",
+             "enabled": True},
         ]
     )
     await t("chats").bulk_put(

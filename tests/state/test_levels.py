@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from app.reactive import derived, get
-from app.state import LEVEL_STORES, AppState, Level
+from app.state import AppState, Level
 from tests.state._memory_backend import MemoryBackend
 
 RUN_IN_BROWSER = True
@@ -43,7 +43,7 @@ async def test_levels_load_top_down(state: AppState) -> None:
 
 
 async def test_views_are_readonly(state: AppState) -> None:
-    for name in [n for names in LEVEL_STORES.values() for n in names]:
+    for name in state.layout.stores:
         view = getattr(state, name)
         assert not hasattr(view, "set") and not hasattr(view, "update")
 
@@ -65,7 +65,8 @@ async def test_open_chat_without_character_leaves_the_character_level(state: App
 async def test_closing_the_character_clears_it_and_the_chat(state: AppState) -> None:
     await open_all(state)
     state.close_character()
-    for name in LEVEL_STORES[Level.CHARACTER] + LEVEL_STORES[Level.CHAT]:
+    layout = state.layout
+    for name in layout.stores_at(Level.CHARACTER) + layout.stores_at(Level.CHAT):
         assert get(getattr(state, name)) in (None, []), name
     assert ids(state.characters) == ["alice", "bob"]  # the level above stays
     assert state.context(Level.CHARACTER) is None and state.context(Level.CHAT) is None

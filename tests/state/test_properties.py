@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.reactive import derived
-from app.state import AppState, Level
+from app.state import LOADED, AppState, Level
 from tests.state._memory_backend import MemoryBackend
 from tests.state.conftest import seed
 
@@ -156,11 +156,11 @@ async def scenario(steps: list[tuple[tuple[str, Any], bool]]) -> None:
     chat = state.context(Level.CHAT)
     from app.reactive import get
 
-    lists = await backend.load_lists()
+    lists = await backend.load(Level.LISTS, LOADED)
     for name, value in lists.items():
         assert by_id(get(getattr(state, name))) == by_id(value), name
     if character is not None:
-        fresh = await backend.load_character(character)
+        fresh = await backend.load(Level.CHARACTER, character)
         for name, value in fresh.items():
             shown = get(getattr(state, name))
             if isinstance(value, list):
@@ -170,7 +170,7 @@ async def scenario(steps: list[tuple[tuple[str, Any], bool]]) -> None:
     else:
         assert get(state.chats) == []
     if chat is not None:
-        fresh = await backend.load_chat(chat)
+        fresh = await backend.load(Level.CHAT, chat)
         assert get(state.messages) == fresh["messages"], "messages differ from the database"
         assert get(state.active_chat) == fresh["active_chat"]
     else:

@@ -204,7 +204,7 @@ async def test_set_active_preset_deactivates_the_previous_one(
     await state.set_active_preset("pr2")
     assert [p["is_active"] for p in get(state.presets)] == [False, True]
     assert get(state.active_preset)["id"] == "pr2"
-    assert (await backend.t("presets").get("pr1"))["is_active"] is False
+    assert (await backend.t("prompt_presets").get("pr1"))["is_active"] is False
 
 
 async def test_deleting_a_module_removes_it_and_its_entries(state: AppState) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from app.db import Database
-from app.domain._registry import open_domain
+from app.domain import open_domain
 from app.ui import current_app, start
 from app.ui._library import state_characters
 
@@ -31,13 +31,13 @@ async def two_tabs(path: str) -> AsyncIterator[tuple[Harness, Any, Any]]:
     default, or straight on the repository), and a second connection to the database."""
     name = f"ui-domain-{next(_names)}"
     mine_domain = await open_domain(Database(name, backend="memory"))
-    mine, other = mine_domain.store, (await open_domain(Database(name, backend="memory"))).store
-    await mine.repo("characters").create({"name": "Mira"})
+    mine, other = mine_domain, await open_domain(Database(name, backend="memory"))
+    await mine.characters.create({"name": "Mira"})
     harness = make_harness()
     if path == "app-state":
         characters: Any = state_characters(mine_domain)
     else:
-        characters = mine.repo("characters")
+        characters = mine.characters
     await start(harness.root, dom=harness.dom, characters=characters)
     try:
         yield harness, mine, other
@@ -46,8 +46,8 @@ async def two_tabs(path: str) -> AsyncIterator[tuple[Harness, Any, Any]]:
         assert app is not None
         app.stop()
         harness.close()
-        mine.db.close()
-        other.db.close()
+        mine.store.close()
+        other.store.close()
 
 
 def names(h: Harness) -> list[str]:
@@ -69,7 +69,7 @@ async def test_create_rename_delete_persist(path: str) -> None:
 
 
 async def _test_create_rename_delete_persist(h: Harness, mine: Any, _other: Any) -> None:
-    repo = mine.repo("characters")
+    repo = mine.characters
     assert names(h) == ["Mira"]
     (field,) = h.query("input[id=new-character-name]")
     h.type_into(field, "Ansel")
@@ -106,7 +106,7 @@ async def test_writes_through_another_connection_show_up(path: str) -> None:
 async def _test_writes_through_another_connection_show_up(
     h: Harness, _mine: Any, other: Any
 ) -> None:
-    theirs = other.repo("characters")
+    theirs = other.characters
     created = await theirs.create({"name": "Bryn"})
     await until(lambda: names(h) == ["Bryn", "Mira"])
     await theirs.update(created.id, {"name": "Zora"})
@@ -131,5 +131,5 @@ async def _test_an_empty_name_is_refused_with_the_domain_message(
     h.type_into(edit, "   ")
     assert h.fire(h.query("form", li)[0], "submit"), "a submit must not reach the browser"
     await h.dom.settle()
-    assert [c.name for c in await mine.repo("characters").list()] == ["Mira"]
+    assert [c.name for c in await mine.characters.list()] == ["Mira"]
     assert h.query("input", li)  # still editing: nothing was saved

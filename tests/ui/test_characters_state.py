@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
+from app.domain import default_registry
 from app.reactive import get
-from app.state import AppState
+from app.state import AppState, Layout, Level, Placement
 from app.ui import StateCharacters, current_app, start
 
 from ._fake_repo import FakeCharacters
@@ -20,6 +21,8 @@ RUN_IN_BROWSER = True
 class CharactersOnlyBackend:
     """An ``app.state`` Backend holding characters (other lists stay empty)."""
 
+    layout = Layout.of(default_registry())
+
     def __init__(self, repo: FakeCharacters) -> None:
         self.repo = repo
         self.opened: list[str] = []
@@ -27,12 +30,21 @@ class CharactersOnlyBackend:
     async def load_settings(self) -> Any:
         return {}
 
-    async def load_lists(self) -> Mapping[str, Any]:
-        return {"characters": await self.repo.list()}
+    async def load(self, level: Level, key: Any) -> Mapping[str, Any]:
+        if level == Level.LISTS:
+            return {"characters": await self.repo.list()}
+        if level == Level.CHARACTER:
+            self.opened.append(key)
+            return {"active_character": self.repo.rows[key]}
+        return {}
 
-    async def load_character(self, character_id: str) -> Mapping[str, Any]:
-        self.opened.append(character_id)
-        return {"active_character": self.repo.rows[character_id]}
+    async def find(
+        self, kind: str, where: Mapping[str, Any], placement: Placement | None
+    ) -> list[Any]:
+        return []
+
+    def watch_external(self, fn: Any) -> Any:
+        return lambda: None
 
     async def get(self, kind: str, id: str) -> Any:
         return self.repo.rows.get(id)

@@ -1,0 +1,142 @@
+"""Planning an import: decide every record's fate and resolve references, before writing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ._formats import ImportOptions, ImportReport
+from ._ids import new_id
+from ._parse import ErrorCollector, Item, ParsedFile
+from ._store import Store
+
+__all__ = ["ImportPlan", "plan_import", "write_import"]
+
+
+@dataclass
+class ImportPlan:
+    """What an import will write, table by table, and the report it will give."""
+
+    report: ImportReport
+    writes: dict[str, list[dict[str, Any]]]
+
+
+async def _exists(store: Store, table: str, key: Any, cache: dict[tuple[str, Any], bool]) -> bool:
+    if (table, key) not in cache:
+        cache[(table, key)] = (
+            store.has_table(table) and (await store.table(table).get(key)) is not None
+        )
+    return cache[(table, key)]
+
+
+async def _prefetch_existing(
+    store: Store, by_table: dict[str, list[Item]], cache: dict[tuple[str, Any], bool]
+) -> None:
+    """One `bulk_get` per table tells which of the file's ids already exist."""
+    for table, items in by_table.items():
+        if not store.has_table(table):
+            continue
+        keys = [item.record[store.registry.for_table(table).key] for item in items]
+        found = await store.table(table).bulk_get(keys)
+        for key, record in zip(keys, found, strict=True):
+            cache[(table, key)] = record is not None
+
+
+async def plan_import(store: Store, parsed: ParsedFile, options: ImportOptions) -> ImportPlan:
+    """Decide every record's fate, then resolve references; raise before any write.
+
+    Pass 1 decides, for each record, skip (unselected or existing with "skip"),
+    write, or copy (existing with "copy": a new id). Pass 2, in reference order,
+    rewrites references to copied records, drops records whose required parent is
+    not imported, clears optional references that resolve nowhere, and collects an
+    error for each required reference that resolves nowhere.
+    """
+    registry = store.registry
+    report = ImportReport()
+    chosen = options.tables(registry)
+    out = ErrorCollector()
+    exists_cache: dict[tuple[str, Any], bool] = {}
+    id_map: dict[tuple[str, str], str] = {}
+    #: original ids (per table) present after the import: written, copied or kept.
+    available: set[tuple[str, str]] = set()
+    #: original ids in the file that will not be present (unselected or cascaded).
+    dropped: set[tuple[str, str]] = set()
+
+    by_table: dict[str, list[Item]] = {}
+    for item in parsed.items:
+        by_table.setdefault(item.table, []).append(item)
+    await _prefetch_existing(store, by_table, exists_cache)
+
+    pending: list[tuple[Item, dict[str, Any]]] = []
+    for table in registry.import_order:
+        key_field = registry.for_table(table).key
+        for item in by_table.get(table, []):
+            original = str(item.record[key_field])
+            if table not in chosen or not store.has_table(table):
+                report.count(report.skipped_unselected, table)
+                dropped.add((table, original))
+                continue
+            exists = exists_cache.get((table, original), False)
+            policy = "skip" if item.reference_only else options.on_conflict
+            if exists and table == "settings" and policy == "copy":
+                policy = "overwrite"  # a setting cannot be duplicated
+            available.add((table, original))
+            if exists and policy == "skip":
+                report.count(report.skipped_existing, table)
+                continue
+            record = dict(item.record)
+            if exists and policy == "copy":
+                fresh = new_id()
+                id_map[(table, original)] = fresh
+                report.id_map[original] = fresh
+                record["id"] = fresh
+                report.count(report.copied, table)
+            pending.append((item, record))
+
+    writes: dict[str, list[dict[str, Any]]] = {}
+    for item, record in pending:
+        table = item.table
+        original = str(item.record[registry.for_table(table).key])
+        keep = True
+        for ref in registry.references_of(table, record):
+            target = record.get(ref.field)
+            if target is None:
+                continue
+            key = (ref.table, target)
+            if key in available:
+                record[ref.field] = id_map.get(key, target)
+                continue
+            if await _exists(store, ref.table, target, exists_cache):
+                continue  # not imported (or unselected), but the database has it
+            if ref.required and key in dropped:
+                keep = False
+                break
+            if ref.required:
+                out.add(
+                    f"{item.path}.{ref.field}",
+                    f"no {ref.table} record with id {target!r} in the file or the database",
+                )
+            else:
+                record[ref.field] = None
+                report.orphaned.append(f"{item.path}.{ref.field}: {target!r} not found, cleared")
+        if not keep:
+            report.count(report.skipped_unselected, table)
+            available.discard((table, original))
+            dropped.add((table, original))
+            continue
+        writes.setdefault(table, []).append(record)
+        report.count(report.written, table)
+    out.raise_if_any()
+    return ImportPlan(report, writes)
+
+
+async def write_import(store: Store, plan: ImportPlan) -> None:
+    """Write the plan (inside a transaction over every table), then let each feature
+    bring what it keeps in step up to date (its `after_import`)."""
+    for table in store.registry.import_order:
+        records = plan.writes.get(table)
+        if records:
+            await store.table(table).bulk_put(records)
+    for feature in store.registry.features:
+        if feature.after_import is not None:
+            await feature.after_import(store, plan.writes)
