@@ -38,6 +38,7 @@ class SyncService:
         self._unlisten: Any = None
         self._session = asyncio.Event()
         self._stopped = False
+        self._refreshing: asyncio.Future[None] | None = None
 
     @property
     def status(self) -> Readable[SyncStatus]:
@@ -51,7 +52,7 @@ class SyncService:
         self._unlisten = self.tabs.listen(self._heard)
         self._leading = asyncio.ensure_future(self.tabs.lead(self._lead))
         self.tabs.post({"type": "hello"})
-        asyncio.ensure_future(self._refresh_here())
+        self._refreshing = asyncio.ensure_future(self._refresh_here())
 
     async def stop(self) -> None:
         self._stopped = True
@@ -111,7 +112,7 @@ class SyncService:
         else:
             self.tabs.post({"type": "wake", "reason": reason})
             if reason == "outbox":
-                asyncio.ensure_future(self._refresh_here())
+                self._refreshing = asyncio.ensure_future(self._refresh_here())
 
     def _wake_here(self, reason: Wake) -> None:
         assert self.task is not None
