@@ -172,6 +172,15 @@ class OutboxLayer(DBCoreLayer):
         await self.down.table(STATE).mutate(trans, MutateRequest("put", values=[writer]))
 
 
+def _with_baseline(before: dict[str, Any], changed: dict[str, Any],
+                   writer: WriterRow) -> dict[str, list[Any]]:
+    """The untouched fields of a record from before recording began, with the baseline
+    HLC: its first recorded change carries the whole record, so the first sync (which
+    pushes only records never recorded) need not push it again."""
+    return {name: [value, writer["baseline"]] for name, value in before.items()
+            if name not in changed}
+
+
 def _size(table: str, rid: str, fields: dict[str, list[Any]]) -> int:
     try:
         return len(json.dumps(fields, separators=(",", ":"), allow_nan=False)) + len(rid) + 40
@@ -232,9 +241,13 @@ class _RecordingTable(DBCoreTableLayer):
             old = current.get(rid)
             meta = metas.get(rid)
             clocks = Clocks({**meta, "f": dict(meta["f"])}) if meta is not None else None
+            before: dict[str, Any] = {}  # a record from before recording, touched first
             if old is not None:
-                changed = diff_fields(synced_fields(old, self.key_path, self.local), new)
-                clocks = clocks or Clocks.new(self.name, rid, writer["baseline"])
+                previous = synced_fields(old, self.key_path, self.local)
+                changed = diff_fields(previous, new)
+                if clocks is None:
+                    clocks = Clocks.new(self.name, rid, writer["baseline"])
+                    before = previous
             elif clocks is not None and clocks.deleted:  # the id is written again: undelete
                 changed = diff_fields(clocks.row.get("values") or {}, new)
                 changed[DELETED] = False
@@ -258,7 +271,8 @@ class _RecordingTable(DBCoreTableLayer):
             else:
                 clocks.stamp(changed, hlc)
             metas[rid] = clocks.row
-            fields = {name: [v, hlc] for name, v in changed.items()}
+            fields = _with_baseline(before, changed, writer)
+            fields.update({name: [v, hlc] for name, v in changed.items()})
             planned.append((index, rid, fields, clocks.row, _size(self.name, rid, fields)))
         response = await self.down.mutate(trans, req)
         await self._record(trans, state, planned, response)
@@ -284,12 +298,14 @@ class _RecordingTable(DBCoreTableLayer):
             if old is None:
                 continue
             meta = metas.get(rid)
+            previous = synced_fields(old, self.key_path, self.local)
             clocks = (Clocks({**meta, "f": dict(meta["f"])}) if meta is not None
                       else Clocks.new(self.name, rid, writer["baseline"]))
             clocks.row["deleted"] = True
-            clocks.row["values"] = synced_fields(old, self.key_path, self.local)
+            clocks.row["values"] = previous
             clocks.set(DELETED, hlc)
-            fields: dict[str, list[Any]] = {DELETED: [True, hlc]}
+            fields = _with_baseline(previous if meta is None else {}, {}, writer)
+            fields[DELETED] = [True, hlc]
             planned.append((-1, rid, fields, clocks.row, _size(self.name, rid, fields)))
         response = await self.down.mutate(trans, req)
         await self._record(trans, state, planned, response)

@@ -72,6 +72,8 @@ class Replica:
         self.on_progress = on_progress
         self.page_size = page_size
         self._repaired = False
+        #: HLCs this replica restamped after the server refused them (old -> new)
+        self.restamped: dict[str, str] = {}
 
     # ------------------------------------------------------------------ rows
     async def writer(self) -> WriterRow | None:
@@ -391,6 +393,7 @@ class Replica:
                 await meta.put(row)
             writer["clock"] = clock.last
             await self.db.table(STATE).put(writer)
+        self.restamped.update(renamed)
 
     # ------------------------------------------------------------------ snapshot
     async def _materialize_snapshot(self) -> None:
