@@ -11,15 +11,12 @@ from ._db_errors import translate_db_errors
 from ._entity import Entity, validate_model
 from ._entity_type import EntityType
 from ._errors import FieldError, InvalidDataError, NotFoundError
-from ._ids import format_utc
 from ._store import Change, Store
 
 __all__ = [
     "Repository",
     "TableRepository",
     "check_reference",
-    "clear_references",
-    "clear_setting",
     "require_record",
 ]
 
@@ -46,29 +43,6 @@ async def check_reference(
         name = f"{path}.{field}" if path else field
         raise InvalidDataError([FieldError(name, f"no {target.label} with id {key!r}")])
     return record
-
-
-async def clear_references(store: Store, table: str, field: str, key: Any) -> int:
-    """Set `field` to None (bumping `updated_at`) on every `table` record pointing at
-    `key`; `field` must be indexed. Returns how many records changed."""
-    if not store.has_table(table):
-        return 0
-    target = store.table(table)
-    now = format_utc(store.clock())
-    records = await target.where(field).equals(key).to_array()
-    for record in records:
-        await target.put({**record, field: None, "updated_at": now})
-    return len(records)
-
-
-async def clear_setting(store: Store, name: str, value: Any) -> None:
-    """Forget setting `name` if it holds `value` (a reference to a deleted record)."""
-    if not store.has_table("settings"):
-        return
-    settings = store.table("settings")
-    record = await settings.get(name)
-    if record is not None and record.get("value") == value:
-        await settings.delete(name)
 
 
 def _indexable(value: Any) -> bool:

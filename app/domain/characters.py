@@ -36,14 +36,6 @@ class CharacterRepository(Repository[Character]):
     entries and module links), its character lorebook entries, its scripts and its
     module links, all in one transaction (each of those declares it)."""
 
-    async def in_folder(self, folder_id: str | None) -> list[Character]:
-        if folder_id is None:
-            return [c for c in await self.list() if c.folder_id is None]
-        return await self.where("folder_id", folder_id)
-
-    async def with_tag(self, tag: str) -> list[Character]:
-        return await self.where("tags", tag)
-
 
 CHARACTER = EntityType(
     kind="character",

@@ -32,9 +32,6 @@ class ChatRepository(Repository[Chat]):
         chats = await self.where("character_id", character_id)
         return sorted(chats, key=_newest_first, reverse=True)
 
-    async def in_folder(self, folder_id: str) -> list[Chat]:
-        return await self.where("folder_id", folder_id)
-
 
 def _newest_first(chat: Chat) -> tuple[object, str]:
     return chat.updated_at, chat.id

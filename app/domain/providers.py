@@ -48,9 +48,6 @@ class ApiKeyRepository(Repository[ApiKey]):
 class ProviderConfigRepository(Repository[ProviderConfig]):
     """Deleting a config forgets it as the default (`default_provider_config_id`)."""
 
-    async def using_key(self, api_key_id: str) -> list[ProviderConfig]:
-        return await self.where("api_key_id", api_key_id)
-
 
 @dataclass(frozen=True)
 class Providers:

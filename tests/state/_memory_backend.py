@@ -53,6 +53,7 @@ class MemoryBackend:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._gates: dict[str, list[asyncio.Event]] = {}
+        self._arrivals: dict[str, asyncio.Event] = {}
         self._seq = itertools.count()
         self._watchers: list[Callable[[list[str]], Any]] = []
         self.calls: list[str] = []
@@ -67,15 +68,25 @@ class MemoryBackend:
 
     # -- test controls ------------------------------------------------------------------------
     def hold(self, name: str) -> asyncio.Event:
+        self._arrival(name).clear()  # ``arrived(name)`` now waits for the held call
         gate = asyncio.Event()
         self._gates.setdefault(name, []).append(gate)
         return gate
 
     async def _gate(self, name: str) -> None:
         self.calls.append(name)
+        self._arrival(name).set()
         gates = self._gates.get(name)
         if gates:
             await gates.pop(0).wait()
+
+    def _arrival(self, name: str) -> asyncio.Event:
+        return self._arrivals.setdefault(name, asyncio.Event())
+
+    async def arrived(self, name: str) -> None:
+        """Wait until a call of ``name`` has done its database work (since the last
+        ``hold(name)``, if any)."""
+        await self._arrival(name).wait()
 
     def watch_external(self, fn: Callable[[list[str]], Any]) -> Callable[[], None]:
         self._watchers.append(fn)

@@ -123,9 +123,7 @@ async def test_a_load_overtaken_by_another_navigation_is_dropped(
     await open_all(state)
     gate = backend.hold("load_chat")
     slow = asyncio.ensure_future(state.open_chat("a2"))
-    await asyncio.sleep(0)
-    while "load_chat" not in backend.calls:
-        await asyncio.sleep(0)
+    await backend.arrived("load_chat")
     assert await state.open_chat("b1")
     gate.set()
     assert await slow is False
@@ -139,8 +137,7 @@ async def test_leaving_while_a_load_is_in_flight_drops_it(
     await state.load_lists()
     gate = backend.hold("load_character")
     slow = asyncio.ensure_future(state.open_character("alice"))
-    while "load_character" not in backend.calls:
-        await asyncio.sleep(0)
+    await backend.arrived("load_character")
     state.close_character()
     gate.set()
     assert await slow is False

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from app.reactive import derived
 from app.state import LOADED, AppState, Level
+from tests._wait import turns
 from tests.state._memory_backend import MemoryBackend
 from tests.state.conftest import seed
 
@@ -136,13 +137,12 @@ async def scenario(steps: list[tuple[tuple[str, Any], bool]]) -> None:
         if hold and name in _HELD:
             gates.append(backend.hold(_HELD[name]))
         tasks.append(asyncio.ensure_future(run(name, arg)))
-        for _ in range(3):
-            await asyncio.sleep(0)
+        await turns(3)  # let the step start before the next one (interleaving, not waiting)
         if gates and len(gates) % 2 == 0:
             gates.pop(0).set()  # release older held calls while newer ones still wait
     while gates:
         gates.pop(0).set()
-        await asyncio.sleep(0)
+        await turns(1)
     for gate_list in backend._gates.values():  # gates registered but never reached
         for gate in gate_list:
             gate.set()

@@ -29,8 +29,7 @@ async def open_all(state: AppState, chat: str = "a1") -> None:
 
 
 async def started(backend: MemoryBackend, name: str) -> None:
-    while name not in backend.calls:
-        await asyncio.sleep(0)
+    await backend.arrived(name)
 
 
 async def test_add_message_updates_messages_and_the_chat_preview(state: AppState) -> None:
