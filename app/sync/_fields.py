@@ -15,9 +15,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ._protocol import DELETED
+__all__ = ["DELETED", "Clocks", "LocalRecord", "diff_fields", "same_value", "synced_fields"]
 
-__all__ = ["Clocks", "LocalRecord", "diff_fields", "same_value", "synced_fields"]
+#: The tombstone field: ``true`` deletes a record, a later ``false`` undeletes it.
+DELETED = "_deleted"
 
 
 def same_value(a: Any, b: Any) -> bool:

@@ -36,9 +36,8 @@ from app.db import (
     QueryRequest,
 )
 
-from ._fields import Clocks, diff_fields, synced_fields
+from ._fields import DELETED, Clocks, diff_fields, synced_fields
 from ._hlc import HybridClock, wall_clock_ms
-from ._protocol import DELETED
 from ._schema import META, OUTBOX, STATE, SYNC_TABLES, SyncSchema
 from ._state import WRITER, WriterRow
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from ._fields import DELETED
 from ._hlc import HLC_PATTERN
 
 __all__ = [
@@ -49,8 +50,6 @@ MAX_BODY_BYTES = 5 * 1024 * 1024
 PULL_LIMIT_DEFAULT = 1000
 PULL_LIMIT_MAX = 5000
 MIN_PASSWORD_LENGTH = 8
-#: The tombstone field: ``true`` deletes a record, a later ``false`` undeletes it.
-DELETED = "_deleted"
 
 Hlc = Annotated[str, StringConstraints(pattern=HLC_PATTERN)]
 TableName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
