@@ -160,8 +160,11 @@ class RecordStore:
         for change in changes:
             key = (change.table, change.id)
             row = current.get(key)
-            if row is None:
-                row = current[key] = _Row({}, exists=False)
+            if row is None:  # a new record: every field wins
+                order += 1
+                current[key] = _Row({name: [value, hlc] for name, (value, hlc)
+                                     in change.fields.items()}, False, True, order)
+                continue
             for name, (value, hlc) in change.fields.items():
                 mine = row.fields.get(name)
                 if mine is None or hlc > mine[1]:
