@@ -115,7 +115,7 @@ def _bench(args: argparse.Namespace) -> int:
 
     ensure_assets()  # the benchmark builds its own copy of the site (tools.browser)
     module = {"startup": "bench.startup", "db": "bench.db", "lore": "bench.lore",
-              "ui": "bench.ui", "sync": "bench.sync"}[args.which]
+              "ui": "bench.ui", "chat": "bench.chat", "sync": "bench.sync"}[args.which]
     return subprocess.run([sys.executable, "-m", module, *args.bench_args], cwd=ROOT).returncode
 
 
@@ -152,8 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     test = sub.add_parser("test", help="ruff + every test tier (extra args go to pytest)")
     test.add_argument("pytest_args", nargs=argparse.REMAINDER)
     test.set_defaults(run=_test)
-    bench = sub.add_parser("bench", help="run a benchmark: startup, db, lore, ui or sync")
-    bench.add_argument("which", choices=["startup", "db", "lore", "ui", "sync"])
+    bench = sub.add_parser("bench", help="run a benchmark: startup, db, lore, ui, chat or sync")
+    bench.add_argument("which", choices=["startup", "db", "lore", "ui", "chat", "sync"])
     bench.add_argument("bench_args", nargs=argparse.REMAINDER)
     bench.set_defaults(run=_bench)
     args = parser.parse_args(argv)

@@ -64,6 +64,7 @@ def start_sync(db: Database, *, transport: Any = None, tabs: Any = None,
     in_browser = transport is None or tabs is None
     if in_browser:
         transport, tabs = _browser_parts(db.name, transport, tabs)
+        options.setdefault("origin", _page_origin())
     service = SyncService(db, _schemas[db.name], transport, tabs, **options)
     if in_browser:
         from ._browser import watch_page
@@ -81,6 +82,12 @@ def _browser_parts(name: str, transport: Any, tabs: Any) -> tuple[Any, Any]:
     from ._browser import BrowserTabs, FetchTransport
 
     return transport or FetchTransport(), tabs or BrowserTabs(name)
+
+
+def _page_origin() -> str | None:
+    from ._browser import page_origin
+
+    return page_origin()
 
 
 def current_sync(db: Database) -> SyncService | None:

@@ -11,7 +11,7 @@ from typing import Any
 from ._api import ApiError, HttpResponse, NetworkError
 from ._tabs import Message
 
-__all__ = ["BrowserTabs", "FetchTransport", "watch_page"]
+__all__ = ["BrowserTabs", "FetchTransport", "page_origin", "watch_page"]
 
 _TIMEOUT_MS = 60_000
 
@@ -146,3 +146,9 @@ def watch_page(wake: Callable[[str], None]) -> Callable[[], None]:
             proxy.destroy()
 
     return stop
+
+
+def page_origin() -> str | None:
+    """The page's own origin (``http://host:port``), if it is served over HTTP."""
+    origin = str(_js().location.origin)
+    return origin if origin.startswith(("http://", "https://")) else None

@@ -10,7 +10,7 @@ from typing import Any
 from app.db import Database
 from app.reactive import Readable, Writable, writable
 
-from ._api import ApiError, NetworkError
+from ._api import ApiError, NetworkError, SyncApi
 from ._replica import Replica, SignedOutError
 from ._schema import SyncSchema
 from ._status import State, SyncStatus
@@ -25,8 +25,10 @@ class SyncService:
 
     def __init__(self, db: Database, schema: SyncSchema, transport: Any, tabs: Tabs, *,
                  periodic_s: float = 60.0, debounce_s: float = 0.3,
-                 backoff: Backoff | None = None, listen_for_pokes: bool = True) -> None:
+                 backoff: Backoff | None = None, listen_for_pokes: bool = True,
+                 origin: str | None = None) -> None:
         self.db = db
+        self.origin = origin
         self.tabs = tabs
         self.replica = Replica(db, schema, transport)
         self._status: Writable[SyncStatus] = writable(SyncStatus())
@@ -147,6 +149,20 @@ class SyncService:
                 await asyncio.wait_for(self._session.wait(), backoff.delay(failures))
 
     # ------------------------------------------------------------------ account
+    async def suggested_server(self) -> str | None:
+        """The server the screen offers: the one this library syncs with, else the page's
+        own origin when a Lorekeeper server serves it."""
+        link = await self.replica.link()
+        if link is not None:
+            return str(link["server"])
+        if self.origin is None:
+            return None
+        try:
+            await SyncApi(self.replica.transport, self.origin).health()
+        except (ApiError, NetworkError, ValueError, KeyError):
+            return None
+        return self.origin
+
     async def sign_in(self, server: str, username: str, password: str) -> None:
         await self.replica.sign_in(server, username, password)
         self.wake("signed_in")
