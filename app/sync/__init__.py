@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._app import current_sync, install_outbox, resume_sync, start_sync, stop_all
+from ._app import SyncHandle, current_sync, install_outbox, resume_sync, start_sync, stop_all
 from ._outbox import UnsyncableValueError, applying_pulled_changes, outbox_layer
 from ._schema import SYNC_TABLES, SyncSchema
 
@@ -45,6 +45,7 @@ __all__ = [
     "Replica",
     "SignedOutError",
     "SyncApi",
+    "SyncHandle",
     "SyncSchema",
     "SyncService",
     "SyncStatus",

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 LINK = "link"  # the row ``_state.LINK`` names (not imported: boot stays small)
 
-__all__ = ["current_sync", "install_outbox", "resume_sync", "start_sync"]
+__all__ = ["SyncHandle", "current_sync", "install_outbox", "resume_sync", "start_sync"]
 
 _services: dict[str, SyncService] = {}
 _schemas: dict[str, SyncSchema] = {}
@@ -102,3 +102,37 @@ async def stop_all() -> None:
     for service in list(_services.values()):
         await service.stop()
     _services.clear()
+
+
+class SyncHandle:
+    """The library's sync for the app state: starts this tab's ``SyncService`` the first
+    time the sync screen (or anything else) uses it, so a library that never syncs loads
+    none of it."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def service(self) -> SyncService:
+        return start_sync(self.db)
+
+    @property
+    def status(self) -> Any:
+        return self.service().status
+
+    async def suggested_server(self) -> str | None:
+        return await self.service().suggested_server()
+
+    async def sign_in(self, server: str, username: str, password: str) -> None:
+        await self.service().sign_in(server, username, password)
+
+    async def register(self, server: str, username: str, password: str) -> None:
+        await self.service().register(server, username, password)
+
+    async def sign_out(self) -> None:
+        await self.service().sign_out()
+
+    async def dismiss_rejected(self) -> None:
+        await self.service().dismiss_rejected()
+
+    def wake(self, reason: Any = "now") -> None:
+        self.service().wake(reason)
