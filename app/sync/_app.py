@@ -109,11 +109,12 @@ class SyncHandle:
     time the sync screen (or anything else) uses it, so a library that never syncs loads
     none of it."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, **options: Any) -> None:
         self.db = db
+        self.options = options  # for ``start_sync`` (outside the browser: transport, tabs)
 
     def service(self) -> SyncService:
-        return start_sync(self.db)
+        return start_sync(self.db, **self.options)
 
     @property
     def status(self) -> Any:

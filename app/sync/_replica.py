@@ -64,12 +64,16 @@ class Replica:
     def __init__(self, db: Database, schema: SyncSchema, transport: Transport, *,
                  now_ms: Callable[[], int] = wall_clock_ms,
                  on_progress: Callable[[Progress], None] | None = None,
+                 on_applied: Callable[[dict[str, list[str]]], None] | None = None,
                  page_size: int = PULL_LIMIT_MAX) -> None:
         self.db = db
         self.schema = schema
         self.transport = transport
         self.now_ms = now_ms
         self.on_progress = on_progress
+        #: told, after each pulled page committed, which records it changed (table -> ids):
+        #: the app's state reloads them as if another tab had written them
+        self.on_applied = on_applied
         self.page_size = page_size
         self._repaired = False
         #: HLCs this replica restamped after the server refused them (old -> new)
@@ -531,6 +535,7 @@ class Replica:
         known = [c for c in changes if self.schema.syncs(c.table)
                  and c.table in self.db._current_schema()]
         tables = sorted({c.table for c in known})
+        changed: dict[str, list[str]] = {}
         with applying_pulled_changes():
             async with self.db.transaction("rw", *tables, META, STATE):
                 writer = await self.writer()
@@ -538,16 +543,19 @@ class Replica:
                 assert writer is not None and link is not None
                 clock = writer_clock(writer, self.now_ms)
                 if known:
-                    await self._merge(known, writer, clock)
+                    changed = await self._merge(known, writer, clock)
                     writer["clock"] = clock.last
                     await self.db.table(STATE).put(writer)
                 link["cursor"] = cursor
                 link["pulled_once"] = True
                 await self.db.table(STATE).put(link)
                 await self._learn_offset(server_time_ms)
+        if changed and self.on_applied is not None:
+            self.on_applied(changed)
 
     async def _merge(self, changes: list[Change], writer: WriterRow,
-                     clock: HybridClock) -> None:
+                     clock: HybridClock) -> dict[str, list[str]]:
+        """Merge ``changes`` into the library; returns the records that changed."""
         meta_table = self.db.table(META)
         metas = await meta_table.bulk_get([[c.table, c.id] for c in changes])
         by_table: dict[str, list[int]] = {}
@@ -600,3 +608,9 @@ class Replica:
             await meta_table.bulk_put(new_metas)
         if newest:
             clock.observe(newest)
+        changed: dict[str, list[str]] = {}
+        for table, rows in puts.items():
+            changed.setdefault(table, []).extend(str(r[self._key_path(table)]) for r in rows)
+        for table, ids in deletes.items():
+            changed.setdefault(table, []).extend(ids)
+        return changed

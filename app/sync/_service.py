@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from typing import Any
 
 from app.db import Database
@@ -26,11 +27,12 @@ class SyncService:
     def __init__(self, db: Database, schema: SyncSchema, transport: Any, tabs: Tabs, *,
                  periodic_s: float = 60.0, debounce_s: float = 0.3,
                  backoff: Backoff | None = None, listen_for_pokes: bool = True,
-                 origin: str | None = None) -> None:
+                 origin: str | None = None,
+                 on_applied: Callable[[dict[str, list[str]]], None] | None = None) -> None:
         self.db = db
         self.origin = origin
         self.tabs = tabs
-        self.replica = Replica(db, schema, transport)
+        self.replica = Replica(db, schema, transport, on_applied=on_applied)
         self._status: Writable[SyncStatus] = writable(SyncStatus())
         self._task_options: dict[str, Any] = {"periodic_s": periodic_s,
                                               "debounce_s": debounce_s, "backoff": backoff}
