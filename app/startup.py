@@ -28,8 +28,10 @@ class Library:
         from app.state import AppState, DomainBackend
         from app.sync import SyncHandle
 
+        store = self.domain.store
         state = AppState(DomainBackend(self.domain))
-        state.sync = SyncHandle(self.domain.store.db)
+        # what a sync pulls in is shown the way another tab's writes are
+        state.sync = SyncHandle(store.db, on_applied=store.receive_external)
         return state
 
 
