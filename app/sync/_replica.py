@@ -222,6 +222,10 @@ class Replica:
     # ------------------------------------------------------------------ push
     async def push_all(self, api: SyncApi) -> None:
         self._repaired = False
+        link = await self.link()
+        if link is not None and link.get("snapshot") and self.on_progress is not None:
+            total = link.get("snapshot_total", 0)
+            self.on_progress(Progress("push", min(total, link.get("snapshot_done", 0)), total))
         while True:
             await self._materialize_snapshot()
             batches = await self._next_batches()

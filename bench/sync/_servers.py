@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,6 +62,7 @@ def server_process(backend: str, users: list[str], cors: tuple[str, ...] = (),
         if not origin:
             process.kill()
             raise RuntimeError("the sync server did not start")
+        threading.Thread(target=process.stdout.read, daemon=True).start()  # keep it drained
         try:
             yield ServerProcess(process, origin, url)
         finally:
