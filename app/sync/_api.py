@@ -6,18 +6,26 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 from ._protocol import (
     PROTOCOL_VERSION,
     SCHEMA_VERSION,
     LoginResponse,
-    PullResponse,
     PushResponse,
 )
 from ._sse import SseParser
 
-__all__ = ["ApiError", "HttpResponse", "NetworkError", "PullPage", "SyncApi", "Transport"]
+__all__ = [
+    "ApiError",
+    "HttpResponse",
+    "NetworkError",
+    "PullPage",
+    "SyncApi",
+    "Transport",
+    "WireChange",
+    "decode_pull",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +82,52 @@ class ApiError(Exception):
         return self.status >= 500 or self.status == 429 or self.status == 408
 
 
+class WireChange(TypedDict):
+    """A change as pulled: ``fields`` maps each field to ``[value, hlc]``."""
+
+    table: str
+    id: str
+    fields: dict[str, list[Any]]
+
+
 @dataclass(frozen=True, slots=True)
 class PullPage:
-    response: PullResponse
+    changes: list[WireChange]
+    cursor: int
+    has_more: bool
+    server_time_ms: int
     #: the server's newest cursor when it answered (for progress), if it said
     end: int | None = None
+
+
+def _bad(why: str) -> ApiError:
+    return ApiError(502, "bad_response", f"the server sent a page this app cannot read ({why})")
+
+
+def decode_pull(body: bytes, end: int | None = None) -> PullPage:
+    """A pull answer, checked for shape as it is read (no model objects: a first sync reads
+    hundreds of thousands of changes, and plain dicts are what the merge wants)."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise _bad("not JSON") from None
+    if not isinstance(data, dict):
+        raise _bad("not an object")
+    changes, cursor = data.get("changes"), data.get("cursor")
+    has_more, server_time = data.get("has_more"), data.get("server_time_ms")
+    if (not isinstance(changes, list) or type(cursor) is not int or type(has_more) is not bool
+            or type(server_time) is not int):
+        raise _bad("changes, cursor, has_more, server_time_ms")
+    for change in changes:
+        if (not isinstance(change, dict) or type(change.get("table")) is not str
+                or type(change.get("id")) is not str
+                or not isinstance(change.get("fields"), dict)):
+            raise _bad("a change")
+        for pair in change["fields"].values():
+            if (not isinstance(pair, list) or len(pair) != 2 or type(pair[1]) is not str
+                    or len(pair[1]) < 23):
+                raise _bad(f"a field of {change['table']}/{change['id']}")
+    return PullPage(changes, cursor, has_more, server_time, end)
 
 
 @dataclass(slots=True)
@@ -146,8 +195,7 @@ class SyncApi:
         response = await self._call(
             "GET", f"/sync/pull?cursor={cursor}&limit={limit}&schema_version={self.schema_version}")
         end = response.headers.get("lk-cursor-end")
-        return PullPage(PullResponse.model_validate_json(response.body),
-                        int(end) if end and end.isdigit() else None)
+        return decode_pull(response.body, int(end) if end and end.isdigit() else None)
 
     async def events(self) -> AsyncIterator[str]:
         """Event names from ``/sync/events`` as they arrive (``poke``)."""

@@ -16,11 +16,11 @@ from typing import Any, Literal
 
 from app.db import Database
 
-from ._api import ApiError, NetworkError, SyncApi, Transport
+from ._api import ApiError, NetworkError, SyncApi, Transport, WireChange
 from ._fields import Clocks, LocalRecord, synced_fields
 from ._hlc import HybridClock, hlc_wall_ms, wall_clock_ms
 from ._outbox import MAX_BATCH_BYTES, MAX_BATCH_CHANGES, applying_pulled_changes, writer_clock
-from ._protocol import DELETED, MAX_BATCHES, MAX_DRIFT_MS, PULL_LIMIT_MAX, Change
+from ._protocol import DELETED, MAX_BATCHES, MAX_DRIFT_MS, PULL_LIMIT_MAX
 from ._schema import META, OUTBOX, STATE, SyncSchema
 from ._state import LINK, WRITER, LinkRow, Rejection, WriterRow, new_client_id, new_writer
 
@@ -515,13 +515,12 @@ class Replica:
                 await self._reset()
                 cursor = start = 0
                 continue
-            await self._apply(page.response.changes, page.response.cursor,
-                              page.response.server_time_ms)
-            cursor = page.response.cursor
+            await self._apply(page.changes, page.cursor, page.server_time_ms)
+            cursor = page.cursor
             if self.on_progress is not None and page.end:
                 self.on_progress(Progress("pull", max(0, cursor - start),
                                           max(1, page.end - start)))
-            if not page.response.has_more:
+            if not page.has_more:
                 return
 
     async def _reset(self) -> None:
@@ -534,11 +533,11 @@ class Replica:
                 await self.db.table(STATE).put(link)
                 await self._restart_snapshot()
 
-    async def _apply(self, changes: list[Change], cursor: int, server_time_ms: int) -> None:
+    async def _apply(self, changes: list[WireChange], cursor: int, server_time_ms: int) -> None:
         """Merge a pulled page and store the cursor after it, in one transaction."""
-        known = [c for c in changes if self.schema.syncs(c.table)
-                 and c.table in self.db._current_schema()]
-        tables = sorted({c.table for c in known})
+        schema = self.db._current_schema()
+        known = [c for c in changes if self.schema.syncs(c["table"]) and c["table"] in schema]
+        tables = sorted({c["table"] for c in known})
         changed: dict[str, list[str]] = {}
         with applying_pulled_changes():
             async with self.db.transaction("rw", *tables, META, STATE):
@@ -557,52 +556,64 @@ class Replica:
         if changed and self.on_applied is not None:
             self.on_applied(changed)
 
-    async def _merge(self, changes: list[Change], writer: WriterRow,
+    async def _merge(self, changes: list[WireChange], writer: WriterRow,
                      clock: HybridClock) -> dict[str, list[str]]:
         """Merge ``changes`` into the library; returns the records that changed."""
         meta_table = self.db.table(META)
-        metas = await meta_table.bulk_get([[c.table, c.id] for c in changes])
+        metas = await meta_table.bulk_get([[c["table"], c["id"]] for c in changes])
         by_table: dict[str, list[int]] = {}
         for index, change in enumerate(changes):
-            by_table.setdefault(change.table, []).append(index)
+            by_table.setdefault(change["table"], []).append(index)
         records: list[Any] = [None] * len(changes)
         for table, indexes in by_table.items():
-            found = await self.db.table(table).bulk_get([changes[i].id for i in indexes])
+            found = await self.db.table(table).bulk_get([changes[i]["id"] for i in indexes])
             for i, record in zip(indexes, found, strict=True):
                 records[i] = record
         puts: dict[str, list[dict[str, Any]]] = {}
         deletes: dict[str, list[str]] = {}
         new_metas: list[dict[str, Any]] = []
         newest = ""
+        paths = {table: self._key_path(table) for table in by_table}
         for change, record, meta in zip(changes, records, metas, strict=True):
-            key_path = self._key_path(change.table)
-            local = self.schema.local_fields(change.table)
-            for _value, hlc in change.fields.values():
-                newest = max(newest, hlc)
+            table, rid = change["table"], change["id"]
+            key_path = paths[table]
+            local = self.schema.local_fields(table)
+            incoming = {k: v for k, v in change["fields"].items()
+                        if k != key_path and k not in local}
+            for _value, hlc in incoming.values():
+                if hlc > newest:
+                    newest = hlc
+            if record is None and meta is None:  # new here (most of a first sync)
+                row = _fresh_clocks(table, rid, incoming)
+                if row.get("deleted"):
+                    new_metas.append(row)
+                    continue
+                puts.setdefault(table, []).append(
+                    {name: value for name, (value, _h) in incoming.items()
+                     if name != DELETED} | {key_path: rid})
+                new_metas.append(row)
+                continue
             if meta is not None:
                 clocks = Clocks({**meta, "f": dict(meta["f"])})
             else:
-                clocks = Clocks.new(change.table, change.id,
-                                    writer["baseline"] if record is not None else None)
+                clocks = Clocks.new(table, rid, writer["baseline"])
             if record is not None:
                 current = LocalRecord(synced_fields(record, key_path, local), False, clocks)
             else:
                 current = LocalRecord(dict(meta.get("values") or {}) if meta else {},
                                       bool(meta and meta.get("deleted")), clocks)
-            incoming = {k: v for k, v in change.fields.items() if k != key_path and k not in local}
             if not current.merge(incoming) and meta is not None:
                 continue
             clocks.normalize(current.values)
             if current.deleted:
                 clocks.row["deleted"], clocks.row["values"] = True, current.values
                 if record is not None:
-                    deletes.setdefault(change.table, []).append(change.id)
+                    deletes.setdefault(table, []).append(rid)
             else:
                 clocks.row.pop("deleted", None)
                 clocks.row.pop("values", None)
                 kept = {k: v for k, v in (record or {}).items() if k in local}
-                puts.setdefault(change.table, []).append(
-                    {**kept, **current.values, key_path: change.id})
+                puts.setdefault(table, []).append({**kept, **current.values, key_path: rid})
             new_metas.append(clocks.row)
         for table, rows in puts.items():
             await self.db.table(table).bulk_put(rows)
@@ -618,3 +629,21 @@ class Replica:
         for table, ids in deletes.items():
             changed.setdefault(table, []).extend(ids)
         return changed
+
+
+def _fresh_clocks(table: str, rid: str, incoming: dict[str, list[Any]]) -> dict[str, Any]:
+    """The clock row of a record first seen in a pull: its most common HLC as ``base``
+    (usually its only one), the others per field; a tombstone keeps its values."""
+    counts: dict[str, int] = {}
+    for name, (_value, hlc) in incoming.items():
+        if name != DELETED:
+            counts[hlc] = counts.get(hlc, 0) + 1
+    base = max(counts, key=lambda h: (counts[h], h)) if counts else None
+    row: dict[str, Any] = {"table": table, "id": rid, "base": base,
+                           "f": {name: hlc for name, (_value, hlc) in incoming.items()
+                                 if hlc != base or name == DELETED}}
+    deleted = incoming.get(DELETED)
+    if deleted is not None and deleted[0] is True:
+        row["deleted"] = True
+        row["values"] = {name: value for name, (value, _h) in incoming.items() if name != DELETED}
+    return row

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import json
 import sys
 import time
@@ -25,6 +26,13 @@ from bench.sync._servers import PASSWORD, server_process
 from tools.postgres import ThrowawayPostgres
 
 TARGET_S = 5.0
+
+
+def run_async(coroutine: Any) -> Any:
+    """Run a coroutine to the end on a loop of its own thread (Playwright's sync API
+    keeps a loop running on this one while a browser is open)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 CLIENTS = (1, 4, 16)
 PER_CLIENT = 2000
 
@@ -65,11 +73,11 @@ def _server_figures(backend: str, changes: int, postgres: ThrowawayPostgres | No
     users = ["alice", *(f"user{n}" for n in range(max(CLIENTS)))]
     out: dict[str, Any] = {"backend": backend}
     with server_process(backend, users, postgres=postgres) as server:
-        out["a_to_b"] = asyncio.run(_a_to_b(server.origin, changes))
+        out["a_to_b"] = run_async(_a_to_b(server.origin, changes))
     out["push"] = []
     for clients in CLIENTS:
         with server_process(backend, users[1:clients + 1], postgres=postgres) as server:
-            out["push"].append(asyncio.run(_throughput(server.origin, clients)))
+            out["push"].append(run_async(_throughput(server.origin, clients)))
     return out
 
 
@@ -87,7 +95,7 @@ def _browser_figures(records: int) -> dict[str, Any]:
     with browser_session(timeout_ms=900_000) as session:
         page_origin = session.url("/").rstrip("/")
         with server_process("sqlite", ["reader"], cors=(page_origin,)) as server:
-            fill = asyncio.run(_fill(server.origin, records))
+            fill = run_async(_fill(server.origin, records))
             session.run_python((Path(__file__).with_name("_in_page.py")).read_text())
             result: dict[str, Any] = session.run_python(
                 f"await first_sync({server.origin!r}, 'reader', {PASSWORD!r}, "

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from app.server import database_url
-from app.server._run import add_user
 from tools.paths import ROOT
 from tools.postgres import ThrowawayPostgres
 
@@ -42,8 +41,12 @@ def server_process(backend: str, users: list[str], cors: tuple[str, ...] = (),
             raw = postgres.create_database(f"bench{int(time.time() * 1000) % 10**9}")
             env["LK_DATABASE_URL"] = raw
         url = database_url(Path(tmp), env=env)
-        for name in users:
-            add_user(url, name, PASSWORD)
+        for name in users:  # `./lk user add NAME`, the password on stdin
+            made = subprocess.run([sys.executable, "-m", "tools", "user", "add", name, "--data",
+                                   tmp], cwd=ROOT, env=env, input=PASSWORD + "\n", text=True,
+                                  capture_output=True)
+            if made.returncode != 0:
+                raise RuntimeError(f"user add {name}: {made.stderr.strip()}")
         site = Path(tmp) / "site"
         site.mkdir()
         command = [sys.executable, "-m", "tools", "serve", "--port", "0", "--data", tmp,
