@@ -15,24 +15,10 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 
+from ._mime import COMPRESSIBLE, MIME
+
 __all__ = ["COMPRESSIBLE", "MIME", "SiteFiles"]
 
-MIME = {
-    ".wasm": "application/wasm",
-    ".mjs": "text/javascript",
-    ".js": "text/javascript",
-    ".json": "application/json",
-    ".webmanifest": "application/manifest+json",
-    ".whl": "application/zip",
-    ".zip": "application/zip",
-    ".toml": "text/plain",
-    ".py": "text/plain",
-    ".css": "text/css",
-    ".html": "text/html",
-    ".png": "image/png",
-    ".svg": "image/svg+xml",
-}
-COMPRESSIBLE = {".wasm", ".mjs", ".js", ".json", ".css", ".html", ".toml", ".webmanifest", ".py"}
 
 
 def _content_type(path: str) -> str:

@@ -198,8 +198,13 @@ class SyncApi:
         return decode_pull(response.body, int(end) if end and end.isdigit() else None)
 
     async def events(self) -> AsyncIterator[str]:
-        """Event names from ``/sync/events`` as they arrive (``poke``)."""
+        """Event names from ``/sync/events`` as they arrive (``poke``); first ``"open"``
+        (not sent by the server) once the stream is connected."""
         parser = SseParser()
+        opened = False
         async for text in self.transport.stream(self._base + "/sync/events", self._headers()):
+            if not opened:
+                opened = True
+                yield "open"
             for name in parser.feed(text):
                 yield name

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
 from ._api import ApiError, HttpResponse, NetworkError
-from ._tabs import Message
+from ._tabs import Listeners, Message
 
 __all__ = ["BrowserTabs", "FetchTransport", "page_origin", "watch_page"]
 
@@ -79,7 +79,7 @@ class BrowserTabs:
 
         js = _js()
         self.name = f"lorekeeper-sync:{name}"
-        self._listeners: list[Callable[[Message], None]] = []
+        self._listeners = Listeners()
         self._channel = js.BroadcastChannel.new(self.name)
         self._on_message = create_proxy(self._heard)
         self._channel.addEventListener("message", self._on_message)
@@ -89,8 +89,7 @@ class BrowserTabs:
             message = json.loads(event.data)
         except (TypeError, ValueError):
             return
-        for fn in list(self._listeners):
-            fn(message)
+        self._listeners.emit(message)
 
     async def lead(self, run: Callable[[], Awaitable[None]]) -> None:
         from pyodide.ffi import create_proxy
@@ -108,13 +107,7 @@ class BrowserTabs:
         self._channel.postMessage(json.dumps(message))
 
     def listen(self, fn: Callable[[Message], None]) -> Callable[[], None]:
-        self._listeners.append(fn)
-
-        def stop() -> None:
-            if fn in self._listeners:
-                self._listeners.remove(fn)
-
-        return stop
+        return self._listeners.add(fn)
 
     def close(self) -> None:
         self._channel.removeEventListener("message", self._on_message)

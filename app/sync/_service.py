@@ -136,6 +136,8 @@ class SyncService:
             try:
                 api = await self.replica.api()
                 async for name in api.events():
+                    if name == "open" and failures and self.task is not None:
+                        self.task.wake("poke")  # pokes may have been missed while away
                     failures = 0
                     if name == "poke" and self.task is not None:
                         self.task.wake("poke")

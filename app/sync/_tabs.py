@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-__all__ = ["MemoryTabs", "Tabs"]
+__all__ = ["Listeners", "MemoryTabs", "Tabs"]
 
 Message = dict[str, Any]
 
@@ -26,6 +26,29 @@ class Tabs(Protocol):
         ...
 
 
+class Listeners:
+    """The functions listening to one tab's channel."""
+
+    def __init__(self) -> None:
+        self._fns: list[Callable[[Message], None]] = []
+
+    def add(self, fn: Callable[[Message], None]) -> Callable[[], None]:
+        self._fns.append(fn)
+
+        def stop() -> None:
+            if fn in self._fns:
+                self._fns.remove(fn)
+
+        return stop
+
+    def emit(self, message: Message) -> None:
+        for fn in list(self._fns):
+            fn(message)
+
+    def clear(self) -> None:
+        self._fns.clear()
+
+
 class _Hub:
     def __init__(self) -> None:
         self.lock = asyncio.Lock()
@@ -38,7 +61,7 @@ class MemoryTabs:
 
     def __init__(self, hub: _Hub) -> None:
         self._hub = hub
-        self._listeners: list[Callable[[Message], None]] = []
+        self._listeners = Listeners()
         hub.tabs.append(self)
 
     @staticmethod
@@ -51,19 +74,13 @@ class MemoryTabs:
             await run()
 
     def post(self, message: Message) -> None:
+        loop = asyncio.get_running_loop()
         for tab in list(self._hub.tabs):
             if tab is not self:
-                for fn in list(tab._listeners):
-                    asyncio.get_running_loop().call_soon(fn, dict(message))
+                loop.call_soon(tab._listeners.emit, dict(message))
 
     def listen(self, fn: Callable[[Message], None]) -> Callable[[], None]:
-        self._listeners.append(fn)
-
-        def stop() -> None:
-            if fn in self._listeners:
-                self._listeners.remove(fn)
-
-        return stop
+        return self._listeners.add(fn)
 
     def close(self) -> None:
         self._listeners.clear()

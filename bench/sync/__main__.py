@@ -73,11 +73,11 @@ def _server_figures(backend: str, changes: int, postgres: ThrowawayPostgres | No
     users = ["alice", *(f"user{n}" for n in range(max(CLIENTS)))]
     out: dict[str, Any] = {"backend": backend}
     with server_process(backend, users, postgres=postgres) as server:
-        out["a_to_b"] = run_async(_a_to_b(server.origin, changes))
+        out["a_to_b"] = run_async(_a_to_b(server, changes))
     out["push"] = []
     for clients in CLIENTS:
         with server_process(backend, users[1:clients + 1], postgres=postgres) as server:
-            out["push"].append(run_async(_throughput(server.origin, clients)))
+            out["push"].append(run_async(_throughput(server, clients)))
     return out
 
 
@@ -95,10 +95,10 @@ def _browser_figures(records: int) -> dict[str, Any]:
     with browser_session(timeout_ms=900_000) as session:
         page_origin = session.url("/").rstrip("/")
         with server_process("sqlite", ["reader"], cors=(page_origin,)) as server:
-            fill = run_async(_fill(server.origin, records))
+            fill = run_async(_fill(server, records))
             session.run_python((Path(__file__).with_name("_in_page.py")).read_text())
             result: dict[str, Any] = session.run_python(
-                f"await first_sync({server.origin!r}, 'reader', {PASSWORD!r}, "
+                f"await first_sync({server!r}, 'reader', {PASSWORD!r}, "
                 f"'bench-sync-{int(time.time())}')")
         result["browser"] = session.page.evaluate("navigator.userAgent")
     result["pushed_by_cpython_s"] = fill

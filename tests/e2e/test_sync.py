@@ -6,11 +6,6 @@ result; a tab closed in the middle of a first sync loses nothing.
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e._support import create_character, go, open_app, seed, stored
-from tools.paths import ROOT
+from tools.serve_process import serve_process
 
 PASSWORD = "correct horse battery"
 COUNT = 1200
@@ -28,29 +23,8 @@ COUNT = 1200
 @pytest.fixture
 def sync_server(site: Path, tmp_path: Path) -> Iterator[str]:
     """``./lk serve`` (the built site and the sync API in one process) with an account."""
-    env = {k: v for k, v in os.environ.items() if k != "LK_DATABASE_URL"}
-    made = subprocess.run([sys.executable, "-m", "tools", "user", "add", "ana", "--data",
-                           str(tmp_path)], cwd=ROOT, input=PASSWORD + "\n", text=True,
-                          capture_output=True, env=env)
-    assert made.returncode == 0, made.stderr
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tools", "serve", "--port", "0", "--data", str(tmp_path),
-         "--site", str(site)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    origin = ""
-    assert process.stdout is not None
-    for line in process.stdout:
-        found = re.search(r"served at (http://127\.0\.0\.1:\d+)", line)
-        if found:
-            origin = found.group(1)
-            break
-    assert origin, "./lk serve did not start"
-    threading.Thread(target=process.stdout.read, daemon=True).start()  # keep the pipe drained
-    try:
+    with serve_process(tmp_path, site=site, accounts={"ana": PASSWORD}) as origin:
         yield origin
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.fixture
