@@ -58,6 +58,15 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
+@dataclass(slots=True)
+class _Batch:
+    """One outbox batch on its way: its changes and the same changes as JSON."""
+
+    seq: int
+    changes: list[dict[str, Any]]
+    encoded: list[str]
+
+
 class Replica:
     """See the module docstring."""
 
@@ -233,34 +242,33 @@ class Replica:
                 return
             await self._push(api, batches)
 
-    async def _next_batches(self) -> list[tuple[int, list[dict[str, Any]], int]]:
-        """Outbox batches in order, as many as one request carries: (seq, changes, bytes)."""
-        batches: list[tuple[int, list[dict[str, Any]], int]] = []
+    async def _next_batches(self) -> list[_Batch]:
+        """Outbox batches in order, as many as one request carries."""
+        batches: list[_Batch] = []
         size = 0
         rows = await self.db.table(OUTBOX).limit(MAX_BATCHES * 2).to_array()
         for row in rows:
-            encoded = sum(len(_dumps(c)) + 1 for c in row["changes"])
-            if batches and batches[-1][0] == row["seq"]:
-                seq, changes, before = batches[-1]
-                batches[-1] = (seq, changes + row["changes"], before + encoded)
+            encoded = [_dumps(c) for c in row["changes"]]
+            added = sum(len(e) + 1 for e in encoded)
+            if batches and batches[-1].seq == row["seq"]:
+                batches[-1].changes.extend(row["changes"])
+                batches[-1].encoded.extend(encoded)
             else:
-                if len(batches) >= MAX_BATCHES or (batches and size + encoded > MAX_PUSH_BYTES):
+                if len(batches) >= MAX_BATCHES or (batches and size + added > MAX_PUSH_BYTES):
                     break
-                batches.append((row["seq"], list(row["changes"]), encoded))
-            size += encoded
+                batches.append(_Batch(row["seq"], list(row["changes"]), encoded))
+            size += added
         if len(batches) > 1 and rows and len(rows) == MAX_BATCHES * 2:
             batches.pop()  # the last batch may continue in rows not read yet
         return batches
 
-    async def _push(self, api: SyncApi,
-                    batches: list[tuple[int, list[dict[str, Any]], int]]) -> None:
+    async def _push(self, api: SyncApi, batches: list[_Batch]) -> None:
         writer = await self.writer()
         assert writer is not None
         body = ('{"client_id":' + _dumps(writer["client_id"]) + ',"schema_version":'
                 + str(api.schema_version) + ',"batches":['
-                + ",".join('{"seq":' + str(seq) + ',"changes":['
-                           + ",".join(_dumps(c) for c in changes) + "]}"
-                           for seq, changes, _size in batches) + "]}").encode()
+                + ",".join('{"seq":' + str(b.seq) + ',"changes":[' + ",".join(b.encoded) + "]}"
+                           for b in batches) + "]}").encode()
         try:
             answer = await api.push_raw(body)
         except ApiError as error:
@@ -292,11 +300,10 @@ class Replica:
             writer["offset_ms"] = offset
             await self.db.table(STATE).put(writer)
 
-    async def _push_refused(self, api: SyncApi,
-                            batches: list[tuple[int, list[dict[str, Any]], int]],
+    async def _push_refused(self, api: SyncApi, batches: list[_Batch],
                             error: ApiError) -> None:
         if error.code == "sequence_gap" and isinstance(error.info.get("expected_seq"), int):
-            await self._close_gap(int(error.info["expected_seq"]), batches[0][0])
+            await self._close_gap(int(error.info["expected_seq"]), batches[0].seq)
             return
         if (error.code == "clock_drift" and isinstance(error.info.get("server_time_ms"), int)
                 and not self._repaired):
@@ -313,10 +320,9 @@ class Replica:
             return
         await self._reject(batches[0], error)
 
-    async def _reject(self, batch: tuple[int, list[dict[str, Any]], int],
-                      error: ApiError) -> None:
+    async def _reject(self, batch: _Batch, error: ApiError) -> None:
         """Keep the queue moving: the batch is sent empty and the user told which records."""
-        seq, changes, _size = batch
+        seq, changes = batch.seq, batch.changes
         now = self.now_ms()
         rejections: list[Rejection] = [
             {"table": c["table"], "id": c["id"], "reason": error.message, "at_ms": now}
