@@ -25,7 +25,8 @@ def run_server(config: ServerConfig, host: str, port: int,
     app = create_app(config)
     server = uvicorn.Server(uvicorn.Config(
         app, host=host, port=port, log_level="warning", access_log=False,
-        timeout_graceful_shutdown=2, proxy_headers=True, lifespan="on"))
+        timeout_graceful_shutdown=2, timeout_keep_alive=30, proxy_headers=True,
+        lifespan="on"))
 
     async def main() -> None:
         serving = asyncio.ensure_future(server.serve())

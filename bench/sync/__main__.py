@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from app.sync import NetworkError
 from bench.sync._clients import Device, character
 from bench.sync._servers import PASSWORD, server_process
 from tools.postgres import ThrowawayPostgres
@@ -57,7 +58,10 @@ async def _throughput(origin: str, clients: int) -> dict[str, float]:
 
     async def push(device: Device) -> None:
         api = await device.replica.api()
-        await device.replica.push_all(api)
+        try:
+            await device.replica.push_all(api)
+        except NetworkError:  # a kept-alive connection the server closed: as the task would
+            await device.replica.push_all(api)
 
     started = time.perf_counter()
     await asyncio.gather(*(push(d) for d in devices))
