@@ -48,5 +48,6 @@ async def open_library(name: str = DATABASE_NAME) -> Library:
     domain = await open_domain(db)
     cache = LayerCache()
     follow_changes(cache, domain.store)
-    await resume_sync(db)  # a library linked to a server goes on syncing
+    # a library linked to a server goes on syncing; what it pulls reaches the state
+    await resume_sync(db, on_applied=domain.store.receive_external)
     return Library(domain, cache)

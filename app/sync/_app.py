@@ -44,13 +44,14 @@ def _outbox_written(name: str) -> None:
         service.outbox_written()
 
 
-async def resume_sync(db: Database) -> SyncService | None:
-    """At boot: start syncing if this library is linked to a server."""
+async def resume_sync(db: Database, **options: Any) -> SyncService | None:
+    """At boot: start syncing if this library is linked to a server (``options`` as for
+    ``start_sync``: the boot passes ``on_applied`` so pulled records reach the screen)."""
     if STATE not in db._current_schema() or db.name not in _schemas:
         return None
     if await db.table(STATE).get(LINK) is None:
         return None
-    return start_sync(db)
+    return start_sync(db, **options)
 
 
 def start_sync(db: Database, *, transport: Any = None, tabs: Any = None,

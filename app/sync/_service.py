@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from dataclasses import replace
 from collections.abc import Callable
 from typing import Any
 
@@ -43,6 +44,7 @@ class SyncService:
         self._session = asyncio.Event()
         self._stopped = False
         self._refreshing: asyncio.Future[None] | None = None
+        self._heard_statuses = 0  # statuses heard from the syncing tab
 
     @property
     def status(self) -> Readable[SyncStatus]:
@@ -77,6 +79,7 @@ class SyncService:
     def _heard(self, message: Message) -> None:
         kind = message.get("type")
         if kind == "status" and self.task is None:
+            self._heard_statuses += 1
             self._status.set(SyncStatus.from_message(message["status"]))
         elif kind == "wake" and self.task is not None:
             self._wake_here(message.get("reason", "now"))
@@ -87,11 +90,17 @@ class SyncService:
         """A tab that does not sync shows what it can read itself until it hears."""
         if self.task is not None:
             return
+        heard = self._heard_statuses
         link = await self.replica.link()
         state: State = ("off" if link is None
                         else "signed_out" if not link.get("token") else "syncing")
-        if self.task is None:
-            self._status.set(SyncStatus(state=state, pending=await self.replica.pending(),
+        pending = await self.replica.pending()
+        if self.task is not None or heard != self._heard_statuses:
+            return  # the syncing tab's word, heard while this read ran, is newer
+        if heard:  # it has spoken: only the count of waiting changes is news here
+            self._status.update(lambda current: replace(current, pending=pending))
+        else:
+            self._status.set(SyncStatus(state=state, pending=pending,
                                         server=link.get("server") if link else None,
                                         username=link.get("username") if link else None))
 

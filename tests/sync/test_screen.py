@@ -9,11 +9,11 @@ import pytest
 
 from app.reactive import get
 from app.server import ServerConfig
-from app.sync import MemoryTabs, SyncHandle, stop_all
+from app.sync import MemoryTabs, SyncHandle, resume_sync, stop_all
 from tests._wait import eventually
 from tests.server._support import running_app
 from tests.sync._server import SERVER, asgi_transport
-from tests.ui._support import Tab, open_tab
+from tests.ui._tab import Tab, open_tab
 
 
 @pytest.fixture
@@ -98,3 +98,30 @@ async def test_signing_out_on_the_screen_keeps_the_library(app: Any) -> None:
         assert [c.name for c in await tab.domain.characters.list()] == ["Aria"]
         await tab.domain.characters.create({"name": "Written later"})
         await eventually(lambda: status(tab) == "Signed out — 1 change waiting", "1 waiting")
+
+
+async def test_a_sync_resumed_at_boot_shows_what_it_pulls(app: Any) -> None:
+    """After a reload the boot resumes the sync (``resume_sync``); what it pulls reaches the
+    screen the way another tab's writes do."""
+    async with open_tab(["Aria"]) as laptop, open_tab([]) as phone:
+        connect(laptop, app)
+        connect(phone, app)
+        await sign_in(laptop)
+        await sign_in(phone)
+        await stop_all()  # both "reload": the sync services are gone, the links stay
+        store = phone.library.domain.store
+        resumed = await resume_sync(store.db, transport=asgi_transport(app),
+                                    tabs=MemoryTabs.group()(), debounce_s=0, backoff=None,
+                                    listen_for_pokes=False, periodic_s=3600,
+                                    on_applied=store.receive_external)
+        assert resumed is not None
+        aria = next(c for c in await laptop.domain.characters.list() if c.name == "Aria")
+        await laptop.state.rename_character(aria.id, "Aria the Bold")
+        replica = laptop.state.sync.service().replica
+
+        async def pushed() -> bool:
+            return await replica.pending() == 0
+
+        await eventually(pushed, "the laptop's push", timeout=20)
+        resumed.wake("now")
+        await eventually(lambda: "Aria the Bold" in shown_names(phone), "the pull shown")

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from app.reactive import get
 from app.server import ServerConfig
 from app.sync._api import HttpResponse
 from app.sync._service import SyncService
@@ -202,6 +203,12 @@ async def test_one_tab_syncs_and_the_others_hear_its_status(tab: Any) -> None:
     second = await tab(db=first.db, tabs=group(), periodic_s=3600)
     assert first.leading and not second.leading
     await status_where(second, lambda s: s.state == "synced", "the leader's status")
+    # what the new tab read itself at start ("syncing") never overrides what it heard
+    assert second._refreshing is not None
+    await second._refreshing
+    assert get(second.status).state == "synced"
+    await second._refresh_here()  # as after a local write: only the count is its own news
+    assert get(second.status).state == "synced"
     # a write in the second tab wakes the first, which pushes it
     assert first.task is not None
     before = first.task.syncs
