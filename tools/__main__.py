@@ -6,6 +6,8 @@ import argparse
 import os
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
 from tools.paths import ROOT, SITE
 
@@ -28,20 +30,70 @@ def _build(_: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(args: argparse.Namespace) -> int:
-    from tools.assets import ensure_assets
-    from tools.build import build_site
-    from tools.server import StaticServer
+def _server_config(args: argparse.Namespace, site: Path | None = None, base: str = "/") -> Any:
+    from app.server import ServerConfig, database_url, origins_from_env
 
-    ensure_assets()
-    build_site()
+    origins = tuple(dict.fromkeys([*origins_from_env(), *(o.rstrip("/") for o in args.cors_origin)]))
+    return ServerConfig(database_url=database_url(Path(args.data)), site_dir=site, base=base,
+                        open_registration=args.open_registration, cors_origins=origins)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from app.server._run import run_server
+
+    if args.site is None:
+        from tools.assets import ensure_assets
+        from tools.build import build_site
+
+        ensure_assets()
+        build_site()
+    site = Path(args.site) if args.site is not None else SITE
     base = "/" + args.base.strip("/") + "/" if args.base.strip("/") else "/"
-    server = StaticServer({base: SITE}, port=args.port, host=args.host)
-    print(f"Lorekeeper is served at {server.url(base)}  (Ctrl+C stops)", flush=True)
+    config = _server_config(args, site, base)
+
+    def ready(origin: str) -> None:
+        where = "PostgreSQL" if config.is_postgres else f"SQLite in {Path(args.data).resolve()}"
+        print(f"Lorekeeper is served at {origin}{base}  (sync API at {origin}/api/v1, data: "
+              f"{where}; Ctrl+C stops)", flush=True)
+
     try:
-        server.serve_forever()
+        run_server(config, args.host, args.port, on_ready=ready)
     except KeyboardInterrupt:
         pass
+    return 0
+
+
+def _read_password(prompt: str) -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass(prompt)
+    if getpass.getpass("Again: ") != first:
+        raise SystemExit("The two passwords differ; nothing was changed.")
+    return first
+
+
+def _user(args: argparse.Namespace) -> int:
+    from app.server import UserExistsError
+    from app.server._errors import ApiError
+    from app.server._run import add_user, set_password
+
+    config = _server_config(args)
+    password = _read_password(f"Password for {args.name}: ")
+    try:
+        if args.action == "add":
+            add_user(config.database_url, args.name, password)
+            print(f"Made the account {args.name!r}.")
+        else:
+            set_password(config.database_url, args.name, password)
+            print(f"Set a new password for {args.name!r} and ended its sessions.")
+    except ApiError as error:
+        print(f"Nothing was changed: {error.message}", file=sys.stderr)
+        return 2
+    except (UserExistsError, LookupError) as error:
+        print(f"Nothing was changed: {error}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -63,8 +115,14 @@ def _bench(args: argparse.Namespace) -> int:
 
     ensure_assets()  # the benchmark builds its own copy of the site (tools.browser)
     module = {"startup": "bench.startup", "db": "bench.db", "lore": "bench.lore",
-              "ui": "bench.ui", "chat": "bench.chat"}[args.which]
+              "ui": "bench.ui", "chat": "bench.chat", "sync": "bench.sync"}[args.which]
     return subprocess.run([sys.executable, "-m", module, *args.bench_args], cwd=ROOT).returncode
+
+
+def _data_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", default="data", metavar="DIR",
+                        help="where the SQLite database lives (default ./data); "
+                             "LK_DATABASE_URL=postgresql://... uses PostgreSQL instead")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,12 +134,26 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--base", default="/", help="URL sub-path, e.g. /lorekeeper/")
+    _data_arguments(serve)
+    serve.add_argument("--open-registration", action="store_true",
+                       help="let anyone make an account on this server")
+    serve.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
+                       help="an origin hosting the site elsewhere that may call the sync API "
+                            "(repeatable; also LK_CORS_ORIGINS)")
+    serve.add_argument("--site", default=None, metavar="DIR",
+                       help="serve this already built site instead of building one")
     serve.set_defaults(run=_serve)
+    user = sub.add_parser("user", help="sync accounts: add NAME, or password NAME "
+                                       "(the password is read from a prompt or stdin)")
+    user.add_argument("action", choices=["add", "password"])
+    user.add_argument("name")
+    _data_arguments(user)
+    user.set_defaults(run=_user, open_registration=False, cors_origin=[])
     test = sub.add_parser("test", help="ruff + every test tier (extra args go to pytest)")
     test.add_argument("pytest_args", nargs=argparse.REMAINDER)
     test.set_defaults(run=_test)
-    bench = sub.add_parser("bench", help="run a benchmark: startup, db, lore or ui")
-    bench.add_argument("which", choices=["startup", "db", "lore", "ui", "chat"])
+    bench = sub.add_parser("bench", help="run a benchmark: startup, db, lore, ui, chat or sync")
+    bench.add_argument("which", choices=["startup", "db", "lore", "ui", "chat", "sync"])
     bench.add_argument("bench_args", nargs=argparse.REMAINDER)
     bench.set_defaults(run=_bench)
     args = parser.parse_args(argv)

@@ -18,10 +18,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
 
+from app.server._mime import COMPRESSIBLE, MIME
+
 __all__ = ["StaticServer"]
 
-# Compressed like a static host would (GitHub Pages, Netlify, nginx gzip_static).
-COMPRESSIBLE = {".wasm", ".mjs", ".js", ".json", ".css", ".html", ".toml", ".webmanifest", ".py"}
 _gzip_cache: dict[tuple[str, int, int], bytes] = {}
 _gzip_lock = threading.Lock()
 
@@ -35,22 +35,6 @@ def _gzipped(path: str, stat: os.stat_result) -> bytes:
                 body = gzip.compress(handle.read(), compresslevel=6, mtime=0)
             _gzip_cache[key] = body
     return body
-
-MIME = {
-    ".wasm": "application/wasm",
-    ".mjs": "text/javascript",
-    ".js": "text/javascript",
-    ".json": "application/json",
-    ".webmanifest": "application/manifest+json",
-    ".whl": "application/zip",
-    ".zip": "application/zip",
-    ".toml": "text/plain",
-    ".py": "text/plain",
-    ".css": "text/css",
-    ".html": "text/html",
-    ".png": "image/png",
-    ".svg": "image/svg+xml",
-}
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

@@ -3,6 +3,8 @@ its own module (see `app/domain/README.md`) plus one line here."""
 
 from __future__ import annotations
 
+from app.sync import SYNC_TABLES
+
 from . import (
     characters,
     chats,
@@ -21,7 +23,7 @@ from . import (
     stories,
     sync_targets,
 )
-from ._feature import Feature
+from ._feature import Feature, LocalTable
 from ._registry import Registry
 
 __all__ = ["FEATURES", "default_registry"]
@@ -43,6 +45,10 @@ FEATURES: tuple[Feature, ...] = (
     plugins.FEATURE,
     sync_targets.FEATURE,
     lorebook.FEATURE,
+    # the sync's bookkeeping: outbox, per-field clocks and tombstones, its state rows
+    Feature("sync", api=lambda _repositories: None,
+            local_tables=tuple(LocalTable(name, spec, since=3)
+                               for name, spec in SYNC_TABLES.items())),
 )
 
 _default: list[Registry] = []

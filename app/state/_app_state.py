@@ -33,6 +33,10 @@ class AppState(Shows):
     ...) and changes anything only through the methods.
     """
 
+    #: The library's sync (``app.sync``'s handle, started on first use); set by the boot,
+    #: ``None`` where nothing syncs.
+    sync: Any = None
+
     def __init__(self, backend: Backend) -> None:
         super().__init__(backend)
         self._newest: dict[Any, int] = {}

@@ -56,7 +56,7 @@ from ._scope import Scope
 from ._screen import Screen, Title, check_table
 from ._search import fold, matches
 from ._shell import SKIP_LINK
-from ._state import CharacterRecord, ChatRecord, UiState
+from ._state import CharacterRecord, ChatRecord, SyncControls, UiState
 from ._tasks import Tasks
 
 __all__ = [
@@ -97,6 +97,7 @@ __all__ = [
     "Scope",
     "Screen",
     "Step",
+    "SyncControls",
     "Tasks",
     "Title",
     "UiState",

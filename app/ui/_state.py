@@ -9,11 +9,14 @@ are read through small Protocols naming only the fields screens use.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from app.reactive import Subscribable
 
-__all__ = ["CharacterRecord", "ChatRecord", "UiState"]
+if TYPE_CHECKING:
+    from app.sync import SyncStatus
+
+__all__ = ["CharacterRecord", "ChatRecord", "SyncControls", "UiState"]
 
 
 class CharacterRecord(Protocol):
@@ -37,6 +40,25 @@ class ChatRecord(Protocol):
 
     @property
     def character_id(self) -> str | None: ...
+
+
+class SyncControls(Protocol):
+    """This tab's sync as the Sync screen uses it (``app.sync.SyncService`` fits)."""
+
+    @property
+    def status(self) -> Subscribable[SyncStatus]: ...
+
+    async def suggested_server(self) -> str | None: ...
+
+    async def sign_in(self, server: str, username: str, password: str) -> None: ...
+
+    async def register(self, server: str, username: str, password: str) -> None: ...
+
+    async def sign_out(self) -> None: ...
+
+    async def dismiss_rejected(self) -> None: ...
+
+    def wake(self, reason: Any = "now") -> None: ...
 
 
 class UiState(Protocol):
@@ -77,6 +99,11 @@ class UiState(Protocol):
 
     def close(self) -> None:
         """Stop following other tabs' changes."""
+        ...
+
+    @property
+    def sync(self) -> SyncControls | None:
+        """The library's sync (started on first use), if this app has one."""
         ...
 
     # -- writes ----------------------------------------------------------------------------

@@ -87,6 +87,6 @@ SCREENS: tuple[Screen, ...] = (
     Screen("/library", "library", "Library", nav="Library"),
     Screen("/settings", "settings", "Settings", nav="Settings"),
     Screen("/settings/providers", "providers", "Providers", section="settings"),
-    Screen("/settings/sync", "sync", "Sync", section="settings"),
+    Screen("/settings/sync", "sync", "Sync", module="sync", section="settings"),
 )
 """Screen(path, name, title, module=…, nav=…, section=…, opens=…): one line per page."""
