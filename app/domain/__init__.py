@@ -42,11 +42,12 @@ from .lorebook import (
     LorebookRepository,
     SelectiveLogic,
 )
-from .messages import Message, MessageRepository, Role, preview_text
+from .messages import Alternative, Message, MessageRepository, Role, preview_text
 from .modules import Module, ModuleLink, ModuleLinkRepository, ModuleRepository, Modules
 from .personas import Persona, PersonaRepository
 from .plugins import Plugin, PluginRepository
 from .presets import PromptPreset, PromptPresetRepository
+from .prompt_reports import PromptReport, PromptReportRepository
 from .providers import ApiKey, ApiKeyRepository, ProviderConfig, ProviderConfigRepository, Providers
 from .rules import (
     Rule,
@@ -77,6 +78,7 @@ __all__ = [
     "FEATURES",
     "LEVELS",
     "SCOPED_LEVELS",
+    "Alternative",
     "ApiKey",
     "ApiKeyRepository",
     "AppSettings",
@@ -123,6 +125,8 @@ __all__ = [
     "PluginRepository",
     "PromptPreset",
     "PromptPresetRepository",
+    "PromptReport",
+    "PromptReportRepository",
     "ProviderConfig",
     "ProviderConfigRepository",
     "Providers",

@@ -16,6 +16,8 @@ TABLES = {
     "settings": "key",
     "characters": "id, name, folder_id",
     "personas": "id",
+    "api_keys": "id",
+    "provider_configs": "id",
     "prompt_presets": "id",
     "modules": "id, folder_id",
     "module_links": "id, module_id, target_id, [target_level+target_id]",
@@ -31,6 +33,8 @@ TABLES = {
 KIND_TABLE = {
     "character": "characters",
     "persona": "personas",
+    "api_key": "api_keys",
+    "provider_config": "provider_configs",
     "preset": "prompt_presets",
     "module": "modules",
     "plugin": "plugins",
