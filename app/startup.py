@@ -27,7 +27,7 @@ class Library:
         """``app.state``'s ``AppState`` over this library (the one owner of UI state)."""
         from app.state import AppState, DomainBackend
 
-        return AppState(DomainBackend(self.domain))
+        return AppState(DomainBackend(self.domain), lore_cache=self.lore)
 
 
 async def open_library(name: str = DATABASE_NAME) -> Library:

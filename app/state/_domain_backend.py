@@ -95,6 +95,28 @@ class DomainBackend:
     ) -> Any:
         return await self.domain.modules.create_attached(data, _target(level), target_id)
 
+    async def start_chat(self, character_id: str, data: Mapping[str, Any]) -> Any:
+        return await self.domain.chats.start(character_id, data)
+
+    async def branch_chat(self, chat_id: str, message_id: str) -> Any:
+        return await self.domain.chats.branch(chat_id, message_id)
+
+    async def save_provider(
+        self, data: Mapping[str, Any], *, config_id: str | None, api_key: str | None
+    ) -> Any:
+        return await self.domain.providers.save(data, config_id=config_id, api_key=api_key)
+
+    async def record_prompt(
+        self, message_id: str, chat_id: str, alternative: int, report: Mapping[str, Any]
+    ) -> Any:
+        return await self.domain.prompt_reports.record(
+            message_id, chat_id, alternative, dict(report)
+        )
+
+    async def prompt_report(self, message_id: str, alternative: int) -> Any:
+        found = await self.domain.prompt_reports.for_message(message_id, alternative)
+        return None if found is None else found.report
+
     def watch_external(self, fn: ExternalListener) -> Callable[[], None]:
         """Call ``fn(table_names)`` after another tab (or another connection) commits."""
         return self.domain.store.on(
