@@ -38,7 +38,6 @@ _log = logging.getLogger(__name__)
 LOADED = "loaded"
 """The context key of the GLOBAL and LISTS levels once loaded."""
 
-
 class _Load:
     """A load in flight: its context key and the effects to replay when it lands."""
 

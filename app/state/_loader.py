@@ -62,3 +62,4 @@ async def load_level(layout: Layout, level: Level, key: Any, source: Source) -> 
             where = _resolve(shown.where, key, values)
             values[placement.store] = await source.find(placement.kind, where, placement)
     return values
+
