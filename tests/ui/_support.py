@@ -17,7 +17,7 @@ from typing import Any
 
 from app.startup import Library, open_library
 from app.state import AppState, DomainBackend, Level
-from app.ui import App, BrowserDom, Dom, MemoryDom, MemoryNode, Screen, start
+from app.ui import App, BrowserDom, Dom, MemoryDom, MemoryNode, MemoryStorage, Screen, start
 
 IN_BROWSER = sys.platform == "emscripten"
 
@@ -111,8 +111,8 @@ class Harness:
 
 
 class MemoryHarness(Harness):
-    def __init__(self, hash: str = "") -> None:
-        self.dom = dom = MemoryDom(hash)
+    def __init__(self, hash: str = "", *, storage: MemoryStorage | None = None) -> None:
+        self.dom = dom = MemoryDom(hash, storage=storage)
         self.root = dom.element("div")
         dom.insert(dom.body, self.root)
         dom.take_mutations()
@@ -280,9 +280,15 @@ def to_js_dict(d: dict[str, Any]) -> Any:
     return to_js(d, dict_converter=js.Object.fromEntries)
 
 
-def make_harness(hash: str = "", *, move_before: bool | None = None) -> Harness:
-    """``move_before=False``: in the browser, moves use insertBefore (the fallback path)."""
-    return BrowserHarness(hash, move_before=move_before) if IN_BROWSER else MemoryHarness(hash)
+def make_harness(
+    hash: str = "", *, move_before: bool | None = None, storage: MemoryStorage | None = None
+) -> Harness:
+    """``move_before=False``: in the browser, moves use insertBefore (the fallback path).
+    ``storage``: the memory document's storage (to model a reload; the browser's
+    ``localStorage`` survives on its own)."""
+    if IN_BROWSER:
+        return BrowserHarness(hash, move_before=move_before)
+    return MemoryHarness(hash, storage=storage)
 
 
 def same(a: Any, b: Any) -> bool:
@@ -426,13 +432,14 @@ async def open_tab(
     *,
     library: Library | None = None,
     screens: Sequence[Screen] | None = None,
+    storage: MemoryStorage | None = None,
 ) -> AsyncIterator[Tab]:
     """Start the app the way the boot does, over a library holding ``characters``."""
     own = library is None
     lib = library if library is not None else await open_library_for_test()
     for name in characters:
         await lib.domain.characters.create({"name": name})
-    harness = make_harness(hash)
+    harness = make_harness(hash, storage=storage)
     backend = FlakyBackend(lib.domain)
     state = AppState(backend)
     app = await start(harness.root, state, dom=harness.dom, screens=screens)
