@@ -130,15 +130,18 @@ class Autosave:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        while self._writing is not None:
-            await asyncio.shield(self._writing)
+        while (running := self._writing) is not None:
+            await asyncio.shield(running)
+            if self._writing is running:  # whoever resumes first clears it
+                self._writing = None
         if not self._pending:
             return True
-        self._writing = asyncio.ensure_future(self._write())
-        try:
-            return await asyncio.shield(self._writing)
-        finally:
+        task = asyncio.ensure_future(self._write())
+        self._writing = task
+        result = await asyncio.shield(task)
+        if self._writing is task:
             self._writing = None
+        return result
 
     async def _write(self) -> bool:
         changes = dict(self._pending)

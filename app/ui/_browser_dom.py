@@ -23,7 +23,7 @@ class LocalStorage:
             value = self._window.localStorage.getItem(key)
         except Exception:
             return None
-        return None if value is None else str(value)
+        return value if isinstance(value, str) else None  # null arrives as jsnull
 
     def set_item(self, key: str, value: str) -> None:
         try:

@@ -174,6 +174,9 @@ class VirtualList(Generic[T]):
                 slots = [Slot(i, self._items[i], size) for i in range(start, end)]
                 self._shown = [s.item for s in slots]
                 self._shown_size = size
+                # spacers first: no layout in between may see the list shorter than it
+                # is (the browser would clamp the scroll position)
+                self._size_spacers()
                 self._rows.set(slots)
             if not self._measure_rendered():
                 break

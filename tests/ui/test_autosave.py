@@ -159,3 +159,18 @@ def _last(store):
     seen = []
     store.subscribe(seen.append)()
     return seen[-1]
+
+
+async def test_two_flushes_waiting_on_one_write_both_finish(harness):
+    save = Recorder()
+    handle, saver, _ = _saver(harness, save)
+    gate = save.hold()
+    saver.edit("name", "A")
+    first = asyncio.ensure_future(saver.flush())
+    await save.arrived.wait()
+    second = asyncio.ensure_future(saver.flush())
+    third = asyncio.ensure_future(saver.flush())
+    gate.set()
+    assert await asyncio.wait_for(asyncio.gather(first, second, third), 5) == [True, True, True]
+    assert save.calls == [{"name": "A"}]
+    handle.unmount()

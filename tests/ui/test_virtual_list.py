@@ -137,10 +137,10 @@ def test_scrolling_moves_the_window_and_keeps_rows_still_in_view(harness: Harnes
     harness.fire(viewport, "scroll")
     shown = _rendered(harness, viewport)
     assert shown[0] <= 100 - 200 // 40 and 100 + VIEW_HEIGHT // 40 <= shown[-1]
-    kept = harness.query("article[data-id=105]", viewport)[0]
+    kept = harness.query('article[data-id="105"]', viewport)[0]
     harness.dom.set_prop(viewport, "scrollTop", 4_080)
     harness.fire(viewport, "scroll")
-    assert same(harness.query("article[data-id=105]", viewport)[0], kept)
+    assert same(harness.query('article[data-id="105"]', viewport)[0], kept)
     handle.unmount()
 
 
@@ -166,7 +166,7 @@ def test_changing_one_item_touches_only_its_row(harness: Harness) -> None:
     data = _items(500)
     items = writable(data)
     handle, rows, viewport = _mounted(harness, items)
-    target = harness.query("article[data-id=3]", viewport)[0]
+    target = harness.query('article[data-id="3"]', viewport)[0]
     harness.take()
     changed = list(data)
     changed[3] = Item(3, "edited", 40)
@@ -182,9 +182,19 @@ def test_appending_updates_the_set_size_and_follows_the_end(harness: Harness) ->
     items = writable(data)
     handle, rows, viewport = _mounted(harness, items)
     rows.scroll_to_end()
+    assert rows.at_end()
     items.set([*data, Item(300, "new", 40)])
     shown = _rendered(harness, viewport)
-    assert shown[-1] == 300 and rows.at_end()
+    assert shown[-1] == 300
+    assert rows.at_end(), (
+        harness.dom.get_prop(viewport, "scrollTop"),
+        harness.dom.get_prop(viewport, "scrollHeight"),
+        harness.dom.get_prop(viewport, "clientHeight"),
+        rows.total_height,
+        rows.start,
+        rows.end,
+        _spacers(harness, viewport),
+    )
     assert {harness.attr(a, "aria-setsize") for a in harness.query("article", viewport)} == {"301"}
     handle.unmount()
 
@@ -193,7 +203,7 @@ def test_page_down_and_ctrl_end_move_focus_through_the_whole_list(harness: Harne
     items = writable(_items(2_000))
     handle, rows, viewport = _mounted(harness, items)
     rows.focus_index(0)
-    first = harness.query("article[data-id=0]", viewport)[0]
+    first = harness.query('article[data-id="0"]', viewport)[0]
     assert same(harness.dom.focused(), first)
     _key(harness, viewport, "PageDown")
     assert harness.attr(harness.dom.focused(), "data-id") == "1"
@@ -213,7 +223,8 @@ def _key(harness: Harness, target: Any, key: str, ctrl: bool = False) -> None:
         from ._support import to_js_dict
 
         event = js.KeyboardEvent.new(
-            "keydown", to_js_dict({"key": key, "ctrlKey": ctrl, "bubbles": True, "cancelable": True})
+            "keydown",
+            to_js_dict({"key": key, "ctrlKey": ctrl, "bubbles": True, "cancelable": True}),
         )
         focused.dispatchEvent(event)
     else:
