@@ -105,7 +105,7 @@ def _spacers(harness: Harness, viewport: Any) -> list[float]:
 
 def test_ten_thousand_items_render_only_a_window(harness: Harness) -> None:
     items = writable(_items(10_000))
-    handle, rows, viewport = _mounted(harness, items)
+    handle, _rows, viewport = _mounted(harness, items)
     shown = _rendered(harness, viewport)
     assert shown[0] == 0 and len(shown) <= (VIEW_HEIGHT + 200) // 40 + 2
     above, below = _spacers(harness, viewport)
@@ -132,7 +132,7 @@ def test_scrolling_to_the_end_shows_the_last_items(harness: Harness) -> None:
 
 def test_scrolling_moves_the_window_and_keeps_rows_still_in_view(harness: Harness) -> None:
     items = writable(_items(1_000))
-    handle, rows, viewport = _mounted(harness, items)
+    handle, _rows, viewport = _mounted(harness, items)
     harness.dom.set_prop(viewport, "scrollTop", 4_000)  # row 100 at the top
     harness.fire(viewport, "scroll")
     shown = _rendered(harness, viewport)
@@ -165,7 +165,7 @@ def test_spacers_follow_measured_heights(harness: Harness) -> None:
 def test_changing_one_item_touches_only_its_row(harness: Harness) -> None:
     data = _items(500)
     items = writable(data)
-    handle, rows, viewport = _mounted(harness, items)
+    handle, _rows, viewport = _mounted(harness, items)
     target = harness.query('article[data-id="3"]', viewport)[0]
     harness.take()
     changed = list(data)
