@@ -57,7 +57,9 @@ class VirtualList(Generic[T]):
     """See the module docstring. ``render(ctx, slot)`` builds a row for ``slot.item`` at
     ``slot.index``; its ``Row.update`` receives the new slot when the item or its position
     changes. ``estimate`` is the height (px) assumed for a row not yet measured;
-    ``overscan`` how many pixels beyond the viewport are rendered on each side."""
+    ``overscan`` how many pixels beyond the viewport are rendered on each side;
+    ``start_at_end`` shows the last rows first and follows the end as rows arrive (until
+    the person scrolls up; back at the end, it follows again)."""
 
     def __init__(
         self,
@@ -70,6 +72,7 @@ class VirtualList(Generic[T]):
         estimate: float = 96.0,
         overscan: float = 800.0,
         measure: Callable[[Node], float | None] | None = None,
+        start_at_end: bool = False,
     ) -> None:
         self._ctx = ctx
         self._dom = ctx.dom
@@ -103,7 +106,10 @@ class VirtualList(Generic[T]):
         self._spacer_px = (-1.0, -1.0)
         self._shown: list[T] = []
         self._shown_size = 0
-        ctx.on(viewport, "scroll", lambda event: self.refresh())
+        #: Whether the list follows its end (the person has not scrolled up from it).
+        self.stuck = start_at_end
+        self._refreshing = False
+        ctx.on(viewport, "scroll", self._scrolled)
         ctx.on(self._dom.window, "resize", lambda event: self.remeasure())
         ctx.watch(items, self._set_items)
 
@@ -149,8 +155,11 @@ class VirtualList(Generic[T]):
         return start, max(end, min(n, start + 1))
 
     # -- updates -------------------------------------------------------------------------------
+    def _scrolled(self, event: Event) -> None:
+        self.stuck = self.at_end()
+        self.refresh()
+
     def _set_items(self, items: Sequence[T]) -> None:
-        was_at_end = self.at_end()
         keys = [self._key(i) for i in items]
         if keys != self._keys:
             self._keys = keys
@@ -161,11 +170,20 @@ class VirtualList(Generic[T]):
                 del self._heights[k]
         self._items = list(items)
         self.refresh()
-        if was_at_end and self.end == len(self._keys):
+        if self.stuck:
             self.scroll_to_end()
 
     def refresh(self) -> None:
         """Render the rows the viewport shows now (after a scroll or a change)."""
+        if self._refreshing:  # a row being rendered reported a size: measured below
+            return
+        self._refreshing = True
+        try:
+            self._refresh()
+        finally:
+            self._refreshing = False
+
+    def _refresh(self) -> None:
         for _ in range(4):  # measured heights may move the window; settle in a few steps
             start, end = self._window()
             if (start, end) != (self.start, self.end) or self._rows_stale(start, end):
@@ -216,14 +234,16 @@ class VirtualList(Generic[T]):
         self._dirty = True
         self.refresh()
 
-    def row_resized(self, key: Hashable) -> None:
-        """A rendered row changed height (its text grew while streaming)."""
+    def row_resized(self, key: Hashable | None = None) -> None:
+        """A rendered row changed height (its text grew while streaming), or with no key,
+        something after the rows did: re-measure, and keep following the end."""
+        if self._refreshing:
+            return
         if key in self._index and self.start <= self._index[key] < self.end:
-            at_end = self.at_end()
             if self._measure_rendered():
                 self._size_spacers()
-            if at_end:
-                self.scroll_to_end()
+        if self.stuck:
+            self.scroll_to_end()
 
     # -- scrolling and focus ---------------------------------------------------------------------
     def at_end(self, slack: float = 24.0) -> bool:
@@ -238,9 +258,11 @@ class VirtualList(Generic[T]):
     def scroll_to(self, top: float) -> None:
         self._dom.set_prop(self.viewport, "scrollTop", max(0.0, top))
         self.refresh()
+        self.stuck = self.at_end()
 
     def scroll_to_end(self) -> None:
         """Show the last rows (measuring them may move the end; follow it)."""
+        self.stuck = True
         for _ in range(3):
             self.scroll_to(self.total_height + 10_000)
             if self.end == len(self._keys):

@@ -67,6 +67,7 @@ SCREENS: tuple[Screen, ...] = (
         "/chats/{id}",
         "chat",
         chat_title,
+        "chat",
         section="characters",
         opens=opens_record(Level.CHAT, "chat"),
     ),
