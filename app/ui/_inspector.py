@@ -469,6 +469,8 @@ class PromptInspector:
     def _closed(self, event: Any) -> None:
         if not self.is_open:
             return
+        if event is not None and self._ctx.dom.get_prop(self.node, "open"):
+            return  # the browser's late "close" event of an earlier close: open again now
         self.is_open = False
         self._clear()
         opener, self._opener = self._opener, None

@@ -140,3 +140,15 @@ def test_request_settings_are_shown_without_the_messages(harness):
     assert '"temperature": 0.8' in text and '"model": "llama3.1:8b"' in text
     assert "messages" not in text
     handle.unmount()
+
+
+def test_a_late_close_event_does_not_close_a_reopened_dialog(harness):
+    handle, inspector, opener = _mounted(harness)
+    dialog = _dialog(harness)
+    inspector.open(sample_report(), opener=opener)
+    inspector.close()
+    inspector.open(None, opener=opener)
+    harness.fire(dialog, "close")  # the browser fires the first close's event only now
+    assert harness.attr(dialog, "open") is not None
+    assert "No prompt was recorded" in harness.text(dialog)
+    handle.unmount()
