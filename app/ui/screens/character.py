@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from app.reactive import derived, get, writable
 from app.ui import Ctx, Event, Node, Page, Row
 from app.ui._autosave import Autosave
+from app.ui._avatar import AvatarPicker
 from app.ui._confirm import confirm_box
-from app.ui._image_file import ImageError, picked_file, read_image
 
 if TYPE_CHECKING:
     from app.domain import Character, Chat
@@ -172,7 +172,14 @@ def render(ctx: Ctx, page: Page) -> Node:
     )
     inputs["tags"] = tags_field
     name = derived(state.active_character, lambda c: c.name if c is not None else "")
-    avatar = _Avatar(ctx, values.get("avatar"), saver, error, name)
+    avatar = AvatarPicker(
+        ctx,
+        id="character-avatar",
+        url=values.get("avatar"),
+        name=name,
+        changed=lambda url: saver.edit("avatar", url),
+        error=error,
+    )
 
     form = ctx.el(
         "form",
@@ -191,7 +198,12 @@ def render(ctx: Ctx, page: Page) -> Node:
                 tags_field,
             ),
         ),
-        avatar.node,
+        ctx.el(
+            "fieldset",
+            {"class": "card-group avatar-group"},
+            ctx.el("legend", None, "Avatar"),
+            avatar.node,
+        ),
         on={"submit": lambda ev: ev.preventDefault()},
     )
 
@@ -392,85 +404,6 @@ class _Greetings:
             return
         if texts != self._texts():
             self._set([(next(_uids), t) for t in texts], save=False)
-
-
-# -- avatar ---------------------------------------------------------------------------------------
-class _Avatar:
-    """The avatar: the picture (with alt text), "Avatar image" to pick or replace one,
-    "Remove avatar"."""
-
-    def __init__(self, ctx: Ctx, url: str | None, saver: Autosave, error: Any, name: Any) -> None:
-        self.ctx = ctx
-        self.saver = saver
-        self.url = writable(url)
-        dom = ctx.dom
-        self.thumbnail = ctx.el(
-            "img",
-            {
-                "class": "avatar",
-                "src": derived(self.url, lambda u: u or None),
-                "alt": derived(name, lambda n: f"Avatar of {n}"),
-                "hidden": derived(self.url, lambda u: not u),
-                "width": "96",
-                "height": "96",
-            },
-        )
-        picker = ctx.el(
-            "input",
-            {
-                "id": "character-avatar",
-                "type": "file",
-                "accept": "image/png,image/jpeg,image/webp,image/gif,image/avif",
-            },
-        )
-
-        async def picked(event: Event) -> None:
-            file = picked_file(dom.get_prop(picker, "files"))
-            if file is None:
-                return
-            try:
-                data = await read_image(file)
-            except ImageError as problem:
-                error.set(str(problem))
-                return
-            error.set("")
-            self.url.set(data)
-            saver.edit("avatar", data)
-            dom.set_prop(picker, "value", "")
-
-        ctx.on(picker, "change", picked)
-        remove = ctx.el(
-            "button",
-            {"type": "button", "hidden": derived(self.url, lambda u: not u)},
-            "Remove avatar",
-            on={"click": lambda ev: self.remove(picker)},
-        )
-        self.node = ctx.el(
-            "fieldset",
-            {"class": "card-group avatar-group"},
-            ctx.el("legend", None, "Avatar"),
-            ctx.el(
-                "div",
-                {"class": "field"},
-                ctx.el("label", {"for": "character-avatar"}, "Avatar image"),
-                ctx.el(
-                    "p",
-                    {"class": "hint"},
-                    "PNG, JPEG, WebP, GIF or AVIF; large pictures are scaled down.",
-                ),
-                picker,
-            ),
-            remove,
-        )
-
-    def remove(self, picker: Node) -> None:
-        self.url.set(None)
-        self.saver.edit("avatar", None)
-        self.ctx.dom.call(picker, "focus")
-
-    def follow(self, url: str | None) -> None:
-        if url != get(self.url):
-            self.url.set(url)
 
 
 # -- chats ----------------------------------------------------------------------------------------
