@@ -121,7 +121,7 @@ def test_parse_value() -> None:
     assert parse_value(by_key["temperature"], "") is None
     assert parse_value(by_key["max_tokens"], "42") == 42
     assert parse_value(by_key["stop"], "a\n\nb") == ["a", "b"]
-    with pytest.raises(FieldProblem, match="Max tokens needs a value."):
+    with pytest.raises(FieldProblem, match=r"Max tokens needs a value\."):
         parse_value(by_key["max_tokens"], " ")
-    with pytest.raises(FieldProblem, match="Top P must be a number."):
+    with pytest.raises(FieldProblem, match=r"Top P must be a number\."):
         parse_value(by_key["top_p"], "x")
