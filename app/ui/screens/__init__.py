@@ -87,7 +87,7 @@ SCREENS: tuple[Screen, ...] = (
     Screen("/presets", "presets", "Presets", "presets", nav="Presets"),
     Screen("/library", "library", "Library", nav="Library"),
     Screen("/settings", "settings", "Settings", nav="Settings"),
-    Screen("/settings/providers", "providers", "Providers", section="settings"),
+    Screen("/settings/providers", "providers", "Providers", "providers", section="settings"),
     Screen("/settings/sync", "sync", "Sync", section="settings"),
 )
 """Screen(path, name, title, module, nav=…, section=…, opens=…): one line per page."""

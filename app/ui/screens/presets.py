@@ -433,7 +433,7 @@ def _editor(ctx: Ctx, page: Page, preset_id: str) -> Node:
             choices = spec.choices or tuple((name, name) for name in INSTRUCT_TEMPLATES)
             node = ctx.el(
                 "select",
-                attrs,
+                {**attrs, ".value": str(current)},
                 *(
                     ctx.el("option", {"value": v, "selected": v == current}, label)
                     for v, label in choices
