@@ -27,25 +27,59 @@ def fake_server() -> FakeLLMServer:
     return shared_fake_llm()
 
 
-def seed_provider(page: Any, base_url: str, key: str | None = GOOD_KEY, server: str | None = None) -> None:
+def seed_provider(
+    page: Any, base_url: str, key: str | None = GOOD_KEY, server: str | None = None
+) -> None:
     """A default provider config (and its key) written to IndexedDB; reloads the app."""
     key_id = "key-1" if key else None
     if key:
-        seed(page, "api_keys", [{"id": "key-1", "created_at": NOW, "updated_at": NOW,
-                                 "name": "Fake", "provider": "openai", "value": key}])
-    seed(page, "provider_configs", [{
-        "id": "provider-1", "created_at": NOW, "updated_at": NOW, "name": "Fake", "type": "openai",
-        "base_url": base_url, "api_key_id": key_id, "enabled": True, "models": ["fake-large"],
-        "default_model": "fake-large", "options": {"server": server} if server else {},
-    }])
-    seed(page, "settings", [{"key": "default_provider_config_id", "value": "provider-1",
-                             "updated_at": NOW}])
+        seed(
+            page,
+            "api_keys",
+            [
+                {
+                    "id": "key-1",
+                    "created_at": NOW,
+                    "updated_at": NOW,
+                    "name": "Fake",
+                    "provider": "openai",
+                    "value": key,
+                }
+            ],
+        )
+    seed(
+        page,
+        "provider_configs",
+        [
+            {
+                "id": "provider-1",
+                "created_at": NOW,
+                "updated_at": NOW,
+                "name": "Fake",
+                "type": "openai",
+                "base_url": base_url,
+                "api_key_id": key_id,
+                "enabled": True,
+                "models": ["fake-large"],
+                "default_model": "fake-large",
+                "options": {"server": server} if server else {},
+            }
+        ],
+    )
+    seed(
+        page,
+        "settings",
+        [{"key": "default_provider_config_id", "value": "provider-1", "updated_at": NOW}],
+    )
     page.reload()
     wait_ready(page)
 
 
-def new_chat(page: Any, name: str = "Aria", greetings: tuple[str, ...] = ("Welcome, {{user}}.",
-             "Hello again.")) -> str:
+def new_chat(
+    page: Any,
+    name: str = "Aria",
+    greetings: tuple[str, ...] = ("Welcome, {{user}}.", "Hello again."),
+) -> str:
     """A character with greetings (typed into its editor) and a new chat with it; the
     chat is open. Returns the chat's id."""
     go(page, "#/characters", heading="Characters")
@@ -66,5 +100,6 @@ def message(page: Any, name: str) -> Any:
 
 
 def horizontal_overflow(page: Any) -> int:
-    return int(page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+    return int(
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    )

@@ -39,7 +39,9 @@ def _open_editor(page: Any, url: str, name: str = "Aria") -> str:
     return character
 
 
-def test_every_field_typed_then_an_immediate_reload_loses_nothing(live_server: Any, page: Any) -> None:
+def test_every_field_typed_then_an_immediate_reload_loses_nothing(
+    live_server: Any, page: Any
+) -> None:
     character = _open_editor(page, live_server.url("/"))
     page.get_by_role("button", name="Add alternate greeting").click()
     expect(page.get_by_role("textbox", name="Alternate greeting 1")).to_be_focused()

@@ -47,6 +47,10 @@ def render(ctx: Ctx, page: Page) -> Node:
 
     default_id = derived([configs, state.settings], default_of)
     chosen = writable(get(default_id) or NEW)
+    #: What "Test connection" or "Save" found, said in the editor's status region (kept
+    #: when a new config, once saved, opens as itself; cleared when another is chosen).
+    check = writable("")
+    ctx.watch(chosen, lambda _: check.set(""))
 
     async def guarded(what: str, action: Any) -> Any:
         error.set("")
@@ -97,7 +101,7 @@ def render(ctx: Ctx, page: Page) -> Node:
     shown = derived(
         [chosen, configs], lambda v: v[0] if v[0] == NEW or any(c.id == v[0] for c in v[1]) else NEW
     )
-    ctx.switch(editor, shown, lambda c, cid: _editor(c, page, cid, chosen))
+    ctx.switch(editor, shown, lambda c, cid: _editor(c, page, cid, chosen, check))
     return ctx.el(
         "section",
         {"class": "screen providers", "aria-labelledby": "screen-title"},
@@ -137,7 +141,7 @@ async def _delete_key(state: Any, key_id: str) -> bool:
     return True
 
 
-def _editor(ctx: Ctx, page: Page, config_id: str, chosen: Any) -> Node:
+def _editor(ctx: Ctx, page: Page, config_id: str, chosen: Any, check: Any) -> Node:
     from app.generation import KNOWN_SERVERS, Secret, all_providers
 
     state = page.state
@@ -147,7 +151,6 @@ def _editor(ctx: Ctx, page: Page, config_id: str, chosen: Any) -> Node:
     if config is not None and config.api_key_id:
         saved_key = next((k for k in get(state.api_keys) if k.id == config.api_key_id), None)
     providers = all_providers()
-    check = writable("")
     problem = writable("")
     busy = writable(False)
 
@@ -325,9 +328,9 @@ def _editor(ctx: Ctx, page: Page, config_id: str, chosen: Any) -> Node:
             problem.set(f"Not saved: {error}")
             return
         dom.set_prop(key_field, "value", "")
-        check.set(f"Saved “{stored.name}”.")
         if config is None:
             chosen.set(stored.id)
+        check.set(f"Saved “{stored.name}”.")
 
     heading = f"Edit {config.name}" if config is not None else "New provider"
     return ctx.el(

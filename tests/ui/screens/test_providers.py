@@ -58,6 +58,7 @@ async def test_a_new_provider_is_tested_and_saved_with_its_key(tab: Tab, fake_ll
     assert value(h, labelled(h, "Model")) == "fake-large"
     assert [h.attr(o, "value") for o in h.query("datalist option")] == ["fake-large", "fake-small"]
     await save(tab)
+    assert "Saved “Fake”." in status_text(h)  # said after the editor turned into this config's
     (config,) = await tab.domain.providers.configs.list()
     assert (config.name, config.type, config.base_url, config.default_model) == (
         "Fake",
