@@ -210,7 +210,7 @@ def _reasoning(ctx: Ctx, current: Readable[Slot[Message]]) -> Node:
         "details",
         {"class": "reasoning", "hidden": derived(reasoning, lambda r: not r)},
         ctx.el("summary", None, "Reasoning"),
-        ctx.el("div", {"class": "message-text"}, reasoning),
+        ctx.el("div", {"class": "reasoning-text"}, reasoning),
     )
 
 
