@@ -10,7 +10,7 @@ from typing import Any
 
 from tests.generation._fake import GOOD_KEY, FakeLLM
 
-from .._support import Tab, open_library_for_test, open_tab
+from .._tab import Tab, open_library_for_test, open_tab
 from ._find import button_named
 
 REPLY = "Hello there, traveller. The road is long."

@@ -16,7 +16,8 @@ from app.ui._autosave import JOURNAL_PREFIX
 from app.ui.screens.character import TEXT_FIELDS, split_tags
 from tests._wait import eventually
 
-from .._support import IN_BROWSER, Tab, open_library_for_test, open_tab, same
+from .._support import IN_BROWSER, same
+from .._tab import Tab, open_library_for_test, open_tab
 from ._find import alert_text, button_named, labelled, status_text, value
 
 RUN_IN_BROWSER = True

@@ -9,7 +9,8 @@ import pytest
 from app.reactive import get
 from tests._wait import eventually
 
-from .._support import Tab, open_tab, same
+from .._support import same
+from .._tab import Tab, open_tab
 from ._find import alert_text, button_named, labelled, status_text, value
 
 RUN_IN_BROWSER = True

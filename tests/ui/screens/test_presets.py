@@ -11,7 +11,8 @@ from app.generation import PresetSettings
 from app.ui.screens.presets import FIELDS, FieldProblem, parse_value
 from tests._wait import eventually
 
-from .._support import Tab, open_tab, same
+from .._support import same
+from .._tab import Tab, open_tab
 from ._find import alert_text, button_named, labelled, status_text, value
 
 RUN_IN_BROWSER = True

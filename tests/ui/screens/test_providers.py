@@ -10,7 +10,8 @@ import pytest
 
 from tests.generation._fake import GOOD_KEY, FakeLLM, browser_host_env, fake_llm
 
-from .._support import Tab, open_tab, same
+from .._support import same
+from .._tab import Tab, open_tab
 from ._find import alert_text, button_named, labelled, status_text, value
 
 RUN_IN_BROWSER = True
