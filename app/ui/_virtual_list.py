@@ -227,6 +227,14 @@ class VirtualList(Generic[T]):
             self._dom.set_attr(self._top, "style", f"height: {above:.0f}px")
             self._dom.set_attr(self._bottom, "style", f"height: {below:.0f}px")
 
+    def attached(self) -> None:
+        """The viewport is in the document now (rows can be measured, the scroll position
+        set): render for its real size, and show the end when following it."""
+        if self.stuck:
+            self.scroll_to_end()
+        else:
+            self.refresh()
+
     def remeasure(self) -> None:
         """Forget measured heights of the rendered rows (the width changed) and re-measure."""
         for index in range(self.start, self.end):
@@ -256,17 +264,23 @@ class VirtualList(Generic[T]):
         return top + height >= bottom - slack
 
     def scroll_to(self, top: float) -> None:
-        self._dom.set_prop(self.viewport, "scrollTop", max(0.0, top))
-        self.refresh()
+        """Scroll to ``top`` px; the list follows its end from then on only if that is
+        where it landed."""
+        self._set_scroll(top)
         self.stuck = self.at_end()
 
+    def _set_scroll(self, top: float) -> None:
+        self._dom.set_prop(self.viewport, "scrollTop", max(0.0, top))
+        self.refresh()
+
     def scroll_to_end(self) -> None:
-        """Show the last rows (measuring them may move the end; follow it)."""
-        self.stuck = True
+        """Show the last rows and follow the end from now on (measuring the last rows may
+        move the end: follow it)."""
         for _ in range(3):
-            self.scroll_to(self.total_height + 10_000)
-            if self.end == len(self._keys):
+            self._set_scroll(self.total_height + 10_000)
+            if self.end == len(self._keys) and self.at_end():
                 break
+        self.stuck = True
 
     def scroll_to_index(self, index: int) -> None:
         """Bring row ``index`` into view (at the top when it was above, else at the bottom)."""

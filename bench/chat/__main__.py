@@ -25,7 +25,7 @@ from typing import Any
 __all__ = ["CASES", "Case", "main"]
 
 _HERE = Path(__file__).resolve().parent
-_FILES = ("__init__.py", "_data.py", "_measure.py")
+_FILES = ("__init__.py", "_data.py", "_measure.py", "_dom.py")
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,13 @@ CASES = [
     Case("tokens_cold", "token count, 100 KB chat, cold"),
     Case("tokens_cached", "token count, 100 KB chat, cached"),
     Case("tokenizer_load", "tokenizer first use (load + vocabulary)"),
+    Case(
+        "chunk_to_dom",
+        "streamed chunk to the DOM, 2,000-message chat open (p95)",
+        16.0,
+        where="dom",
+    ),
+    Case("open_10k", "opening a 10,000-message chat to its messages painted", 300.0, where="dom"),
 ]
 
 
@@ -76,8 +83,14 @@ def run_pyodide(runs: int) -> dict[str, Any]:
         version = s.run_python(setup)
         for case in CASES:
             if case.where == "engine":
-                row = s.run_python(f"r = m.run_case({case.key!r}, state, {runs}); r.pop('value', None); r")
+                row = s.run_python(
+                    f"r = m.run_case({case.key!r}, state, {runs}); r.pop('value', None); r"
+                )
                 rows[case.key] = row
+        s.run_python("import chatbench._dom as d\nNone")
+        for case in CASES:
+            if case.where == "dom":
+                rows[case.key] = s.run_python(f"await d.run_dom_case({case.key!r}, {runs})")
         browser = s.page.evaluate("navigator.userAgent")
     return {"runtime": f"Pyodide (Python {version}, Chromium)", "rows": rows, "browser": browser}
 
@@ -102,6 +115,19 @@ def table(results: list[dict[str, Any]]) -> str:
     detail = results[0]["rows"].get("prompt_warm") or {}
     cold = results[0]["rows"].get("tokens_cold") or {}
     lines.append("")
+    chunk = results[0]["rows"].get("chunk_to_dom") or {}
+    opened = results[0]["rows"].get("open_10k") or {}
+    if chunk or opened:
+        lines.append("")
+        lines.append(
+            f"Chat screen (DOM rows, in the page): a chunk reaches the text node in "
+            f"{chunk.get('median', 0):.1f} ms (median), p95 {chunk.get('ms', 0):.1f} ms over "
+            f"{chunk.get('runs', '?')} chunks, and is painted by the next frame "
+            f"(p95 {chunk.get('painted_p95', 0):.1f} ms); {chunk.get('articles_in_dom', '?')} of "
+            f"2,001 messages are in the document. Opening 10,000 messages: median of "
+            f"{opened.get('runs', '?')} runs, worst {opened.get('max', 0):.0f} ms; "
+            f"{opened.get('articles_in_dom', '?')} articles rendered."
+        )
     lines.append(
         f"ms, median of the runs. Prompt: {detail.get('kept', '?')} newest messages kept in a "
         f"16k context, {detail.get('tokens', '?')} tokens, {detail.get('considered', '?')} lore "
@@ -112,7 +138,9 @@ def table(results: list[dict[str, Any]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.chat", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.chat", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--no-browser", action="store_true", help="CPython only")

@@ -11,6 +11,7 @@ with what to do; the text typed stays in the composer until it is stored.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from app.reactive import derived, get, writable
@@ -210,6 +211,12 @@ def render(ctx: Ctx, page: Page) -> Node:
         inspector.node,
     )
     rows.scroll_to_end()
+
+    def attached() -> None:  # the outlet inserts the page right after this returns
+        if not ctx.scope.disposed:
+            rows.attached()
+
+    asyncio.get_running_loop().call_soon(attached)
     return page_el
 
 

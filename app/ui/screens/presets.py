@@ -22,7 +22,7 @@ from ._active_list import ActiveList, active_list
 if TYPE_CHECKING:
     from app.domain import PromptPreset
 
-__all__ = ["FIELDS", "SettingField", "parse_value", "render"]
+__all__ = ["FIELDS", "SettingField", "escape", "parse_value", "render", "unescape"]
 
 Section = Literal["sampling", "prompt"]
 Kind = Literal["float", "int", "lines", "text", "choice", "flag"]
@@ -75,7 +75,7 @@ FIELDS: tuple[SettingField, ...] = (
         "stop",
         "Stop strings",
         "lines",
-        "One per line; the reply ends where one appears.",
+        "One per line; the reply ends where one appears. Type \\n for a line break.",
     ),
     SettingField(
         "prompt",
@@ -204,6 +204,28 @@ FIELDS: tuple[SettingField, ...] = (
 """The editor's settings controls, in order (``advanced`` ones under "More settings")."""
 
 
+_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\"}
+
+
+def unescape(line: str) -> str:
+    """``\\n`` and ``\\t`` typed in a line become a line break and a tab (a stop string
+    such as "\\nUser:" needs one); ``\\\\`` is a backslash."""
+    out, i = [], 0
+    while i < len(line):
+        if line[i] == "\\" and i + 1 < len(line) and line[i + 1] in _ESCAPES:
+            out.append(_ESCAPES[line[i + 1]])
+            i += 2
+        else:
+            out.append(line[i])
+            i += 1
+    return "".join(out)
+
+
+def escape(value: str) -> str:
+    """The one-line form of a stop string (the inverse of ``unescape``)."""
+    return value.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
+
+
 class FieldProblem(ValueError):
     """A value that cannot be saved; the message says why, in words."""
 
@@ -214,7 +236,7 @@ def parse_value(spec: SettingField, raw: str | bool) -> Any:
         return bool(raw)
     text = str(raw)
     if spec.kind == "lines":
-        return [line for line in text.splitlines() if line]
+        return [unescape(line) for line in text.splitlines() if line]
     if spec.kind in ("text", "choice"):
         return text
     if not text.strip():
@@ -232,7 +254,7 @@ def _shown(value: Any, spec: SettingField) -> str:
     if value is None:
         return ""
     if spec.kind == "lines":
-        return "\n".join(value)
+        return "\n".join(escape(v) for v in value)
     return str(value)
 
 

@@ -297,3 +297,67 @@ async def test_every_control_is_named(fake_llm: FakeLLM, count: int) -> None:
         assert buttons_named(c.h, "Regenerate message 1") and buttons_named(
             c.h, "Continue message 1"
         )
+
+
+async def test_a_long_chat_opens_at_its_newest_messages_rendering_only_those(
+    fake_llm: FakeLLM,
+) -> None:
+    from app.domain.messages import refresh_chat_summary
+    from tests.ui._tab import open_library_for_test, open_tab
+
+    library = await open_library_for_test()
+    domain = library.domain
+    aria = await domain.characters.create({"name": "Aria"})
+    chat = await domain.chats.create({"character_id": aria.id})
+    from datetime import UTC, datetime, timedelta
+
+    from app.domain import Message
+
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    records = [
+        Message(
+            chat_id=chat.id,
+            role="user" if i % 2 else "assistant",
+            content=f"line {i}",
+            created_at=start + timedelta(seconds=i),
+            updated_at=start + timedelta(seconds=i),
+        ).to_record()
+        for i in range(600)
+    ]
+    await domain.store.table("messages").bulk_add(records)
+    await refresh_chat_summary(domain.store, chat.id)
+    style = _feed_height_style()  # the in-browser tier's page has no app stylesheet
+    try:
+        async with open_tab(library=library, hash=f"#/chats/{chat.id}") as t:
+            await t.dom.settle()
+            from tests._wait import turns
+
+            await turns(3)
+            articles = [a for a in t.harness.query("article") if t.harness.attr(a, "data-id")]
+            assert 0 < len(articles) < 100
+            feed = t.harness.query("[role=feed]")[0]
+            assert t.harness.attr(articles[-1], "aria-label") == "You, message 600", (
+                [t.harness.attr(a, "aria-label") for a in articles[-3:]],
+                t.dom.get_prop(feed, "scrollTop"),
+                t.dom.get_prop(feed, "scrollHeight"),
+                t.dom.get_prop(feed, "clientHeight"),
+            )
+            assert t.harness.attr(articles[-1], "aria-setsize") == "600"
+    finally:
+        if style is not None:
+            style.remove()
+        domain.store.close()
+        await domain.store.db.delete()
+
+
+def _feed_height_style():
+    from .._support import IN_BROWSER
+
+    if not IN_BROWSER:
+        return None
+    import js
+
+    style = js.document.createElement("style")
+    style.textContent = ".messages { height: 600px; overflow-y: auto; }"
+    js.document.head.appendChild(style)
+    return style

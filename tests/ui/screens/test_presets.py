@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from app.generation import PresetSettings
-from app.ui.screens.presets import FIELDS, FieldProblem, parse_value
+from app.ui.screens.presets import FIELDS, FieldProblem, escape, parse_value, unescape
 from tests._wait import eventually
 
 from .._support import same
@@ -59,14 +59,14 @@ async def test_sampling_settings_are_saved_by_themselves(tab: Tab) -> None:
     h.type_into(labelled(h, "Temperature"), "1.25")
     h.type_into(labelled(h, "Top P"), "0.9")
     h.type_into(labelled(h, "Max tokens"), "300")
-    h.type_into(labelled(h, "Stop strings"), "\nUser:\n###\n")
+    h.type_into(labelled(h, "Stop strings"), "\\nUser:\n###\n")
     h.type_into(labelled(h, "System prompt"), "Write vividly.")
     await saved(tab)
     preset = await only(tab, "Creative")
     settings = PresetSettings.of(preset)
     assert settings.sampling.temperature == 1.25 and settings.sampling.top_p == 0.9
     assert settings.sampling.max_tokens == 300
-    assert settings.sampling.stop == ["User:", "###"]
+    assert settings.sampling.stop == ["\nUser:", "###"]
     assert preset.system_prompt == "Write vividly."
 
 
@@ -122,6 +122,9 @@ def test_parse_value() -> None:
     assert parse_value(by_key["temperature"], "") is None
     assert parse_value(by_key["max_tokens"], "42") == 42
     assert parse_value(by_key["stop"], "a\n\nb") == ["a", "b"]
+    assert parse_value(by_key["stop"], "\\nUser:\nC:\\\\x\\t") == ["\nUser:", "C:\\x\t"]
+    for stop in ("\nUser:", "a\\nb", "tab\there", "\\"):
+        assert unescape(escape(stop)) == stop
     with pytest.raises(FieldProblem, match=r"Max tokens needs a value\."):
         parse_value(by_key["max_tokens"], " ")
     with pytest.raises(FieldProblem, match=r"Top P must be a number\."):
