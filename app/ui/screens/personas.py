@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from app.reactive import derived, get, writable
-from app.ui import Ctx, Event, Node, Page, fold, prevent_default
+from app.ui import Ctx, Event, Node, Page, fold
 from app.ui._autosave import Autosave
 from app.ui._avatar import AvatarPicker
 
-from ._active_list import ActiveList, active_list
+from ._record_page import ActiveList, active_list, create_form, guard
 
 if TYPE_CHECKING:
     from app.domain import Persona
@@ -30,54 +30,26 @@ def sorted_personas(personas: Sequence[Persona]) -> list[Persona]:
 
 def render(ctx: Ctx, page: Page) -> Node:
     state = page.state
-    dom = ctx.dom
     error = writable("")
     personas = derived(state.personas, sorted_personas)
     active_id = derived(state.active_persona, lambda p: p.id if p is not None else None)
     chosen = writable(get(active_id) or next((p.id for p in get(personas)), None))
 
-    async def guarded(what: str, action: Any) -> Any:
-        error.set("")
-        try:
-            return await action
-        except Exception as problem:
-            error.set(f"{what}: {problem}")
-            return None
+    guarded = guard(error)
 
     # -- create -------------------------------------------------------------------------------
-    new_name = ctx.el(
-        "input",
-        {"id": "new-persona-name", "type": "text", "maxlength": "200", "autocomplete": "off"},
-    )
-
-    async def create(event: Event) -> None:
-        name = str(dom.get_prop(new_name, "value")).strip()
-        if not name:
-            error.set("A persona needs a name.")
-            dom.call(new_name, "focus")
-            return
+    async def create(name: str) -> Any:
         persona = await guarded(
             "The persona was not created", state.create("persona", {"name": name})
         )
         if persona is None:
-            return
-        dom.set_prop(new_name, "value", "")
+            return None
         if get(active_id) is None:
             await guarded("The persona was not made active", state.set_active_persona(persona.id))
         chosen.set(persona.id)
+        return persona
 
-    create_form = ctx.el(
-        "form",
-        {"class": "create-form", "aria-label": "Create a persona"},
-        ctx.el("label", {"for": "new-persona-name"}, "New persona"),
-        ctx.el(
-            "div",
-            {"class": "field-row"},
-            new_name,
-            ctx.el("button", {"type": "submit", "class": "primary"}, "Create persona"),
-        ),
-        on={"submit": prevent_default(create)},
-    )
+    create_persona, new_name = create_form(ctx, noun="persona", error=error, create=create)
 
     # -- the list, with the active one as a radio group -----------------------------------------
     async def activate(persona_id: str) -> None:
@@ -132,7 +104,7 @@ def render(ctx: Ctx, page: Page) -> Node:
             "Who you are in chats: the active persona's name fills {{user}}, and its "
             "description is sent with the prompt.",
         ),
-        create_form,
+        create_persona,
         ctx.el(
             "p",
             {"class": "error", "role": "alert", "hidden": derived(error, lambda e: not e)},

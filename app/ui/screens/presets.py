@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from app.reactive import Readable, derived, get, writable
-from app.ui import Ctx, Event, Node, Page, fold, prevent_default
+from app.ui import Ctx, Event, Node, Page, fold
 from app.ui._autosave import Autosave
 
-from ._active_list import ActiveList, active_list
+from ._record_page import ActiveList, active_list, create_form, guard
 
 if TYPE_CHECKING:
     from app.domain import PromptPreset
@@ -260,7 +260,6 @@ def _shown(value: Any, spec: SettingField) -> str:
 
 def render(ctx: Ctx, page: Page) -> Node:
     state = page.state
-    dom = ctx.dom
     error = writable("")
     presets: Readable[list[PromptPreset]] = derived(
         state.presets, lambda ps: sorted(ps, key=lambda p: (fold(p.name), p.name, p.id))
@@ -268,25 +267,9 @@ def render(ctx: Ctx, page: Page) -> Node:
     active_id = derived(state.active_preset, lambda p: p.id if p is not None else None)
     chosen = writable(get(active_id) or next((p.id for p in get(presets)), None))
 
-    async def guarded(what: str, action: Any) -> Any:
-        error.set("")
-        try:
-            return await action
-        except Exception as problem:
-            error.set(f"{what}: {problem}")
-            return None
+    guarded = guard(error)
 
-    new_name = ctx.el(
-        "input",
-        {"id": "new-preset-name", "type": "text", "maxlength": "200", "autocomplete": "off"},
-    )
-
-    async def create(event: Event) -> None:
-        name = str(dom.get_prop(new_name, "value")).strip()
-        if not name:
-            error.set("A preset needs a name.")
-            dom.call(new_name, "focus")
-            return
+    async def create(name: str) -> Any:
         from app.generation import PresetSettings
 
         made = await guarded(
@@ -294,8 +277,10 @@ def render(ctx: Ctx, page: Page) -> Node:
             state.create("preset", {"name": name, "parameters": PresetSettings().to_parameters()}),
         )
         if made is not None:
-            dom.set_prop(new_name, "value", "")
             chosen.set(made.id)
+        return made
+
+    create_preset, new_name = create_form(ctx, noun="preset", error=error, create=create)
 
     async def duplicate(preset_id: str) -> None:
         original = next((p for p in get(presets) if p.id == preset_id), None)
@@ -360,18 +345,7 @@ def render(ctx: Ctx, page: Page) -> Node:
             {"class": "muted"},
             "The active preset decides the system prompt, the sampling settings and how each chat's prompt is put together.",
         ),
-        ctx.el(
-            "form",
-            {"class": "create-form", "aria-label": "Create a preset"},
-            ctx.el("label", {"for": "new-preset-name"}, "New preset"),
-            ctx.el(
-                "div",
-                {"class": "field-row"},
-                new_name,
-                ctx.el("button", {"type": "submit", "class": "primary"}, "Create preset"),
-            ),
-            on={"submit": prevent_default(create)},
-        ),
+        create_preset,
         ctx.el(
             "p",
             {"class": "error", "role": "alert", "hidden": derived(error, lambda e: not e)},

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from app.reactive import Readable, derived, get, writable
 from app.ui import Ctx, Event, Node, Page, fold, prevent_default
 
-from ._active_list import ActiveList, active_list
+from ._record_page import ActiveList, active_list, guard
 
 if TYPE_CHECKING:
     from app.domain import ApiKey, ProviderConfig
@@ -52,13 +52,7 @@ def render(ctx: Ctx, page: Page) -> Node:
     check = writable("")
     ctx.watch(chosen, lambda _: check.set(""))
 
-    async def guarded(what: str, action: Any) -> Any:
-        error.set("")
-        try:
-            return await action
-        except Exception as problem:
-            error.set(f"{what}: {problem}")
-            return None
+    guarded = guard(error)
 
     async def activate(config_id: str) -> None:
         await guarded(

@@ -1,6 +1,7 @@
-"""A list of records of which one is active (personas, presets, provider configs): a
-radio group to choose the active one, and per record "Edit <name>" (shows it in the
-page's editor) and "Delete <name>" (asked first)."""
+"""What the pages of records with one active (personas, presets, provider configs)
+share: a list with a radio group to choose the active one and per record "Edit <name>"
+(shows it in the page's editor) and "Delete <name>" (asked first); a "New …" form; and
+running an action with its failure said in the page's alert."""
 
 from __future__ import annotations
 
@@ -9,10 +10,68 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from app.reactive import Readable, Subscribable, Writable, derived, get, writable
-from app.ui import Ctx, Event, Node, Row
+from app.ui import Ctx, Event, Node, Row, prevent_default
 from app.ui._confirm import confirm_box
 
-__all__ = ["ActiveList", "Named", "active_list"]
+__all__ = ["ActiveList", "Guard", "Named", "active_list", "create_form", "guard"]
+
+Guard = Callable[[str, Awaitable[Any]], Awaitable[Any]]
+"""``await guarded("The persona was not created", action)``: the action's result, or
+None when it failed (the failure is then said in the page's error store)."""
+
+
+def guard(error: Writable[str]) -> Guard:
+    """Run actions, saying a failure in ``error`` (emptied before each action)."""
+
+    async def guarded(what: str, action: Awaitable[Any]) -> Any:
+        error.set("")
+        try:
+            return await action
+        except Exception as problem:
+            error.set(f"{what}: {problem}")
+            return None
+
+    return guarded
+
+
+def create_form(
+    ctx: Ctx,
+    *,
+    noun: str,
+    error: Writable[str],
+    create: Callable[[str], Awaitable[Any]],
+) -> tuple[Node, Node]:
+    """A form with the textbox "New <noun>" and the button "Create <noun>"; ``create``
+    gets the trimmed name (a blank one is refused in ``error``); the field empties when
+    ``create`` returned something. Returns the form and its textbox."""
+    dom = ctx.dom
+    field_id = f"new-{noun}-name"
+    field = ctx.el(
+        "input", {"id": field_id, "type": "text", "maxlength": "200", "autocomplete": "off"}
+    )
+
+    async def submit(event: Event) -> None:
+        name = str(dom.get_prop(field, "value")).strip()
+        if not name:
+            error.set(f"A {noun} needs a name.")
+            dom.call(field, "focus")
+            return
+        if await create(name) is not None:
+            dom.set_prop(field, "value", "")
+
+    form = ctx.el(
+        "form",
+        {"class": "create-form", "aria-label": f"Create a {noun}"},
+        ctx.el("label", {"for": field_id}, f"New {noun}"),
+        ctx.el(
+            "div",
+            {"class": "field-row"},
+            field,
+            ctx.el("button", {"type": "submit", "class": "primary"}, f"Create {noun}"),
+        ),
+        on={"submit": prevent_default(submit)},
+    )
+    return form, field
 
 
 class Named(Protocol):
