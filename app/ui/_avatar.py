@@ -37,17 +37,24 @@ class AvatarPicker:
         self.url = writable(url)
         self._changed = changed
         dom = ctx.dom
-        self.thumbnail = ctx.el(
-            "img",
-            {
-                "class": "avatar",
-                "src": derived(self.url, lambda u: u or None),
-                "alt": derived(name, lambda n: f"Avatar of {n}"),
-                "hidden": derived(self.url, lambda u: not u),
-                "width": "96",
-                "height": "96",
-            },
-        )
+        #: Where the picture shows (an ``img`` only while there is one).
+        self.thumbnail = ctx.el("span", {"class": "avatar-holder"})
+
+        def picture(c: Ctx, url: str | None) -> Node | None:
+            if not url:
+                return None
+            return c.el(
+                "img",
+                {
+                    "class": "avatar",
+                    "src": url,
+                    "alt": derived(name, lambda n: f"Avatar of {n}"),
+                    "width": "96",
+                    "height": "96",
+                },
+            )
+
+        ctx.switch(self.thumbnail, self.url, picture)
         self.picker = picker = ctx.el("input", {"id": id, "type": "file", "accept": ACCEPT})
 
         async def picked(event: Event) -> None:

@@ -81,11 +81,15 @@ def render(ctx: Ctx, page: Page) -> Node:
         inspector.open(report, opener=opener)
 
     # -- the messages -----------------------------------------------------------------------
+    # an ARIA feed holds articles; while there is none it is a plain named region
+    has_articles = derived(
+        [state.messages, session.target], lambda v: bool(v[0]) or v[1] == NEW_REPLY
+    )
     viewport = ctx.el(
         "div",
         {
             "class": "messages",
-            "role": "feed",
+            "role": derived(has_articles, lambda yes: "feed" if yes else "region"),
             "aria-label": "Messages",
             "tabindex": "0",
             "aria-busy": derived(session.generating, lambda g: "true" if g else "false"),

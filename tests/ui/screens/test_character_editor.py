@@ -63,6 +63,7 @@ async def leave_page(t: Tab) -> None:
 
 async def test_every_card_field_is_labelled_and_filled(tab: Tab) -> None:
     h = tab.harness
+    assert h.query("img") == []  # no avatar yet: no picture at all
     assert tab.heading() == "Aria"
     assert tab.title() == "Aria — Lorekeeper"
     for spec in TEXT_FIELDS:
@@ -213,7 +214,7 @@ async def test_an_avatar_is_picked_shown_with_alt_text_and_removed(tab: Tab) -> 
     await eventually(lambda: status_text(h) == "Saved")
     assert (await stored(tab)).avatar == "data:image/png;base64," + base64.b64encode(PNG).decode()
     h.fire(button_named(h, "Remove avatar"), "click")
-    assert h.attr(img, "hidden") is not None
+    assert h.query("img") == []  # no picture, no img element
     h.fire(tab.dom.window, "pagehide")
     await eventually(_no_avatar(tab))
 

@@ -361,3 +361,13 @@ def _feed_height_style():
     style.textContent = ".messages { height: 600px; overflow-y: auto; }"
     js.document.head.appendChild(style)
     return style
+
+
+async def test_an_empty_chat_is_a_named_region_until_it_has_articles(fake_llm: FakeLLM) -> None:
+    async with chat_tab(fake_llm, greetings=()) as c:
+        (viewport,) = c.h.query("div.messages")
+        assert c.h.attr(viewport, "role") == "region"  # a feed must hold articles
+        assert c.h.attr(viewport, "aria-label") == "Messages"
+        await send(c, "Hello")
+        await c.settle()
+        assert c.h.attr(viewport, "role") == "feed"
