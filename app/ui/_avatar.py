@@ -10,7 +10,7 @@ from typing import Any
 from app.reactive import Subscribable, Writable, derived, get, writable
 
 from ._context import Ctx
-from ._dom import Event
+from ._dom import Event, Node
 from ._image_file import ImageError, picked_file, read_image
 
 __all__ = ["ACCEPT", "AvatarPicker"]
