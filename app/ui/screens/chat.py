@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.reactive import derived, get, writable
 from app.ui import Ctx, Event, Node, Page, prevent_default
-from app.ui._inspector import PromptInspector
+from app.ui._inspector import LEVEL_NAMES, PromptInspector
 from app.ui._virtual_list import Slot, VirtualList
 
 from ._chat_session import NEW_REPLY, ChatSession
@@ -47,7 +47,16 @@ def render(ctx: Ctx, page: Page) -> Node:
         )
 
     names = derived([state.active_character, state.active_persona], names_of)
-    inspector = PromptInspector(ctx)
+
+    def scope_name(level: str, scope_id: str | None) -> str:
+        character = get(state.active_character)
+        if level == "character" and character is not None and scope_id == character.id:
+            return f"Character: {character.name}"
+        if level == "chat" and scope_id == chat_id:
+            return "This chat"
+        return LEVEL_NAMES.get(level, level.capitalize())
+
+    inspector = PromptInspector(ctx, scope_name=scope_name)
 
     # -- actions the rows call ------------------------------------------------------------
     async def guarded(what: str, action: Any) -> bool:

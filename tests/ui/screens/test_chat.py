@@ -219,6 +219,25 @@ async def test_branch_opens_a_new_chat_up_to_there(fake_llm: FakeLLM) -> None:
 
 async def test_the_prompt_inspector_shows_what_was_sent(fake_llm: FakeLLM) -> None:
     async with chat_tab(fake_llm) as c:
+        await c.tab.domain.lorebook.create(
+            {
+                "level": "character",
+                "scope_id": c.character_id,
+                "name": "Dragons",
+                "keys": ["dragons"],
+                "content": "Dragons eat gold.",
+            }
+        )
+        await c.tab.domain.lorebook.create(
+            {
+                "level": "chat",
+                "scope_id": c.chat_id,
+                "name": "Gold",
+                "keys": ["gold"],
+                "content": "Gold is scarce.",
+            }
+        )
+        await c.tab.state.refresh()
         await send(c, "What do dragons eat?")
         await c.settle()
         opener = button_named(c.h, "Prompt inspector for message 3")
@@ -231,6 +250,12 @@ async def test_the_prompt_inspector_shows_what_was_sent(fake_llm: FakeLLM) -> No
         assert c.h.attr(sections[-1], "aria-label").endswith("user")
         assert "What do dragons eat?" in c.h.text(sections[-1])
         assert "tokens" in c.h.text(c.h.query("h4", sections[-1])[0])
+        rows = c.h.query("section.inspector-lore tbody tr", dialog)
+        cells = {c.h.text(c.h.children(r)[0]): [c.h.text(x) for x in c.h.children(r)] for r in rows}
+        assert cells["Dragons"][1:3] == ["Character: Aria", "In"]
+        assert "key “dragons” in message 2" in cells["Dragons"][4]
+        assert cells["Gold"][1] == "This chat"
+        assert "Dragons eat gold." in c.h.text(dialog)  # the lore as sent
         c.press("Close", dialog)
         assert same(c.tab.dom.focused(), opener)
         # a greeting was not generated: the inspector says so
