@@ -396,3 +396,33 @@ async def test_an_empty_chat_is_a_named_region_until_it_has_articles(fake_llm: F
         await send(c, "Hello")
         await c.settle()
         assert c.h.attr(viewport, "role") == "feed"
+
+
+@pytest.mark.parametrize(
+    ("scenario", "words"),
+    [("429", ["7 seconds"]), ("500", ["server"])],
+)
+async def test_server_failures_are_said_in_words(
+    fake_llm: FakeLLM, scenario: str, words: list[str]
+) -> None:
+    async with chat_tab(fake_llm, scenario) as c:
+        await send(c, "Still there?")
+        await c.settle()
+        said = alert_text(c.h)
+        assert all(w in said.lower() for w in (w.lower() for w in words)), said
+        assert [m.content for m in await messages(c)][-1] == "Still there?"
+
+
+async def test_a_server_that_is_not_running_is_said_in_words(fake_llm: FakeLLM) -> None:
+    from tests.generation._fake import closed_port
+
+    async with chat_tab(fake_llm) as c:
+        (config,) = await c.tab.domain.providers.configs.list()
+        await c.tab.state.save_provider(
+            {"base_url": f"http://127.0.0.1:{closed_port()}/v1"}, config_id=config.id
+        )
+        await send(c, "Anyone?")
+        await c.settle()
+        said = alert_text(c.h)
+        assert said and "127.0.0.1" in said, said
+        assert [m.content for m in await messages(c)][-1] == "Anyone?"
