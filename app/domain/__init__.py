@@ -42,7 +42,7 @@ from .lorebook import (
     LorebookRepository,
     SelectiveLogic,
 )
-from .messages import Alternative, Message, MessageRepository, Role, preview_text
+from .messages import OPENING_MESSAGES, Alternative, Message, MessageRepository, Role, preview_text
 from .modules import Module, ModuleLink, ModuleLinkRepository, ModuleRepository, Modules
 from .personas import Persona, PersonaRepository
 from .plugins import Plugin, PluginRepository
@@ -77,6 +77,7 @@ __all__ = [
     "CONTEXT",
     "FEATURES",
     "LEVELS",
+    "OPENING_MESSAGES",
     "SCOPED_LEVELS",
     "Alternative",
     "ApiKey",

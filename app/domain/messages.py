@@ -21,6 +21,7 @@ from ._store import Store
 __all__ = [
     "FEATURE",
     "MESSAGE",
+    "OPENING_MESSAGES",
     "PREVIEW_LENGTH",
     "Alternative",
     "Message",
@@ -32,6 +33,9 @@ __all__ = [
 
 Role = Literal["user", "assistant", "system", "tool", "info", "error"]
 PREVIEW_LENGTH = 200
+#: How many of a chat's newest messages its level shows at once when opened (the rest
+#: follows as soon as it is read).
+OPENING_MESSAGES = 120
 
 
 class Alternative(Model):
@@ -268,7 +272,15 @@ MESSAGE = EntityType(
     repository=MessageRepository,
     references=(Ref("chat_id", "chat", required=True, on_delete="cascade"),),
     section="chats",
-    shown=(Shown("messages", "chat", where={"chat_id": CONTEXT}, order=_oldest_first),),
+    shown=(
+        Shown(
+            "messages",
+            "chat",
+            where={"chat_id": CONTEXT},
+            order=_oldest_first,
+            latest=("[chat_id+created_at]", OPENING_MESSAGES),
+        ),
+    ),
 )
 
 

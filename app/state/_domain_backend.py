@@ -43,8 +43,8 @@ class DomainBackend:
     async def load_settings(self) -> Any:
         return await self.domain.settings.all()
 
-    async def load(self, level: Level, key: Any) -> Mapping[str, Any]:
-        return await load_level(self._layout, level, key, self)
+    async def load(self, level: Level, key: Any, *, partial: bool = False) -> Mapping[str, Any]:
+        return await load_level(self._layout, level, key, self, partial=partial)
 
     async def find(
         self, kind: str, where: Mapping[str, Any], placement: Placement | None
@@ -63,6 +63,19 @@ class DomainBackend:
         shown = placement.shown if placement is not None else None
         if shown is not None and shown.order is not None:
             found.sort(key=shown.order, reverse=shown.descending)
+        return found
+
+    async def find_latest(
+        self, kind: str, where: Mapping[str, Any], placement: Placement
+    ) -> list[Any]:
+        latest = placement.shown.latest
+        if latest is None or len(where) != 1:
+            return await self.find(kind, where, placement)
+        index, n = latest
+        (value,) = where.values()
+        found = await self._repo(kind).latest(index, value, n)
+        if placement.shown.order is not None:
+            found.sort(key=placement.shown.order, reverse=placement.shown.descending)
         return found
 
     # -- writers ----------------------------------------------------------------------------

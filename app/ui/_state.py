@@ -87,6 +87,11 @@ class UiState(Protocol):
 
     def close_chat(self) -> None: ...
 
+    async def loaded(self) -> None:
+        """Wait until every open level shows all its records (a chat opens on its newest
+        messages and reads the rest right after)."""
+        ...
+
     def close(self) -> None:
         """Stop following other tabs' changes."""
         ...

@@ -97,3 +97,16 @@ def test_selected_must_name_an_alternative():
         Message.parse(
             {"chat_id": "c", "role": "user", "alternatives": [{"content": "x"}], "selected": 1}
         )
+
+
+async def test_latest_reads_the_newest_messages_of_a_chat(domain):
+    chat = await _chat(domain)
+    other = await _chat(domain)
+    for i in range(6):
+        await domain.messages.create({"chat_id": chat.id, "role": "user", "content": f"m{i}"})
+        await domain.messages.create({"chat_id": other.id, "role": "user", "content": f"o{i}"})
+    latest = await domain.messages.latest("[chat_id+created_at]", chat.id, 4)
+    assert [m.content for m in latest] == ["m2", "m3", "m4", "m5"]
+    assert [
+        m.content for m in await domain.messages.latest("[chat_id+created_at]", chat.id, 50)
+    ] == [f"m{i}" for i in range(6)]

@@ -112,10 +112,17 @@ class MemoryBackend:
         await self._gate("load_settings")
         return {row["key"]: row["value"] for row in rows}
 
-    async def load(self, level: Level, key: Any) -> dict[str, Any]:
-        values = await load_level(self.layout, level, key, self)
+    async def load(self, level: Level, key: Any, *, partial: bool = False) -> dict[str, Any]:
+        values = await load_level(self.layout, level, key, self, partial=partial)
         await self._gate(f"load_{level.name.lower()}")
         return values
+
+    async def find_latest(
+        self, kind: str, where: Mapping[str, Any], placement: Placement
+    ) -> list[dict[str, Any]]:
+        found = await self.find(kind, where, placement)
+        n = placement.shown.latest[1] if placement.shown.latest else len(found)
+        return found[-n:]
 
     async def find(
         self, kind: str, where: Mapping[str, Any], placement: Placement | None

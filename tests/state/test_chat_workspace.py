@@ -80,3 +80,51 @@ async def test_prompt_reports_round_trip(state: AppState, domain: Any) -> None:
     assert await state.prompt_report(greeting.id, 0) is None
     await state.record_prompt(greeting.id, chat.id, 0, {"prompt": {"total_tokens": 4}})
     assert await state.prompt_report(greeting.id, 0) == {"prompt": {"total_tokens": 4}}
+
+
+async def _long_chat(domain: Any, n: int) -> Any:
+    from datetime import UTC, datetime, timedelta
+
+    from app.domain import Message
+    from app.domain.messages import refresh_chat_summary
+
+    aria = await domain.characters.create({"name": "Aria"})
+    chat = await domain.chats.create({"character_id": aria.id})
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    records = [
+        Message(
+            chat_id=chat.id,
+            role="user",
+            content=f"m{i}",
+            created_at=start + timedelta(seconds=i),
+            updated_at=start + timedelta(seconds=i),
+        ).to_record()
+        for i in range(n)
+    ]
+    await domain.store.table("messages").bulk_add(records)
+    await refresh_chat_summary(domain.store, chat.id)
+    return chat
+
+
+async def test_a_long_chat_opens_on_its_newest_messages_then_shows_all(
+    state: AppState, domain: Any
+) -> None:
+    from app.domain import OPENING_MESSAGES
+
+    n = OPENING_MESSAGES + 80
+    chat = await _long_chat(domain, n)
+    assert await state.open_chat(chat.id)
+    first = [m.content for m in get(state.messages)]
+    assert first == [f"m{i}" for i in range(n - OPENING_MESSAGES, n)]  # newest, oldest first
+    added = await state.add_message(chat.id, {"role": "assistant", "content": "while loading"})
+    await state.loaded()
+    shown = [m.content for m in get(state.messages)]
+    assert shown == [*(f"m{i}" for i in range(n)), "while loading"]
+    assert get(state.messages)[-1].id == added.id
+
+
+async def test_a_short_chat_opens_whole(state: AppState, domain: Any) -> None:
+    chat = await _long_chat(domain, 5)
+    assert await state.open_chat(chat.id)
+    assert [m.content for m in get(state.messages)] == [f"m{i}" for i in range(5)]
+    await state.loaded()  # nothing left to read

@@ -301,6 +301,7 @@ class ChatSession:
         key = next((k for k in get(state.api_keys) if k.id == config.api_key_id), None)
         endpoint = Endpoint.from_config(config, key)
         counter = await token_counter(endpoint.model)
+        await state.loaded()  # a long chat opened on its newest messages: the whole history
         history = self._history(kind, message)
         persona = get(state.active_persona)
         inputs = ChatPromptInputs(
