@@ -144,7 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--no-browser", action="store_true", help="CPython only")
+    parser.add_argument("--only", help="comma-separated case keys to run (default: all)")
     args = parser.parse_args(argv)
+    if args.only:
+        wanted = set(args.only.split(","))
+        CASES[:] = [c for c in CASES if c.key in wanted]
     results = [run_cpython(args.runs)]  # first: Playwright's sync API leaves a loop running
     if not args.no_browser:
         results.insert(0, run_pyodide(args.runs))
