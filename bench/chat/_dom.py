@@ -5,7 +5,8 @@
   time runs until the page's text node holds it (a MutationObserver notes the moment) and
   until the next frame is painted. p95 over the chunks (target ≤ 16 ms).
 * ``open_10k``: from navigating to a 10,000-message chat to its last messages painted
-  (the level loads every message from IndexedDB; the virtual list renders what shows).
+  (the chat level opens on its newest messages, the virtual list renders what shows;
+  the rest of the chat is read right after, outside the timing).
 """
 
 from __future__ import annotations
@@ -143,6 +144,7 @@ async def case_chunk_to_dom(runs: int) -> dict[str, Any]:
 
     library, chat_id = await _library(2000)
     app, root = await _app(library, f"#/chats/{chat_id}")
+    await app.state.loaded()  # the chat opened on its newest messages; the rest is in now
     transport = _QueueTransport()
     original = generation.default_transport
     generation.default_transport = lambda: transport  # type: ignore[assignment]
@@ -199,6 +201,7 @@ async def case_open_10k(runs: int) -> dict[str, Any]:
             await app.settle()
             await _frame()
             times.append(js.performance.now() - t0)
+            await app.state.loaded()  # the rest of the chat, read after the first paint
             articles = len(root.querySelectorAll("article"))
             last = root.querySelector(".virtual-rows article:last-of-type")
             assert last is not None and "9999:" in str(last.textContent), "the newest messages show"
