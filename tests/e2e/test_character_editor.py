@@ -73,7 +73,7 @@ def test_leaving_for_another_page_right_after_typing_saves(live_server: Any, pag
     expect(page.get_by_role("textbox", name="Scenario")).to_have_value("On a ship.")
 
 
-def test_the_editor_with_the_keyboard_alone_and_axe(live_server: Any, page: Any) -> None:
+def test_the_editor_with_the_keyboard_alone_axe_and_a_phone(live_server: Any, page: Any) -> None:
     _open_editor(page, live_server.url("/"))
     assert_accessible(page, "the character editor")
     page.get_by_role("textbox", name="Name", exact=True).focus()
@@ -99,10 +99,7 @@ def test_the_editor_with_the_keyboard_alone_and_axe(live_server: Any, page: Any)
     page.keyboard.press("Escape")
     expect(page.get_by_role("button", name="Delete Chat 1")).to_be_focused()
 
-
-def test_the_editor_at_a_phones_width(live_server: Any, page: Any) -> None:
-    _open_editor(page, live_server.url("/"))
-    page.set_viewport_size({"width": 390, "height": 844})
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
     assert horizontal_overflow(page) <= 0
     box = page.get_by_role("textbox", name="Description").bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390

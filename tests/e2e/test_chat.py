@@ -18,7 +18,7 @@ from tests.e2e._chat import (
     new_chat,
     seed_provider,
 )
-from tests.e2e._support import assert_accessible, main_heading, open_app, stored
+from tests.e2e._support import assert_accessible, go, main_heading, open_app, stored
 
 
 def _composer(page: Any) -> Any:
@@ -114,11 +114,9 @@ def test_stop_midway_keeps_the_partial_reply(live_server: Any, page: Any) -> Non
     assert messages and messages[0]["alternatives"][0]["info"]["status"] == "stopped"
 
 
-def test_a_wrong_key_is_said_in_the_chat_and_the_message_is_kept(
-    live_server: Any, page: Any
-) -> None:
+def test_a_wrong_key_and_a_cors_block_are_said_in_the_chat(live_server: Any, page: Any) -> None:
     _ready(page, live_server.url("/"), key="sk-wrong-0000000000000")
-    new_chat(page)
+    chat = new_chat(page)
     _send(page, "Are you there?")
     alert = page.get_by_role("alert").filter(has_text="key")
     expect(alert).to_be_visible()
@@ -126,18 +124,17 @@ def test_a_wrong_key_is_said_in_the_chat_and_the_message_is_kept(
     expect(message(page, "You, message 2")).to_contain_text("Are you there?")
     assert_accessible(page, "with an error in the chat")
 
-
-def test_a_cors_block_is_said_with_the_fix(live_server: Any, page: Any) -> None:
-    _ready(page, live_server.url("/"), "nocors", key=None, server="LM Studio")
-    new_chat(page)
+    # the same chat against a local server that does not allow this page (LM Studio)
+    seed_provider(page, fake_server().base_url("nocors")[0], key=None, server="LM Studio")
+    go(page, f"#/chats/{chat}")
     _send(page, "Hello?")
     alert = page.get_by_role("alert").filter(has_text="CORS")
     expect(alert).to_be_visible()
     expect(alert).to_contain_text("Enable CORS")
-    expect(message(page, "You, message 2")).to_contain_text("Hello?")
+    expect(message(page, "You, message 3")).to_contain_text("Hello?")
 
 
-def test_the_chat_with_the_keyboard_alone(live_server: Any, page: Any) -> None:
+def test_the_chat_with_the_keyboard_alone_and_on_a_phone(live_server: Any, page: Any) -> None:
     _ready(page, live_server.url("/"))
     new_chat(page)
     box = _composer(page)
@@ -169,17 +166,10 @@ def test_the_chat_with_the_keyboard_alone(live_server: Any, page: Any) -> None:
     page.keyboard.press("Enter")
     expect(page.get_by_role("article", name=re.compile("message"))).to_have_count(2)
 
-
-def test_the_chat_at_a_phones_width(live_server: Any, page: Any) -> None:
-    _ready(page, live_server.url("/"))
-    page.set_viewport_size({"width": 390, "height": 844})
-    new_chat(page)
-    _send(page, "Hi")
-    expect(message(page, "Aria, message 3")).to_contain_text(REPLY)
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
     assert horizontal_overflow(page) <= 0
-    for name in ("Message",):
-        box = page.get_by_role("textbox", name=name).bounding_box()
-        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    box = page.get_by_role("textbox", name="Message").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
     send = page.get_by_role("button", name="Send").bounding_box()
     assert send is not None and send["x"] + send["width"] <= 390
     assert_accessible(page, "the chat at 390 px")

@@ -66,11 +66,7 @@ def test_a_wrong_key_and_a_cors_block_are_said_in_words(live_server: Any, page: 
     expect(_status(page, "OLLAMA_ORIGINS")).to_be_visible()
     assert_accessible(page, "providers with a failed test")
 
-
-def test_providers_at_a_phones_width(live_server: Any, page: Any) -> None:
-    open_app(page, live_server.url("/"))
-    page.set_viewport_size({"width": 390, "height": 844})
-    go(page, "#/settings/providers", heading="Providers")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
     assert horizontal_overflow(page) <= 0
     box = page.get_by_role("textbox", name="Base URL").bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
