@@ -29,7 +29,7 @@ class Library:
         from app.sync import SyncHandle
 
         store = self.domain.store
-        state = AppState(DomainBackend(self.domain))
+        state = AppState(DomainBackend(self.domain), lore_cache=self.lore)
         # what a sync pulls in is shown the way another tab's writes are
         state.sync = SyncHandle(store.db, on_applied=store.receive_external)
         return state

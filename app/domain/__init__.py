@@ -42,11 +42,12 @@ from .lorebook import (
     LorebookRepository,
     SelectiveLogic,
 )
-from .messages import Message, MessageRepository, Role, preview_text
+from .messages import OPENING_MESSAGES, Alternative, Message, MessageRepository, Role, preview_text
 from .modules import Module, ModuleLink, ModuleLinkRepository, ModuleRepository, Modules
 from .personas import Persona, PersonaRepository
 from .plugins import Plugin, PluginRepository
 from .presets import PromptPreset, PromptPresetRepository
+from .prompt_reports import PromptReport, PromptReportRepository
 from .providers import ApiKey, ApiKeyRepository, ProviderConfig, ProviderConfigRepository, Providers
 from .rules import (
     Rule,
@@ -76,7 +77,9 @@ __all__ = [
     "CONTEXT",
     "FEATURES",
     "LEVELS",
+    "OPENING_MESSAGES",
     "SCOPED_LEVELS",
+    "Alternative",
     "ApiKey",
     "ApiKeyRepository",
     "AppSettings",
@@ -123,6 +126,8 @@ __all__ = [
     "PluginRepository",
     "PromptPreset",
     "PromptPresetRepository",
+    "PromptReport",
+    "PromptReportRepository",
     "ProviderConfig",
     "ProviderConfigRepository",
     "Providers",

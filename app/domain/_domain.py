@@ -20,6 +20,7 @@ from .modules import Modules
 from .personas import PersonaRepository
 from .plugins import PluginRepository
 from .presets import PromptPresetRepository
+from .prompt_reports import PromptReportRepository
 from .providers import Providers
 from .rules import Rules
 from .scripts import ScriptRepository
@@ -96,6 +97,10 @@ class Domain:
     @property
     def messages(self) -> MessageRepository:
         return self._typed("messages", MessageRepository)
+
+    @property
+    def prompt_reports(self) -> PromptReportRepository:
+        return self._typed("prompt_reports", PromptReportRepository)
 
     @property
     def series(self) -> SeriesRepository:

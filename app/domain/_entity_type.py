@@ -124,7 +124,10 @@ class Shown:
       `InStore(name)` (the id of any record shown in that store);
     - `single`: the store holds the one record whose id is the level's context;
     - `linked`: membership through link records (see `Linked`);
-    - `order`: a sort key for loaded lists (`descending` reverses it).
+    - `order`: a sort key for loaded lists (`descending` reverses it);
+    - `latest`: `(index, n)` — opening the level shows the last `n` records of the
+      compound `index` (whose first part is the one `where` field) at once, and the rest
+      when they are read (a chat of 10,000 messages opens on its newest ones).
     """
 
     store: str
@@ -134,6 +137,7 @@ class Shown:
     linked: Linked | None = None
     order: Callable[[Any], Any] | None = None
     descending: bool = False
+    latest: tuple[str, int] | None = None
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,10 @@ __all__ = [
 ]
 
 E = TypeVar("E", bound=Entity)
+#: Below and above every key of the second part of a compound index (IndexedDB order:
+#: numbers < dates < strings < binary < arrays).
+_LOW: Any = -float("inf")
+_HIGH: Any = [[]]
 
 
 async def require_record(store: Store, table: str, key: Any, kind: str) -> dict[str, Any]:
@@ -177,6 +181,19 @@ class Repository(TableRepository, Generic[E]):
         return [
             self.load(r) for r in records if all(r.get(k) == v for k, v in rest.items())
         ]
+
+    async def latest(self, index: str, value: Any, n: int) -> builtins.list[E]:
+        """The last `n` records of compound `index` whose first part equals `value`
+        (oldest of them first)."""
+        async with translate_db_errors():
+            records = await (
+                self.table.where(index)
+                .between([value, _LOW], [value, _HIGH], True, True)
+                .reverse()
+                .limit(n)
+                .to_array()
+            )
+        return [self.load(r) for r in reversed(records)]
 
     async def count(self) -> int:
         async with translate_db_errors():

@@ -6,10 +6,11 @@ import json
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import Field, JsonValue
+from pydantic import Field, JsonValue, model_validator
 
+from ._cascade import delete_cascading
 from ._db_errors import translate_db_errors
-from ._entity import Entity
+from ._entity import Entity, Model
 from ._entity_type import CONTEXT, EntityType, Ref, Shown
 from ._errors import FieldError, InvalidDataError
 from ._feature import Feature
@@ -20,7 +21,9 @@ from ._store import Store
 __all__ = [
     "FEATURE",
     "MESSAGE",
+    "OPENING_MESSAGES",
     "PREVIEW_LENGTH",
+    "Alternative",
     "Message",
     "MessageRepository",
     "Role",
@@ -30,14 +33,84 @@ __all__ = [
 
 Role = Literal["user", "assistant", "system", "tool", "info", "error"]
 PREVIEW_LENGTH = 200
+#: How many of a chat's newest messages its level shows at once when opened (the rest
+#: follows as soon as it is read).
+OPENING_MESSAGES = 120
+
+
+class Alternative(Model):
+    """One version of a message (SillyTavern's "swipe"): its content, and how it was
+    made (`info`: model, status "done" / "stopped" / "error", finish reason, ...)."""
+
+    content: JsonValue = ""
+    info: dict[str, JsonValue] = Field(default_factory=dict)
 
 
 class Message(Entity):
+    """A chat message. A message with alternatives shows `alternatives[selected]`, whose
+    content is always `content` too (the repository keeps them in step), so everything
+    that reads `content` (previews, the prompt, exports) reads the version shown."""
+
     chat_id: str = Field(min_length=1)
     role: Role
     content: JsonValue = ""
     name: str | None = None
     extensions: dict[str, Any] = Field(default_factory=dict)
+    alternatives: list[Alternative] = Field(default_factory=list)
+    selected: int = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _selected_exists(self) -> Message:
+        if self.selected and self.selected >= len(self.alternatives):
+            raise ValueError(f"selected: no alternative {self.selected}")
+        return self
+
+    @property
+    def alternative_count(self) -> int:
+        """How many versions the message has (1 when it has no alternatives)."""
+        return max(1, len(self.alternatives))
+
+    def adding_alternative(
+        self, content: JsonValue, info: Mapping[str, JsonValue] | None = None
+    ) -> dict[str, Any]:
+        """The changes that add a version at the end and show it (the current content
+        becomes the first alternative when there were none)."""
+        versions = list(self.alternatives) or [Alternative(content=self.content)]
+        versions.append(Alternative(content=content, info=dict(info or {})))
+        return {
+            "alternatives": [a.model_dump(mode="json") for a in versions],
+            "selected": len(versions) - 1,
+        }
+
+    def selecting(self, index: int) -> dict[str, Any]:
+        """The changes that show version `index` (0-based)."""
+        if not 0 <= index < self.alternative_count:
+            raise InvalidDataError([FieldError("selected", f"no alternative {index}")])
+        return {"selected": index}
+
+
+def _in_step(current: Mapping[str, Any] | None, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """`changes` completed so that `content` stays the shown alternative's content:
+    a new `content` is written into the shown alternative; a new `selected` or new
+    `alternatives` without `content` bring the shown alternative's content."""
+    out = dict(changes)
+    merged = {**(current or {}), **changes}
+    versions = [_plain(v) for v in merged.get("alternatives") or ()]
+    selected = merged.get("selected") or 0
+    if not isinstance(selected, int) or not 0 <= selected < len(versions):
+        return out  # no alternatives (or a bad index, which the model reports)
+    shown = versions[selected]
+    if "content" in changes:
+        if shown.get("content") != changes["content"]:
+            versions[selected] = {**shown, "content": changes["content"]}
+            out["alternatives"] = versions
+    elif "selected" in changes or "alternatives" in changes:
+        out["content"] = shown.get("content", "")
+    return out
+
+
+def _plain(value: Any) -> dict[str, Any]:
+    return value.model_dump(mode="json") if isinstance(value, Model) else dict(value)
 
 
 def preview_text(content: JsonValue, limit: int = PREVIEW_LENGTH) -> str:
@@ -124,6 +197,9 @@ class MessageRepository(Repository[Message]):
 
     async def create(self, data: Message | Mapping[str, Any]) -> Message:
         message = self._coerce(data)
+        if message.alternatives:
+            record = message.model_dump()
+            message = self._coerce({**record, **_in_step(None, _without_content(record))})
         now = self.store.clock()
         message = message.model_copy(update={"created_at": now, "updated_at": now})
         record = message.to_record()
@@ -144,6 +220,7 @@ class MessageRepository(Repository[Message]):
         self._check_changes(changes)  # `created_at` cannot change: the order is fixed
         async with translate_db_errors(), self.store.transaction("rw", *self.write_tables):
             before = await self.require(id)
+            changes = _in_step(before.model_dump(), changes)
             if changes.get("chat_id", before.chat_id) != before.chat_id:
                 return await self._move(before, changes)
             chat = await self._chat_record(before.chat_id)
@@ -164,16 +241,23 @@ class MessageRepository(Repository[Message]):
 
     @property
     def delete_tables(self) -> tuple[str, ...]:
-        return self.write_tables
+        return tuple(dict.fromkeys((*self.write_tables, *super().delete_tables)))
 
     async def delete(self, id: str) -> None:
-        async with translate_db_errors(), self.store.transaction("rw", *self.write_tables):
+        """Delete the message (and what it owns: its prompt reports); the chat's summary
+        follows, in one transaction."""
+        async with translate_db_errors(), self.store.transaction("rw", *self.delete_tables):
             message = await self.require(id)
             chat = await self._chat_record(message.chat_id)
-            await self.table.delete(id)
+            await delete_cascading(self.store, self.entity.kind, [id])
             was_last = chat.get("last_message_id") == id
             summary = await self._resummarise(message.chat_id) if was_last else None
             await self._save_chat(chat, summary=summary, count_delta=-1)
+
+
+def _without_content(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A new message's fields that decide its content (the shown alternative's)."""
+    return {k: record[k] for k in ("alternatives", "selected") if k in record}
 
 
 def _oldest_first(message: Message) -> tuple[object, str]:
@@ -188,8 +272,17 @@ MESSAGE = EntityType(
     repository=MessageRepository,
     references=(Ref("chat_id", "chat", required=True, on_delete="cascade"),),
     section="chats",
-    shown=(Shown("messages", "chat", where={"chat_id": CONTEXT}, order=_oldest_first),),
+    shown=(
+        Shown(
+            "messages",
+            "chat",
+            where={"chat_id": CONTEXT},
+            order=_oldest_first,
+            latest=("[chat_id+created_at]", OPENING_MESSAGES),
+        ),
+    ),
 )
+
 
 async def _refresh_imported_chats(store: Store, writes: Mapping[str, list[dict[str, Any]]]) -> None:
     """Chats and messages an import wrote: each chat's summary recomputed."""

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import Field
 
+from ._db_errors import translate_db_errors
 from ._entity import Entity
-from ._entity_type import EntityType, Ref
+from ._entity_type import EntityType, Ref, Shown
 from ._feature import Feature, tables_of
 from ._repository import Repository
 
@@ -60,6 +62,45 @@ class Providers:
     def tables_used(self) -> tuple[str, ...]:
         return tables_of(self.configs, self.api_keys)
 
+    async def save(
+        self,
+        data: Mapping[str, Any],
+        *,
+        config_id: str | None = None,
+        api_key: str | None = None,
+    ) -> ProviderConfig:
+        """Create a config (`config_id` None) or update one, and set its API key in the
+        same transaction: `api_key=None` leaves the key as it is, `""` removes it (the
+        key record goes too unless another config uses it), any other value replaces the
+        linked key's value (or creates a key named after the config)."""
+        async with translate_db_errors(), self.configs.store.transaction("rw", *self.tables_used):
+            if config_id is None:
+                config = await self.configs.create(data)
+            else:
+                config = await self.configs.update(config_id, data)
+            if api_key is None:
+                return config
+            linked = config.api_key_id
+            if api_key == "":
+                if linked is None:
+                    return config
+                config = await self.configs.update(config.id, {"api_key_id": None})
+                users = await self.configs.where("api_key_id", linked)
+                if not users and await self.api_keys.get(linked) is not None:
+                    await self.api_keys.delete(linked)
+                return config
+            if linked is not None and await self.api_keys.get(linked) is not None:
+                shared = [
+                    c for c in await self.configs.where("api_key_id", linked) if c.id != config.id
+                ]
+                if not shared:
+                    await self.api_keys.update(linked, {"value": api_key, "provider": config.type})
+                    return config
+            key = await self.api_keys.create(
+                {"name": config.name, "provider": config.type, "value": api_key}
+            )
+            return await self.configs.update(config.id, {"api_key_id": key.id})
+
 
 API_KEY = EntityType(
     kind="api_key",
@@ -71,6 +112,7 @@ API_KEY = EntityType(
     label="API key",
     syncs=False,  # keys stay on the device
     device_only=frozenset({"value"}),
+    shown=(Shown("api_keys", "lists"),),
 )
 PROVIDER_CONFIG = EntityType(
     kind="provider_config",
@@ -80,6 +122,7 @@ PROVIDER_CONFIG = EntityType(
     model=ProviderConfig,
     repository=ProviderConfigRepository,
     references=(Ref("api_key_id", "api_key", on_delete="clear"),),
+    shown=(Shown("provider_configs", "lists"),),
 )
 
 FEATURE = Feature(

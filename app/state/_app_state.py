@@ -37,9 +37,12 @@ class AppState(Shows):
     #: ``None`` where nothing syncs.
     sync: Any = None
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, *, lore_cache: Any = None) -> None:
         super().__init__(backend)
         self._newest: dict[Any, int] = {}
+        #: The app-wide ``app.lore.LayerCache`` (kept in step with lorebook edits by the
+        #: boot), so building a prompt does not re-index unchanged lore; None: no cache.
+        self.lore_cache = lore_cache
 
     def _newest_write(self, record: Any, number: int) -> bool:
         """True if no write to ``record`` that started after write ``number`` has returned."""
@@ -171,3 +174,48 @@ class AppState(Shows):
 
     async def delete_message(self, message_id: str) -> None:
         await self.delete("message", message_id)
+
+    # -- chats, prompts and providers (the chat workspace) ----------------------------------
+    async def _shown_write(self, kind: str, write: Any) -> Any:
+        """Run ``write`` (a backend call returning one ``kind`` entity) and show it."""
+        number = next(self._order)
+        entity = await write
+        if self._newest_write((kind, id_of(entity)), number):
+            with self._effects_of(number):
+                self._show(kind, entity)
+        return entity
+
+    async def start_chat(self, character_id: str, data: Mapping[str, Any] | None = None) -> Any:
+        """A new chat with the character, opening with its greeting (and alternatives)."""
+        return await self._shown_write("chat", self._backend.start_chat(character_id, data or {}))
+
+    async def branch_chat(self, chat_id: str, message_id: str) -> Any:
+        """A new chat holding ``chat_id``'s conversation up to ``message_id``."""
+        return await self._shown_write("chat", self._backend.branch_chat(chat_id, message_id))
+
+    async def save_provider(
+        self,
+        data: Mapping[str, Any],
+        *,
+        config_id: str | None = None,
+        api_key: str | None = None,
+    ) -> Any:
+        """Create or update a provider config and its API key in one write (``api_key``:
+        None keeps the key, "" removes it, else replaces it)."""
+        config = await self._shown_write(
+            "provider_config",
+            self._backend.save_provider(data, config_id=config_id, api_key=api_key),
+        )
+        if api_key is not None:
+            await self.refresh(["api_keys"])
+        return config
+
+    async def record_prompt(
+        self, message_id: str, chat_id: str, alternative: int, report: Mapping[str, Any]
+    ) -> Any:
+        """Keep what the prompt inspector shows for version ``alternative`` of a reply."""
+        return await self._backend.record_prompt(message_id, chat_id, alternative, report)
+
+    async def prompt_report(self, message_id: str, alternative: int) -> Any:
+        """The report kept for that version of a reply (None if none was kept)."""
+        return await self._backend.prompt_report(message_id, alternative)

@@ -30,7 +30,10 @@ class Backend(Source, Protocol):
 
     async def load_settings(self) -> Any: ...
 
-    async def load(self, level: Level, key: Any) -> Mapping[str, Any]: ...
+    async def load(self, level: Level, key: Any, *, partial: bool = False) -> Mapping[str, Any]:
+        """The level's stores; ``partial``: stores declaring ``latest`` hold only their
+        newest records (the state loads the rest right after)."""
+        ...
 
     async def create(self, kind: str, data: Mapping[str, Any]) -> Any: ...
 
@@ -50,6 +53,28 @@ class Backend(Source, Protocol):
         self, data: Mapping[str, Any], level: str, target_id: str
     ) -> Any:
         """Create a module, then attach it; remove it again if attaching fails."""
+        ...
+
+    async def start_chat(self, character_id: str, data: Mapping[str, Any]) -> Any:
+        """A new chat with its character's greeting; returns the chat."""
+        ...
+
+    async def branch_chat(self, chat_id: str, message_id: str) -> Any:
+        """A copy of the chat up to the message; returns the new chat."""
+        ...
+
+    async def save_provider(
+        self, data: Mapping[str, Any], *, config_id: str | None, api_key: str | None
+    ) -> Any:
+        """Create or update a provider config with its key, atomically; returns the config."""
+        ...
+
+    async def record_prompt(
+        self, message_id: str, chat_id: str, alternative: int, report: Mapping[str, Any]
+    ) -> Any: ...
+
+    async def prompt_report(self, message_id: str, alternative: int) -> Any:
+        """The report's JSON (a mapping), or None."""
         ...
 
     def watch_external(self, fn: ExternalListener) -> Callable[[], None]:

@@ -43,8 +43,8 @@ class DomainBackend:
     async def load_settings(self) -> Any:
         return await self.domain.settings.all()
 
-    async def load(self, level: Level, key: Any) -> Mapping[str, Any]:
-        return await load_level(self._layout, level, key, self)
+    async def load(self, level: Level, key: Any, *, partial: bool = False) -> Mapping[str, Any]:
+        return await load_level(self._layout, level, key, self, partial=partial)
 
     async def find(
         self, kind: str, where: Mapping[str, Any], placement: Placement | None
@@ -63,6 +63,19 @@ class DomainBackend:
         shown = placement.shown if placement is not None else None
         if shown is not None and shown.order is not None:
             found.sort(key=shown.order, reverse=shown.descending)
+        return found
+
+    async def find_latest(
+        self, kind: str, where: Mapping[str, Any], placement: Placement
+    ) -> list[Any]:
+        latest = placement.shown.latest
+        if latest is None or len(where) != 1:
+            return await self.find(kind, where, placement)
+        index, n = latest
+        (value,) = where.values()
+        found = await self._repo(kind).latest(index, value, n)
+        if placement.shown.order is not None:
+            found.sort(key=placement.shown.order, reverse=placement.shown.descending)
         return found
 
     # -- writers ----------------------------------------------------------------------------
@@ -94,6 +107,28 @@ class DomainBackend:
         self, data: Mapping[str, Any], level: str, target_id: str
     ) -> Any:
         return await self.domain.modules.create_attached(data, _target(level), target_id)
+
+    async def start_chat(self, character_id: str, data: Mapping[str, Any]) -> Any:
+        return await self.domain.chats.start(character_id, data)
+
+    async def branch_chat(self, chat_id: str, message_id: str) -> Any:
+        return await self.domain.chats.branch(chat_id, message_id)
+
+    async def save_provider(
+        self, data: Mapping[str, Any], *, config_id: str | None, api_key: str | None
+    ) -> Any:
+        return await self.domain.providers.save(data, config_id=config_id, api_key=api_key)
+
+    async def record_prompt(
+        self, message_id: str, chat_id: str, alternative: int, report: Mapping[str, Any]
+    ) -> Any:
+        return await self.domain.prompt_reports.record(
+            message_id, chat_id, alternative, dict(report)
+        )
+
+    async def prompt_report(self, message_id: str, alternative: int) -> Any:
+        found = await self.domain.prompt_reports.for_message(message_id, alternative)
+        return None if found is None else found.report
 
     def watch_external(self, fn: ExternalListener) -> Callable[[], None]:
         """Call ``fn(table_names)`` after another tab (or another connection) commits."""

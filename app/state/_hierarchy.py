@@ -27,6 +27,7 @@ from app.reactive import Readable, batch, get
 from ._backend import Backend
 from ._layout import Layout
 from ._levels import Level
+from ._loader import is_partial
 from ._records import field_of
 from ._stores import Stores
 from ._views import Views
@@ -66,6 +67,7 @@ class Hierarchy:
         self._write_number = 0  # the write whose effects are being applied
         self._unwatch: Callable[[], Any] | None = None
         self._refreshing: set[asyncio.Future[None]] = set()
+        self._completing: set[asyncio.Future[None]] = set()
         self._unwatch = backend.watch_external(self._on_external)
 
     def __getattr__(self, name: str) -> Readable[Any]:
@@ -195,7 +197,37 @@ class Hierarchy:
         elif self.context(Level.CHARACTER) != character_id:
             if not await self.open_character(character_id):
                 return False
-        return await self._load(Level.CHAT, chat_id, self._loader(Level.CHAT, chat_id))
+        partial = is_partial(self._layout, Level.CHAT)
+        if not await self._load(Level.CHAT, chat_id, self._loader(Level.CHAT, chat_id, partial)):
+            return False
+        if partial and self._cut_short(Level.CHAT):  # the newest messages show; the rest follows
+            self._complete(Level.CHAT, chat_id)
+        return True
+
+    def _cut_short(self, level: Level) -> bool:
+        """Whether a store of ``level`` may hold only part of its records (it got as many
+        as its ``latest`` declaration asks for)."""
+        for placement in self._layout.placements_at(level):
+            latest = placement.shown.latest
+            if latest is not None and len(get(self._stores[placement.store])) >= latest[1]:
+                return True
+        return False
+
+    def _complete(self, level: Level, key: Any) -> None:
+        task = asyncio.ensure_future(self._reload(level, key))
+        self._completing.add(task)
+        task.add_done_callback(self._completed)
+
+    def _completed(self, task: asyncio.Future[None]) -> None:
+        self._completing.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            _log.warning("loading the rest of a level failed", exc_info=task.exception())
+
+    async def loaded(self) -> None:
+        """Wait until every level shows all its records (a chat opens on its newest
+        messages and reads the rest right after)."""
+        while self._completing:
+            await asyncio.gather(*list(self._completing), return_exceptions=True)
 
     def close_chat(self) -> None:
         self.leave(Level.CHAT)
@@ -225,10 +257,14 @@ class Hierarchy:
             if self._context.get(level) == key:
                 self.leave(level)  # deleted (by another tab, or a write still on its way)
 
-    def _loader(self, level: Level, key: Any) -> Callable[[], Awaitable[Any]]:
+    def _loader(
+        self, level: Level, key: Any, partial: bool = False
+    ) -> Callable[[], Awaitable[Any]]:
         backend = self._backend
         if level == Level.GLOBAL:
             return backend.load_settings
+        if partial:
+            return lambda: backend.load(level, key, partial=True)
         return lambda: backend.load(level, key)
 
     def _on_external(self, tables: Iterable[str]) -> asyncio.Future[None]:

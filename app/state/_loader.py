@@ -11,7 +11,7 @@ from ._layout import Layout, Placement
 from ._levels import Level
 from ._records import field_of, id_of
 
-__all__ = ["Source", "load_level"]
+__all__ = ["Source", "is_partial", "load_level"]
 
 
 class Source(Protocol):
@@ -24,6 +24,12 @@ class Source(Protocol):
     ) -> list[Any]:
         """Records of `kind` whose fields equal `where`'s values; a value that is a
         `frozenset` matches any of its members. Ordered as `placement` declares."""
+        ...
+
+    async def find_latest(
+        self, kind: str, where: Mapping[str, Any], placement: Placement
+    ) -> list[Any]:
+        """Like `find`, only the last records of the placement's `latest` index."""
         ...
 
 
@@ -39,8 +45,16 @@ def _resolve(where: Mapping[str, Any], key: Any, values: Mapping[str, Any]) -> d
     return out
 
 
-async def load_level(layout: Layout, level: Level, key: Any, source: Source) -> dict[str, Any]:
-    """Every store of `level` for the context `key` (an id, or `"loaded"` for LISTS).
+def is_partial(layout: Layout, level: Level) -> bool:
+    """Whether opening `level` shows some stores' newest records first (`Shown.latest`)."""
+    return any(p.shown.latest is not None for p in layout.placements_at(level))
+
+
+async def load_level(
+    layout: Layout, level: Level, key: Any, source: Source, *, partial: bool = False
+) -> dict[str, Any]:
+    """Every store of `level` for the context `key` (an id, or `"loaded"` for LISTS);
+    with `partial`, stores that declare `latest` get only their newest records.
 
     Raises the domain's `NotFoundError` when the record the level shows is gone.
     """
@@ -60,6 +74,10 @@ async def load_level(layout: Layout, level: Level, key: Any, source: Source) -> 
             values[placement.store] = [record for record in found if record is not None]
         else:
             where = _resolve(shown.where, key, values)
-            values[placement.store] = await source.find(placement.kind, where, placement)
+            if partial and shown.latest is not None:
+                found = await source.find_latest(placement.kind, where, placement)
+            else:
+                found = await source.find(placement.kind, where, placement)
+            values[placement.store] = found
     return values
 

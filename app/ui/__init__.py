@@ -39,10 +39,10 @@ default action must be cancelled (form submits).
 from ._app import App, start
 from ._browser_dom import BrowserDom
 from ._context import AttrValue, Child, Ctx, is_store
-from ._dom import Dom, Event, Handler, Node, Unlisten
+from ._dom import Dom, Event, Handler, Node, Storage, Unlisten
 from ._handlers import prevent_default
 from ._keyed_list import FocusLost, KeyedList, Row
-from ._memory_dom import MemoryDom, MemoryEvent, Mutation
+from ._memory_dom import MemoryDom, MemoryEvent, MemoryStorage, Mutation
 from ._memory_node import MemoryNode
 from ._mount import Component, Mounted, mount
 from ._not_found import NOT_FOUND_TITLE, not_found
@@ -81,6 +81,7 @@ __all__ = [
     "MemoryDom",
     "MemoryEvent",
     "MemoryNode",
+    "MemoryStorage",
     "Mounted",
     "Mutation",
     "Node",
@@ -97,6 +98,7 @@ __all__ = [
     "Scope",
     "Screen",
     "Step",
+    "Storage",
     "SyncControls",
     "Tasks",
     "Title",

@@ -8,7 +8,34 @@ from ._dom import Handler, Node, Unlisten
 from ._handlers import run_handler
 from ._tasks import Tasks
 
-__all__ = ["BrowserDom"]
+__all__ = ["BrowserDom", "LocalStorage"]
+
+
+class LocalStorage:
+    """The ``Storage`` protocol on ``window.localStorage`` (failures are swallowed: a
+    browser that refuses storage only loses the safety net, never the app)."""
+
+    def __init__(self, window: Any) -> None:
+        self._window = window
+
+    def get_item(self, key: str) -> str | None:
+        try:
+            value = self._window.localStorage.getItem(key)
+        except Exception:
+            return None
+        return value if isinstance(value, str) else None  # null arrives as jsnull
+
+    def set_item(self, key: str, value: str) -> None:
+        try:
+            self._window.localStorage.setItem(key, value)
+        except Exception:
+            pass
+
+    def remove_item(self, key: str) -> None:
+        try:
+            self._window.localStorage.removeItem(key)
+        except Exception:
+            pass
 
 
 class BrowserDom:
@@ -28,6 +55,7 @@ class BrowserDom:
         self.window = window if window is not None else js.window
         self._live = 0
         self._tasks = Tasks("event handler")
+        self._storage: LocalStorage | None = None
         # Bound once: ``f(node, ...)`` is one crossing into JavaScript where
         # ``node.method(...)`` is two (look the method up, then call it).
         call = js.Function.prototype.call
@@ -132,6 +160,12 @@ class BrowserDom:
 
     def set_title(self, title: str) -> None:
         self.document.title = str(title)
+
+    @property
+    def storage(self) -> LocalStorage:
+        if self._storage is None:
+            self._storage = LocalStorage(self.window)
+        return self._storage
 
     @property
     def live_listeners(self) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-__all__ = ["Dom", "Event", "Handler", "Node", "Unlisten"]
+__all__ = ["Dom", "Event", "Handler", "Node", "Storage", "Unlisten"]
 
 Node = Any
 """A DOM node: an opaque handle (a ``JsProxy`` in the browser, a ``MemoryNode`` in tests)
@@ -36,6 +36,17 @@ Handler = Callable[[Event], object]
 """An event handler; it may return a coroutine, which then runs as a task."""
 
 Unlisten = Callable[[], None]
+
+
+class Storage(Protocol):
+    """Small synchronous storage that survives a reload (the browser's ``localStorage``):
+    what must be kept *before* an asynchronous database write can finish, such as the
+    last keystrokes of an editor when the page goes away. Never raises: a browser that
+    refuses (private mode, quota) just does not keep the value."""
+
+    def get_item(self, key: str) -> str | None: ...
+    def set_item(self, key: str, value: str) -> None: ...
+    def remove_item(self, key: str) -> None: ...
 
 
 class Dom(Protocol):
@@ -99,6 +110,11 @@ class Dom(Protocol):
         ...
 
     def set_title(self, title: str) -> None: ...
+
+    @property
+    def storage(self) -> Storage:
+        """Synchronous storage that survives reloads (see :class:`Storage`)."""
+        ...
 
     @property
     def live_listeners(self) -> int:

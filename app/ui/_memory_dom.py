@@ -10,7 +10,23 @@ from ._handlers import run_handler
 from ._memory_node import MemoryNode
 from ._tasks import Tasks
 
-__all__ = ["MemoryDom", "MemoryEvent", "Mutation"]
+__all__ = ["MemoryDom", "MemoryEvent", "MemoryStorage", "Mutation"]
+
+
+class MemoryStorage:
+    """The ``Storage`` protocol on a dict; hand one to two documents to model a reload."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, str] = {}
+
+    def get_item(self, key: str) -> str | None:
+        return self.items.get(key)
+
+    def set_item(self, key: str, value: str) -> None:
+        self.items[key] = str(value)
+
+    def remove_item(self, key: str) -> None:
+        self.items.pop(key, None)
 
 
 @dataclass
@@ -41,8 +57,9 @@ class MemoryEvent:
 class MemoryDom:
     """Implements the ``Dom`` protocol on :class:`MemoryNode` trees."""
 
-    def __init__(self, hash: str = "") -> None:
+    def __init__(self, hash: str = "", *, storage: MemoryStorage | None = None) -> None:
         self.window = MemoryNode("#window")
+        self.storage = storage if storage is not None else MemoryStorage()
         self.body = MemoryNode("body")
         self.mutations: list[Mutation] = []
         self.calls: list[tuple[MemoryNode, str, tuple[object, ...]]] = []

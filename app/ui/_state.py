@@ -14,6 +14,16 @@ from typing import TYPE_CHECKING, Any, Protocol
 from app.reactive import Subscribable
 
 if TYPE_CHECKING:
+    from app.domain import (
+        ApiKey,
+        AppSettings,
+        Chat,
+        LorebookEntry,
+        Message,
+        Persona,
+        PromptPreset,
+        ProviderConfig,
+    )
     from app.sync import SyncStatus
 
 __all__ = ["CharacterRecord", "ChatRecord", "SyncControls", "UiState"]
@@ -97,6 +107,11 @@ class UiState(Protocol):
 
     def close_chat(self) -> None: ...
 
+    async def loaded(self) -> None:
+        """Wait until every open level shows all its records (a chat opens on its newest
+        messages and reads the rest right after)."""
+        ...
+
     def close(self) -> None:
         """Stop following other tabs' changes."""
         ...
@@ -112,3 +127,84 @@ class UiState(Protocol):
     async def rename_character(self, character_id: str, name: str) -> CharacterRecord: ...
 
     async def delete_character(self, character_id: str) -> None: ...
+
+    # -- the chat workspace: stores ----------------------------------------------------------
+    @property
+    def settings(self) -> Subscribable[AppSettings | None]: ...
+
+    @property
+    def personas(self) -> Subscribable[Sequence[Persona]]: ...
+
+    @property
+    def active_persona(self) -> Subscribable[Persona | None]: ...
+
+    @property
+    def presets(self) -> Subscribable[Sequence[PromptPreset]]: ...
+
+    @property
+    def active_preset(self) -> Subscribable[PromptPreset | None]: ...
+
+    @property
+    def provider_configs(self) -> Subscribable[Sequence[ProviderConfig]]: ...
+
+    @property
+    def api_keys(self) -> Subscribable[Sequence[ApiKey]]: ...
+
+    @property
+    def chats(self) -> Subscribable[Sequence[Chat]]:
+        """The open character's chats, newest first."""
+        ...
+
+    @property
+    def messages(self) -> Subscribable[Sequence[Message]]:
+        """The open chat's messages, oldest first."""
+        ...
+
+    @property
+    def all_lorebooks(self) -> Subscribable[Sequence[LorebookEntry]]:
+        """Every enabled entry the open chat sees."""
+        ...
+
+    @property
+    def lore_cache(self) -> Any:
+        """The app's ``app.lore.LayerCache`` (or None)."""
+        ...
+
+    # -- the chat workspace: writes ----------------------------------------------------------
+    async def create(self, kind: str, data: Mapping[str, Any]) -> Any: ...
+
+    async def update(self, kind: str, id: str, changes: Mapping[str, Any]) -> Any: ...
+
+    async def delete(self, kind: str, id: str) -> None: ...
+
+    async def set_setting(self, key: str, value: Any) -> Any: ...
+
+    async def set_active_persona(self, persona_id: str | None) -> Any: ...
+
+    async def set_active_preset(self, preset_id: str) -> Any: ...
+
+    async def start_chat(self, character_id: str, data: Mapping[str, Any] | None = None) -> Any: ...
+
+    async def branch_chat(self, chat_id: str, message_id: str) -> Any: ...
+
+    async def delete_chat(self, chat_id: str) -> None: ...
+
+    async def add_message(self, chat_id: str, data: Mapping[str, Any]) -> Any: ...
+
+    async def edit_message(self, message_id: str, changes: Mapping[str, Any]) -> Any: ...
+
+    async def delete_message(self, message_id: str) -> None: ...
+
+    async def save_provider(
+        self,
+        data: Mapping[str, Any],
+        *,
+        config_id: str | None = None,
+        api_key: str | None = None,
+    ) -> Any: ...
+
+    async def record_prompt(
+        self, message_id: str, chat_id: str, alternative: int, report: Mapping[str, Any]
+    ) -> Any: ...
+
+    async def prompt_report(self, message_id: str, alternative: int) -> Any: ...

@@ -25,7 +25,7 @@ from typing import Any
 __all__ = ["CASES", "Case", "main"]
 
 _HERE = Path(__file__).resolve().parent
-_FILES = ("__init__.py", "_data.py", "_measure.py")
+_FILES = ("__init__.py", "_data.py", "_measure.py", "_dom.py")
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,13 @@ CASES = [
     Case("tokens_cold", "token count, 100 KB chat, cold"),
     Case("tokens_cached", "token count, 100 KB chat, cached"),
     Case("tokenizer_load", "tokenizer first use (load + vocabulary)"),
+    Case(
+        "chunk_to_dom",
+        "streamed chunk to the DOM, 2,000-message chat open (p95)",
+        16.0,
+        where="dom",
+    ),
+    Case("open_10k", "opening a 10,000-message chat to its messages painted", 300.0, where="dom"),
 ]
 
 
@@ -76,8 +83,14 @@ def run_pyodide(runs: int) -> dict[str, Any]:
         version = s.run_python(setup)
         for case in CASES:
             if case.where == "engine":
-                row = s.run_python(f"r = m.run_case({case.key!r}, state, {runs}); r.pop('value', None); r")
+                row = s.run_python(
+                    f"r = m.run_case({case.key!r}, state, {runs}); r.pop('value', None); r"
+                )
                 rows[case.key] = row
+        s.run_python("import chatbench._dom as d\nNone")
+        for case in CASES:
+            if case.where == "dom":
+                rows[case.key] = s.run_python(f"await d.run_dom_case({case.key!r}, {runs})")
         browser = s.page.evaluate("navigator.userAgent")
     return {"runtime": f"Pyodide (Python {version}, Chromium)", "rows": rows, "browser": browser}
 
@@ -101,6 +114,25 @@ def table(results: list[dict[str, Any]]) -> str:
         lines.append(f"| {case.label} | " + " | ".join(cells) + f" | {target} |")
     detail = results[0]["rows"].get("prompt_warm") or {}
     cold = results[0]["rows"].get("tokens_cold") or {}
+    chunk = results[0]["rows"].get("chunk_to_dom")
+    opened = results[0]["rows"].get("open_10k")
+    if chunk:
+        lines.append("")
+        lines.append(
+            f"Streaming (in the app page): a chunk reaches the text node in "
+            f"{chunk['median']:.1f} ms (median), p95 {chunk['ms']:.1f} ms over {chunk['runs']} "
+            f"chunks, painted by the next frame (p95 {chunk['painted_p95']:.1f} ms); "
+            f"{chunk['articles_in_dom']} of 2,001 messages are in the document."
+        )
+    if opened:
+        lines.append("")
+        lines.append(
+            f"Opening 10,000 messages: median of {opened['runs']} runs, worst "
+            f"{opened['max']:.0f} ms; {opened['articles_in_dom']} articles rendered (the chat "
+            "opens on its newest messages; the rest is read right after, outside the timing)."
+        )
+    if not (detail and cold):
+        return "\n".join(lines)
     lines.append("")
     lines.append(
         f"ms, median of the runs. Prompt: {detail.get('kept', '?')} newest messages kept in a "
@@ -112,11 +144,17 @@ def table(results: list[dict[str, Any]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.chat", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.chat", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--no-browser", action="store_true", help="CPython only")
+    parser.add_argument("--only", help="comma-separated case keys to run (default: all)")
     args = parser.parse_args(argv)
+    if args.only:
+        wanted = set(args.only.split(","))
+        CASES[:] = [c for c in CASES if c.key in wanted]
     results = [run_cpython(args.runs)]  # first: Playwright's sync API leaves a loop running
     if not args.no_browser:
         results.insert(0, run_pyodide(args.runs))

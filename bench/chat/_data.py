@@ -39,21 +39,29 @@ def make_lore(n: int = 5000, seed: int = 3) -> list[LorebookEntry]:
             first = _name(rng) + _name(rng)
         seen.add(first)
         last = _name(rng)
-        level, scope = ("global", None) if i % 10 < 6 else (
-            ("character", CHARACTER_ID) if i % 10 < 9 else ("chat", CHAT_ID))
+        level, scope = (
+            ("global", None)
+            if i % 10 < 6
+            else (("character", CHARACTER_ID) if i % 10 < 9 else ("chat", CHAT_ID))
+        )
         out.append(
             LorebookEntry(
-                id=f"lore-{i}", level=level, scope_id=scope, name=f"{first} {last}",
+                id=f"lore-{i}",
+                level=level,
+                scope_id=scope,
+                name=f"{first} {last}",
                 keys=[first, f"{first} {last}", f"the {last.lower()}"],
                 content=f"{first} {last} is a {rng.choice(_WORDS)} figure of the old wars. " * 3,
-                constant=i % 1000 == 0, insertion_order=rng.randint(0, 200),
+                constant=i % 1000 == 0,
+                insertion_order=rng.randint(0, 200),
             )
         )
     return out
 
 
-def make_chat(n: int = 1000, lore: list[LorebookEntry] | None = None, avg_chars: int = 400,
-              seed: int = 5) -> list[Message]:
+def make_chat(
+    n: int = 1000, lore: list[LorebookEntry] | None = None, avg_chars: int = 400, seed: int = 5
+) -> list[Message]:
     """`n` alternating messages of about `avg_chars` characters, mentioning lore keys."""
     rng = random.Random(seed)
     out = []
@@ -62,21 +70,32 @@ def make_chat(n: int = 1000, lore: list[LorebookEntry] | None = None, avg_chars:
         size = 0
         target = rng.randint(avg_chars // 2, avg_chars * 3 // 2)
         while size < target:
-            word = rng.choice(rng.choice(lore).keys) if lore and rng.random() < 0.02 else rng.choice(_WORDS)
+            word = (
+                rng.choice(rng.choice(lore).keys)
+                if lore and rng.random() < 0.02
+                else rng.choice(_WORDS)
+            )
             words.append(word)
             size += len(word) + 1
         out.append(
-            Message(id=f"msg-{i:05d}", chat_id=CHAT_ID, role="user" if i % 2 == 0 else "assistant",
-                    content=" ".join(words), created_at=f"2026-01-01T{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z")
+            Message(
+                id=f"msg-{i:05d}",
+                chat_id=CHAT_ID,
+                role="user" if i % 2 == 0 else "assistant",
+                content=" ".join(words),
+                created_at=f"2026-01-01T{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z",
+            )
         )
     return out
 
 
 def make_setup() -> dict[str, Any]:
     character = Character(
-        id=CHARACTER_ID, name="Aria",
+        id=CHARACTER_ID,
+        name="Aria",
         description="{{char}} is an ancient dragon who guards the northern pass. " * 8,
-        personality="proud, curious, secretly kind", scenario="{{user}} climbs to the cave.",
+        personality="proud, curious, secretly kind",
+        scenario="{{user}} climbs to the cave.",
         example_messages="<START>\n{{user}}: Hello?\n{{char}}: Who dares? " * 3,
         post_history_instructions="Stay in character as {{char}}.",
     )
@@ -84,6 +103,10 @@ def make_setup() -> dict[str, Any]:
     settings = PresetSettings(
         sampling=SamplingSettings(max_tokens=512), prompt=PromptSettings(context_size=16384)
     )
-    preset = PromptPreset(id="bench-preset", name="Bench", system_prompt="You are {{char}}.",
-                          parameters=settings.to_parameters())
+    preset = PromptPreset(
+        id="bench-preset",
+        name="Bench",
+        system_prompt="You are {{char}}.",
+        parameters=settings.to_parameters(),
+    )
     return {"character": character, "persona": persona, "preset": preset}

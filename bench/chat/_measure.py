@@ -49,11 +49,17 @@ async def prepare(messages: int = 1000, entries: int = 5000) -> dict[str, Any]:
     return {"counter": counter, "lore": lore, "chat": chat, "load_ms": load_ms, **make_setup()}
 
 
-def _inputs(state: dict[str, Any], cache: LayerCache, chat: list[Any] | None = None) -> ChatPromptInputs:
+def _inputs(
+    state: dict[str, Any], cache: LayerCache, chat: list[Any] | None = None
+) -> ChatPromptInputs:
     return ChatPromptInputs(
-        messages=chat if chat is not None else state["chat"], character=state["character"],
-        persona=state["persona"], preset=state["preset"], lore_entries=state["lore"],
-        lore_cache=cache, seed=1,
+        messages=chat if chat is not None else state["chat"],
+        character=state["character"],
+        persona=state["persona"],
+        preset=state["preset"],
+        lore_entries=state["lore"],
+        lore_cache=cache,
+        seed=1,
     )
 
 
@@ -71,7 +77,11 @@ def case_prompt_first(state: dict[str, Any], runs: int) -> dict[str, Any]:
 
     out = _timed(build, max(1, runs // 2))
     built = out.pop("value")
-    out.update(kept=built.history.kept, tokens=built.budget.used, lore_in=sum(e.included for e in built.lore.entries))
+    out.update(
+        kept=built.history.kept,
+        tokens=built.budget.used,
+        lore_in=sum(e.included for e in built.lore.entries),
+    )
     return out
 
 
@@ -117,7 +127,11 @@ def case_tokens_cold(state: dict[str, Any], runs: int) -> dict[str, Any]:
         return sum(counter.count(t) for t in texts)
 
     out = _timed(count, runs)
-    out.update(tokens=out.pop("value"), messages=len(texts), kb=round(sum(len(t.encode()) for t in texts) / 1000))
+    out.update(
+        tokens=out.pop("value"),
+        messages=len(texts),
+        kb=round(sum(len(t.encode()) for t in texts) / 1000),
+    )
     return out
 
 

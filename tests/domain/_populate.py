@@ -25,6 +25,7 @@ async def populate(d) -> SimpleNamespace:
         {"chat_id": chat.id, "role": "assistant", "content": {"text": "Hi"}}
     )
     await d.messages.create({"chat_id": sub_chat.id, "role": "info", "content": None})
+    report = await d.prompt_reports.record(m2.id, chat.id, 0, {"total_tokens": 3})
     saga = await d.series.create({"name": "Saga"})
     story = await d.stories.stories.create({"title": "Book", "series_id": saga.id})
     loose = await d.stories.stories.create({"title": "Loose"})

@@ -31,6 +31,7 @@ FEATURE_MODULES = [
     "modules",
     "personas",
     "plugins",
+    "prompt_reports",
     "presets",
     "providers",
     "rules",

@@ -13,7 +13,9 @@ from tests.e2e._support import go, main_heading, main_nav, open_app
 
 def _watch_console(page: Any) -> list[str]:
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    page.on(
+        "console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None
+    )
     page.on("pageerror", lambda e: problems.append(str(e)))
     return problems
 
@@ -34,12 +36,15 @@ def test_an_unknown_address_and_then_another(live_server: Any, page: Any) -> Non
 def test_missing_records_show_not_found_without_a_traceback(live_server: Any, page: Any) -> None:
     problems = _watch_console(page)
     open_app(page, live_server.url("/"))
-    for route, noun, back in (("#/lorebook/chat/gone-3", "chat", "Lorebook"),
-                              ("#/chats/gone-2", "chat", "Characters"),
-                              ("#/characters/gone-1", "character", "Characters")):
+    for route, noun, back in (
+        ("#/lorebook/chat/gone-3", "chat", "Lorebook"),
+        ("#/chats/gone-2", "chat", "Characters"),
+        ("#/characters/gone-1", "character", "Characters"),
+    ):
         go(page, route, heading="Not found")
         expect(page.get_by_role("main")).to_contain_text(
-            f"There is no {noun} at {route}. It may have been deleted.")
+            f"There is no {noun} at {route}. It may have been deleted."
+        )
         expect(page).to_have_title("Not found — Lorekeeper")
         expect(page.get_by_role("main").get_by_role("link")).to_have_text([f"Back to {back}"])
     page.get_by_role("link", name="Back to Characters").click()

@@ -16,6 +16,8 @@ TABLES = {
     "settings": "key",
     "characters": "id, name, folder_id",
     "personas": "id",
+    "api_keys": "id",
+    "provider_configs": "id",
     "prompt_presets": "id",
     "modules": "id, folder_id",
     "module_links": "id, module_id, target_id, [target_level+target_id]",
@@ -31,6 +33,8 @@ TABLES = {
 KIND_TABLE = {
     "character": "characters",
     "persona": "personas",
+    "api_key": "api_keys",
+    "provider_config": "provider_configs",
     "preset": "prompt_presets",
     "module": "modules",
     "plugin": "plugins",
@@ -108,10 +112,17 @@ class MemoryBackend:
         await self._gate("load_settings")
         return {row["key"]: row["value"] for row in rows}
 
-    async def load(self, level: Level, key: Any) -> dict[str, Any]:
-        values = await load_level(self.layout, level, key, self)
+    async def load(self, level: Level, key: Any, *, partial: bool = False) -> dict[str, Any]:
+        values = await load_level(self.layout, level, key, self, partial=partial)
         await self._gate(f"load_{level.name.lower()}")
         return values
+
+    async def find_latest(
+        self, kind: str, where: Mapping[str, Any], placement: Placement
+    ) -> list[dict[str, Any]]:
+        found = await self.find(kind, where, placement)
+        n = placement.shown.latest[1] if placement.shown.latest else len(found)
+        return found[-n:]
 
     async def find(
         self, kind: str, where: Mapping[str, Any], placement: Placement | None

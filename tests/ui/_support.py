@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.ui import BrowserDom, Dom, MemoryDom, MemoryNode
+from app.ui import BrowserDom, Dom, MemoryDom, MemoryNode, MemoryStorage
 
 IN_BROWSER = sys.platform == "emscripten"
 
@@ -105,8 +105,8 @@ class Harness:
 
 
 class MemoryHarness(Harness):
-    def __init__(self, hash: str = "") -> None:
-        self.dom = dom = MemoryDom(hash)
+    def __init__(self, hash: str = "", *, storage: MemoryStorage | None = None) -> None:
+        self.dom = dom = MemoryDom(hash, storage=storage)
         self.root = dom.element("div")
         dom.insert(dom.body, self.root)
         dom.take_mutations()
@@ -274,9 +274,15 @@ def to_js_dict(d: dict[str, Any]) -> Any:
     return to_js(d, dict_converter=js.Object.fromEntries)
 
 
-def make_harness(hash: str = "", *, move_before: bool | None = None) -> Harness:
-    """``move_before=False``: in the browser, moves use insertBefore (the fallback path)."""
-    return BrowserHarness(hash, move_before=move_before) if IN_BROWSER else MemoryHarness(hash)
+def make_harness(
+    hash: str = "", *, move_before: bool | None = None, storage: MemoryStorage | None = None
+) -> Harness:
+    """``move_before=False``: in the browser, moves use insertBefore (the fallback path).
+    ``storage``: the memory document's storage (to model a reload; the browser's
+    ``localStorage`` survives on its own)."""
+    if IN_BROWSER:
+        return BrowserHarness(hash, move_before=move_before)
+    return MemoryHarness(hash, storage=storage)
 
 
 def same(a: Any, b: Any) -> bool:

@@ -12,7 +12,7 @@ import pytest
 from app.reactive import writable
 from app.sync import ApiError, NetworkError, Progress, SyncStatus
 from tests._wait import eventually
-from tests.ui._support import Tab, open_tab
+from tests.ui._tab import Tab, open_tab
 
 RUN_IN_BROWSER = True
 
