@@ -100,6 +100,11 @@ class Dom(Protocol):
 
     def set_title(self, title: str) -> None: ...
 
+    def download(self, filename: str, mime: str, data: bytes) -> None:
+        """Save ``data`` as a file through the browser's download (a ``Blob`` and an
+        ``a[download]`` clicked once), never a new tab."""
+        ...
+
     @property
     def live_listeners(self) -> int:
         """Listeners added through this adapter and not yet removed."""
