@@ -137,12 +137,8 @@ class BrowserDom:
         import js
         from pyodide.ffi import create_once_callable, to_js
 
-        buffer = to_js(data)
-        try:
-            options = to_js({"type": mime}, dict_converter=js.Object.fromEntries)
-            blob = js.Blob.new([buffer], options)
-        finally:
-            buffer.destroy()
+        options = to_js({"type": mime}, dict_converter=js.Object.fromEntries)
+        blob = js.Blob.new(to_js([to_js(data)]), options)  # one copy of the bytes, in JS
         url = js.URL.createObjectURL(blob)
         link = self.document.createElement("a")
         link.href = url

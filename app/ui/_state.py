@@ -9,9 +9,14 @@ are read through small Protocols naming only the fields screens use.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from app.reactive import Subscribable
+
+if TYPE_CHECKING:
+    from app.domain import ImportReport
+    from app.domain.files import Files
+    from app.domain.library import CancelToken, ImportChoice, Incoming, Progress
 
 __all__ = ["CharacterRecord", "ChatRecord", "UiState"]
 
@@ -85,3 +90,22 @@ class UiState(Protocol):
     async def rename_character(self, character_id: str, name: str) -> Any: ...
 
     async def delete_character(self, character_id: str) -> None: ...
+
+    # -- files in and out (the library) -------------------------------------------------------
+    @property
+    def files(self) -> Files:
+        """Read files, exports, the sample library, the scopes a lorebook can go to."""
+        ...
+
+    async def import_file(
+        self,
+        incoming: Incoming,
+        choice: ImportChoice | None = None,
+        *,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> ImportReport: ...
+
+    async def add_sample_library(self) -> ImportReport: ...
+
+    async def remove_sample_library(self) -> None: ...
