@@ -95,7 +95,11 @@ def card_import(ctx: Ctx, state: UiState, router: Router) -> Node:
             "progress",
             {"aria-label": "Importing the card", "hidden": derived(busy, lambda b: not b)},
         ),
-        ctx.el("p", {"class": "import-said", "role": "status"}, said),
+        ctx.el(
+            "p",
+            {"class": "import-said", "role": "status", "hidden": derived(said, lambda t: not t)},
+            said,
+        ),
         ctx.el(
             "div",
             {"class": "error", "role": "alert", "hidden": derived(error, lambda e: not e)},

@@ -67,7 +67,11 @@ def export_action(
             "progress",
             {"aria-label": working, "hidden": derived(busy, lambda b: not b)},
         ),
-        ctx.el("p", {"class": "status", "role": "status"}, saved),
+        ctx.el(
+            "p",
+            {"class": "status", "role": "status", "hidden": derived(saved, lambda t: not t)},
+            saved,
+        ),
         ctx.el(
             "p",
             {"class": "error", "role": "alert", "hidden": derived(error, lambda e: not e)},
