@@ -143,12 +143,12 @@ class ImportChoice:
 
 
 def plural(label: str, count: int) -> str:
-    """ "1 character", "3 stories", "2 series" (English plurals of our labels)."""
+    """ "1 character", "3 stories", "2 series", "10,000 lorebook entries"."""
     if count == 1 or label.endswith("series"):
-        return f"{count} {label}"
+        return f"{count:,} {label}"
     if label.endswith("y") and label[-2:-1] not in "aeiou":
-        return f"{count} {label[:-1]}ies"
-    return f"{count} {label}s"
+        return f"{count:,} {label[:-1]}ies"
+    return f"{count:,} {label}s"
 
 
 @dataclass

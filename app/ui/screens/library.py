@@ -258,11 +258,7 @@ def render(ctx: Ctx, page: Page) -> Node:
             ctx.el("h3", None, "A story, series or chat"),
             _select(ctx, "library-record", "Story, series or chat", records, record_key),
             export_action(
-                ctx,
-                "Export it",
-                one_record,
-                name="Export the chosen story, series or chat",
-                busy_label="Exporting",
+                ctx, "Export story, series or chat", one_record, busy_label="Exporting"
             ),
         ),
         ctx.el(
