@@ -257,9 +257,7 @@ def render(ctx: Ctx, page: Page) -> Node:
             {"class": "export-group", "hidden": derived(has["records"], lambda h: not h)},
             ctx.el("h3", None, "A story, series or chat"),
             _select(ctx, "library-record", "Story, series or chat", records, record_key),
-            export_action(
-                ctx, "Export story, series or chat", one_record, busy_label="Exporting"
-            ),
+            export_action(ctx, "Export story, series or chat", one_record, busy_label="Exporting"),
         ),
         ctx.el(
             "div",
