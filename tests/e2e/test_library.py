@@ -33,9 +33,9 @@ def test_world_info_goes_into_the_chosen_scope(live_server: Any, page: Any) -> N
     pick(page, "Import file", "eldoria.json", as_bytes(world_info(6)))
     panel = _panel(page)
     expect(panel.get_by_role("heading", name="Eldoria")).to_be_focused()
-    expect(panel.get_by_role("list", name="What the file holds")).to_have_text(
-        ["6 lorebook entries"]
-    )
+    expect(
+        panel.get_by_role("list", name="What the file holds").get_by_role("listitem")
+    ).to_have_text(["6 lorebook entries"])
     scope = page.get_by_label("Import into")
     expect(scope).to_have_value("global")
     assert_accessible(page, "the library's preview")
@@ -58,9 +58,9 @@ def test_a_long_import_shows_a_moving_bar_and_cancel_writes_nothing(
     expect(main_heading(page)).to_have_text("Library")
     pick(page, "Import file", "big.json", as_bytes(world_info(10_000)))
     panel = _panel(page)
-    expect(panel.get_by_role("list", name="What the file holds")).to_have_text(
-        ["10,000 lorebook entries"], timeout=60_000
-    )
+    expect(
+        panel.get_by_role("list", name="What the file holds").get_by_role("listitem")
+    ).to_have_text(["10,000 lorebook entries"], timeout=60_000)
     panel.get_by_role("button", name="Import", exact=True).click()
     bar = page.get_by_role("progressbar", name="Importing big.json")
     expect(bar).to_be_visible()
