@@ -32,6 +32,7 @@ from ._default_avatar import default_avatar
 from ._entity import validate_model
 from ._errors import FieldError, InvalidDataError
 from ._ids import new_id, utc_now
+from ._imported_entry import imported_entry
 from .characters import Character
 from .lorebook import LorebookEntry
 
@@ -207,13 +208,17 @@ def card_records(
     entries: list[dict[str, Any]] = []
     problems: list[FieldError] = []
     for index, entry in enumerate(book.entries):
-        record = dict(entry.to_record())
         stamp = base + timedelta(microseconds=index)  # keeps the book's order on export
-        record.update(
-            level="character", scope_id=character["id"], created_at=stamp, updated_at=stamp
-        )
         try:
-            entries.append(validate_model(LorebookEntry, record).model_dump(mode="json"))
+            entries.append(
+                imported_entry(
+                    entry,
+                    level="character",
+                    scope_id=character["id"],
+                    created_at=stamp,
+                    updated_at=stamp,
+                )
+            )
         except InvalidDataError as exc:
             problems += exc.prefixed(f"data.character_book.entries[{index}]").errors
     if problems:

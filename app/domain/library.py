@@ -35,13 +35,13 @@ from app.lore import formats
 
 from ._db_errors import translate_db_errors
 from ._domain import Domain
-from ._entity import validate_model
 from ._errors import DomainError, FieldError, InvalidDataError
 from ._formats import ConflictPolicy, ImportOptions, ImportReport
+from ._imported_entry import imported_entry
 from ._parse import Item, ParsedFile, parse_file
 from ._registry import Registry
 from .cards import SPEC_LABELS, card_records
-from .lorebook import LorebookEntry, LorebookLevel
+from .lorebook import LorebookLevel
 
 __all__ = [
     "GLOBAL",
@@ -228,14 +228,12 @@ def _entry_items(book: formats.LoreBook, prefix: str) -> list[Item]:
     problems: list[FieldError] = []
     for index, entry in enumerate(book.entries):
         path = f"{prefix}entries[{index}]"
-        record = dict(entry.to_record())
-        record.update(level="global", scope_id=None)
         try:
-            model = validate_model(LorebookEntry, record)
+            record = imported_entry(entry, level="global", scope_id=None)
         except InvalidDataError as exc:
             problems += exc.prefixed(path).errors
             continue
-        items.append(Item(path, "lorebook_entries", model.model_dump(mode="json")))
+        items.append(Item(path, "lorebook_entries", record))
     if problems:
         raise InvalidDataError(problems)
     return items

@@ -283,3 +283,14 @@ async def test_a_full_backup_into_an_empty_library_gives_the_same_tables(domain)
     finally:
         target.store.close()
         await target_db.delete()
+
+
+@pytest.mark.parametrize("name", ["st", "lorebook_v3", "novelai", "agnai", "ccv3"])
+def test_imported_entries_are_in_the_models_own_json_form(name):
+    from app.domain import LorebookEntry
+
+    data, filename, *_ = SAMPLES[name]
+    for item in read_file(data, filename).items:
+        if item.table == "lorebook_entries":
+            canonical = LorebookEntry.model_validate(item.record).model_dump(mode="json")
+            assert item.record == canonical
