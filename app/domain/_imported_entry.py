@@ -1,20 +1,27 @@
-"""An entry a format importer built (``app.lore.formats``), as a validated lorebook record."""
+"""Entries a format importer built (``app.lore.formats``), as validated lorebook records."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
+from pydantic import ValidationError as _PydanticValidationError
 
-from ._entity import validate_model
-from ._errors import FieldError, InvalidDataError
+from ._errors import FieldError, InvalidDataError, field_errors_from_pydantic
 from ._ids import format_utc
 from .lorebook import LorebookEntry
 
-__all__ = ["imported_entry"]
+__all__ = ["imported_entries"]
 
-_FIELDS = tuple(LorebookEntry.model_fields)
+_FIELDS = tuple(name for name in LorebookEntry.model_fields if name != "extensions")
+
+
+@cache
+def _many() -> TypeAdapter[list[LorebookEntry]]:
+    return TypeAdapter(list[LorebookEntry])
 
 
 def _json(value: Any) -> Any:
@@ -25,24 +32,41 @@ def _json(value: Any) -> Any:
     return value
 
 
-def imported_entry(entry: Any, **fields: Any) -> dict[str, Any]:
-    """``entry`` as a lorebook record with ``fields`` set (its level and scope, say);
-    raises ``InvalidDataError`` naming each bad field.
+def imported_entries(entries: Sequence[Any], path: str, **fields: Any) -> list[dict[str, Any]]:
+    """Each entry as a lorebook record with ``fields`` set (the level and scope, say).
 
-    The importer's entry carries the domain's fields; they are read shallowly (it was
-    just built from the file). Its ``extensions`` — the file's own JSON, which the
-    model holds as ``dict[str, Any]`` — are checked as the model checks them (an object
-    with string keys) and kept as they are, not walked through validation and
-    serialisation again: on a SillyTavern book they are most of the entry."""
-    values = {name: getattr(entry, name) for name in _FIELDS if hasattr(entry, name)}
-    values.update(fields)
-    extensions = values.pop("extensions", None)
-    model = validate_model(LorebookEntry, values)
-    # The validated values are JSON already, but for the timestamps (and any sub-model):
-    # reading them back is much cheaper than serialising the model again.
-    record = {name: _json(value) for name, value in model.__dict__.items()}
-    if extensions is not None:
-        if not isinstance(extensions, dict) or not all(isinstance(k, str) for k in extensions):
-            raise InvalidDataError([FieldError("extensions", "must be an object")])
-        record["extensions"] = extensions
-    return record
+    Raises ``InvalidDataError`` naming every bad field, ``<path>[3].probability``.
+
+    The importer's entries carry the domain's fields; they are read shallowly (they
+    were just built from the file) and validated in one call for the whole book. Their
+    ``extensions`` — the file's own JSON, held by the model as ``dict[str, Any]`` — are
+    checked as the model checks them (an object with string keys) and kept as they are,
+    not walked through validation and serialisation again: on a SillyTavern book they
+    are most of each entry. The validated values are JSON already but for timestamps,
+    so they are read back rather than serialised again.
+    """
+    values: list[dict[str, Any]] = []
+    problems: list[FieldError] = []
+    for index, entry in enumerate(entries):
+        value = {name: getattr(entry, name) for name in _FIELDS if hasattr(entry, name)}
+        value.update(fields)
+        values.append(value)
+        extensions = getattr(entry, "extensions", None)
+        if extensions is not None and (
+            not isinstance(extensions, dict) or not all(isinstance(k, str) for k in extensions)
+        ):
+            problems.append(FieldError(f"{path}[{index}].extensions", "must be an object"))
+    try:
+        models = _many().validate_python(values)
+    except _PydanticValidationError as exc:
+        problems += InvalidDataError(field_errors_from_pydantic(exc)).prefixed(path).errors
+    if problems:
+        raise InvalidDataError(problems)
+    records = []
+    for entry, model in zip(entries, models, strict=True):
+        record = {name: _json(value) for name, value in model.__dict__.items()}
+        extensions = getattr(entry, "extensions", None)
+        if extensions is not None:
+            record["extensions"] = extensions
+        records.append(record)
+    return records

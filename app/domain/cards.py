@@ -31,8 +31,8 @@ from app.lore import formats
 from ._default_avatar import default_avatar
 from ._entity import validate_model
 from ._errors import FieldError, InvalidDataError
-from ._ids import new_id, utc_now
-from ._imported_entry import imported_entry
+from ._ids import format_utc, new_id, utc_now
+from ._imported_entry import imported_entries
 from .characters import Character
 from .lorebook import LorebookEntry
 
@@ -205,24 +205,12 @@ def card_records(
         ) from None
 
     base = now or utc_now()
-    entries: list[dict[str, Any]] = []
-    problems: list[FieldError] = []
-    for index, entry in enumerate(book.entries):
-        stamp = base + timedelta(microseconds=index)  # keeps the book's order on export
-        try:
-            entries.append(
-                imported_entry(
-                    entry,
-                    level="character",
-                    scope_id=character["id"],
-                    created_at=stamp,
-                    updated_at=stamp,
-                )
-            )
-        except InvalidDataError as exc:
-            problems += exc.prefixed(f"data.character_book.entries[{index}]").errors
-    if problems:
-        raise InvalidDataError(problems)
+    entries = imported_entries(
+        book.entries, "data.character_book.entries", level="character", scope_id=character["id"]
+    )
+    for index, entry in enumerate(entries):
+        stamp = format_utc(base + timedelta(microseconds=index))  # the book's order, kept
+        entry["created_at"] = entry["updated_at"] = stamp
     return CardRecords(spec, character, entries, warnings)
 
 

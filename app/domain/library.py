@@ -37,7 +37,7 @@ from ._db_errors import translate_db_errors
 from ._domain import Domain
 from ._errors import DomainError, FieldError, InvalidDataError
 from ._formats import ConflictPolicy, ImportOptions, ImportReport
-from ._imported_entry import imported_entry
+from ._imported_entry import imported_entries
 from ._parse import Item, ParsedFile, parse_file
 from ._registry import Registry
 from .cards import SPEC_LABELS, card_records
@@ -224,19 +224,11 @@ def _stem(filename: str) -> str:
 
 def _entry_items(book: formats.LoreBook, prefix: str) -> list[Item]:
     """The book's entries as global lorebook records (validated; `run` moves them)."""
-    items: list[Item] = []
-    problems: list[FieldError] = []
-    for index, entry in enumerate(book.entries):
-        path = f"{prefix}entries[{index}]"
-        try:
-            record = imported_entry(entry, level="global", scope_id=None)
-        except InvalidDataError as exc:
-            problems += exc.prefixed(path).errors
-            continue
-        items.append(Item(path, "lorebook_entries", record))
-    if problems:
-        raise InvalidDataError(problems)
-    return items
+    path = f"{prefix}entries"
+    records = imported_entries(book.entries, path, level="global", scope_id=None)
+    return [
+        Item(f"{path}[{index}]", "lorebook_entries", record) for index, record in enumerate(records)
+    ]
 
 
 def _book_warnings(book: formats.LoreBook, entries: list[dict[str, Any]]) -> list[str]:
