@@ -70,11 +70,13 @@ def test_the_characters_flow_with_the_keyboard_alone(live_server: Any, page: Any
     for name in ("Keyla", "Ines", "Bo"):
         keys.type(name)
         keys.press("Enter")
-        expect(page.get_by_role("link", name=name)).to_be_visible()
+        expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
     names = page.get_by_role("list", name="Characters").get_by_role("link")
     expect(names).to_have_text(["Bo", "Ines", "Keyla"])
 
     keys.press("Tab")  # Create
+    keys.press("Tab")  # Import character card
+    expect(page.get_by_label("Import character card")).to_be_focused()
     keys.press("Tab")  # Search characters
     expect(page.get_by_role("searchbox", name="Search characters")).to_be_focused()
     keys.type("e")
