@@ -84,7 +84,7 @@ SCREENS: tuple[Screen, ...] = (
         opens=lorebook_scope,
     ),
     Screen("/presets", "presets", "Presets", nav="Presets"),
-    Screen("/library", "library", "Library", "library", nav="Library"),
+    Screen("/library", "library", "Library", module="library", nav="Library"),
     Screen("/settings", "settings", "Settings", nav="Settings"),
     Screen("/settings/providers", "providers", "Providers", section="settings"),
     Screen("/settings/sync", "sync", "Sync", section="settings"),
