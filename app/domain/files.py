@@ -1,14 +1,14 @@
-"""`Files`: everything the library screen does with one library — import (describe, then
-run), exports as downloads, the sample library, and the scopes a lorebook can go to."""
+"""`Files`: everything the library screen does with one library — import
+(`files.importer.describe`, then `.run`), exports as downloads (`files.exports`), the
+sample library (`files.sample`), and the scopes a lorebook can go to."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from ._domain import Domain
-from ._formats import ImportReport
 from .downloads import Exports
-from .library import CancelToken, ImportChoice, Importer, Incoming, LoreScope, Progress
+from .library import Importer, LoreScope
 from .lorebook import LorebookLevel
 from .sample import SampleLibrary
 
@@ -41,21 +41,6 @@ class Files:
         self.importer = Importer(domain)
         self.exports = Exports(domain)
         self.sample = SampleLibrary(domain)
-
-    async def describe(self, data: bytes, filename: str = "") -> Incoming:
-        """Read a file and say what it holds; nothing is written."""
-        return await self.importer.describe(data, filename)
-
-    async def run(
-        self,
-        incoming: Incoming,
-        choice: ImportChoice | None = None,
-        *,
-        progress: Progress | None = None,
-        cancel: CancelToken | None = None,
-    ) -> ImportReport:
-        """Import it: all in one transaction, or nothing."""
-        return await self.importer.run(incoming, choice, progress=progress, cancel=cancel)
 
     async def scopes(self) -> list[ScopeOption]:
         """Global, then every series, story, character, chat and module, each sorted by

@@ -188,9 +188,9 @@ class AppState(Shows):
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
     ) -> ImportReport:
-        """Import a file read by ``files.describe`` (all in one transaction, or nothing);
+        """Import a file read by ``files.importer.describe`` (one transaction, or nothing);
         the levels showing what it wrote reload."""
-        report = await self.files.run(incoming, choice, progress=progress, cancel=cancel)
+        report = await self.files.importer.run(incoming, choice, progress=progress, cancel=cancel)
         await self.refresh(list(report.written))
         return report
 

@@ -57,7 +57,7 @@ def card_import(ctx: Ctx, state: UiState, router: Router) -> Node:
         error.set("")
         busy.set(True)
         try:
-            incoming = await state.files.describe(await file_bytes(file), name)
+            incoming = await state.files.importer.describe(await file_bytes(file), name)
             if incoming.kind != "card":
                 busy.set(False)
                 await _dialog().open(file)  # not a card: describe it and let the person choose

@@ -122,7 +122,7 @@ class ImportFlow:
     async def _describe(self, name: str, data: bytes, ticket: int) -> None:
         await asyncio.sleep(0)  # let "Reading…" paint before the file is parsed
         try:
-            incoming = await self.state.files.describe(data, name)
+            incoming = await self.state.files.importer.describe(data, name)
             scopes = await self.state.files.scopes() if incoming.scoped else []
         except Exception as error:
             if ticket == self._reading:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from app.reactive import derived, get
+from app.reactive import Writable, derived, get
 
 from ._context import Ctx
 from ._dom import Event, Node
@@ -292,51 +292,50 @@ def _cancel_preview(
         on_again()
 
 
-def _scope_field(c: Ctx, flow: ImportFlow, prefix: str) -> Node:
+def _choice_field(
+    c: Ctx,
+    id: str,
+    label: str,
+    options: list[tuple[str, str]],
+    chosen: Writable[str],
+    hint: str,
+) -> Node:
+    """A labelled select (with a hint) whose value is kept in ``chosen``."""
     dom = c.dom
-    options = [
-        c.el(
-            "option",
-            {"value": scope_key(o.scope.level, o.scope.scope_id)},
-            o.label,
-        )
-        for o in get(flow.scopes)
-    ]
     select = c.el(
-        "select", {"id": f"{prefix}-scope", "aria-describedby": f"{prefix}-scope-hint"}, *options
+        "select",
+        {"id": id, "aria-describedby": f"{id}-hint"},
+        *[c.el("option", {"value": value}, text) for value, text in options],
     )
-    dom.set_prop(select, "value", get(flow.scope_key))
-    c.on(select, "change", lambda e: flow.scope_key.set(str(dom.get_prop(select, "value"))))
+    dom.set_prop(select, "value", get(chosen))
+    c.on(select, "change", lambda e: chosen.set(str(dom.get_prop(select, "value"))))
     return c.el(
         "div",
         {"class": "field"},
-        c.el("label", {"for": f"{prefix}-scope"}, "Import into"),
+        c.el("label", {"for": id}, label),
         select,
-        c.el(
-            "p",
-            {"class": "muted", "id": f"{prefix}-scope-hint"},
-            "The lorebook's entries go to this scope: everything that sees it will use them.",
-        ),
+        c.el("p", {"class": "muted", "id": f"{id}-hint"}, hint),
+    )
+
+
+def _scope_field(c: Ctx, flow: ImportFlow, prefix: str) -> Node:
+    options = [(scope_key(o.scope.level, o.scope.scope_id), o.label) for o in get(flow.scopes)]
+    return _choice_field(
+        c,
+        f"{prefix}-scope",
+        "Import into",
+        options,
+        flow.scope_key,
+        "The lorebook's entries go to this scope: everything that sees it will use them.",
     )
 
 
 def _conflict_field(c: Ctx, flow: ImportFlow, existing: int, total: int, prefix: str) -> Node:
-    dom = c.dom
-    select = c.el(
-        "select",
-        {"id": f"{prefix}-conflict", "aria-describedby": f"{prefix}-conflict-hint"},
-        *[c.el("option", {"value": value}, label) for value, label in CONFLICT_CHOICES],
-    )
-    dom.set_prop(select, "value", get(flow.on_conflict))
-    c.on(select, "change", lambda e: flow.on_conflict.set(str(dom.get_prop(select, "value"))))
-    return c.el(
-        "div",
-        {"class": "field"},
-        c.el("label", {"for": f"{prefix}-conflict"}, "Records already in your library"),
-        select,
-        c.el(
-            "p",
-            {"class": "muted", "id": f"{prefix}-conflict-hint"},
-            f"{existing:,} of the file's {total:,} records are already in your library.",
-        ),
+    return _choice_field(
+        c,
+        f"{prefix}-conflict",
+        "Records already in your library",
+        list(CONFLICT_CHOICES),
+        flow.on_conflict,
+        f"{existing:,} of the file's {total:,} records are already in your library.",
     )

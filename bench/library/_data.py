@@ -1,11 +1,13 @@
-"""A SillyTavern world info file as SillyTavern writes it: every field of its entry
-definition, keys and content of realistic length."""
+"""A SillyTavern world info file as SillyTavern writes it (every field of its entry
+definition, from the lore tests' samples), with keys and content of realistic length."""
 
 from __future__ import annotations
 
 import json
 import random
 from typing import Any
+
+from tests.lore._samples import st_entry
 
 __all__ = ["world_info_bytes"]
 
@@ -17,51 +19,16 @@ _WORDS = (
 
 def _entry(uid: int, rng: random.Random) -> dict[str, Any]:
     name = f"{rng.choice(_WORDS).title()} {rng.choice(_WORDS)} {uid}"
-    content = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(40, 120)))
-    return {
-        "uid": uid,
-        "key": [name, f"{rng.choice(_WORDS)}{uid}", f"{rng.choice(_WORDS)} {uid}"],
-        "keysecondary": [rng.choice(_WORDS)] if uid % 4 == 0 else [],
-        "comment": name,
-        "content": content,
-        "constant": uid % 50 == 0,
-        "vectorized": False,
-        "selective": True,
-        "selectiveLogic": 0,
-        "addMemo": True,
-        "order": 100 + uid % 7,
-        "position": uid % 2,
-        "disable": False,
-        "ignoreBudget": False,
-        "excludeRecursion": False,
-        "preventRecursion": False,
-        "matchPersonaDescription": False,
-        "matchCharacterDescription": False,
-        "matchCharacterPersonality": False,
-        "matchCharacterDepthPrompt": False,
-        "matchScenario": False,
-        "matchCreatorNotes": False,
-        "delayUntilRecursion": False,
-        "probability": 100,
-        "useProbability": True,
-        "depth": 4,
-        "outletName": "",
-        "group": "",
-        "groupOverride": False,
-        "groupWeight": 100,
-        "scanDepth": None,
-        "caseSensitive": None,
-        "matchWholeWords": None,
-        "useGroupScoring": None,
-        "automationId": "",
-        "role": None,
-        "sticky": 0,
-        "cooldown": 0,
-        "delay": 0,
-        "triggers": [],
-        "displayIndex": uid,
-        "characterFilter": {"isExclude": False, "names": [], "tags": []},
-    }
+    return st_entry(
+        uid,
+        key=[name, f"{rng.choice(_WORDS)}{uid}", f"{rng.choice(_WORDS)} {uid}"],
+        keysecondary=[rng.choice(_WORDS)] if uid % 4 == 0 else [],
+        comment=name,
+        content=" ".join(rng.choice(_WORDS) for _ in range(rng.randint(40, 120))),
+        constant=uid % 50 == 0,
+        order=100 + uid % 7,
+        position=uid % 2,
+    )
 
 
 def world_info_bytes(entries: int, seed: int = 7) -> bytes:

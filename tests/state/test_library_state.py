@@ -21,7 +21,7 @@ async def test_an_import_and_the_sample_library_show_in_the_stores():
         await state.load_global()
         await state.load_lists()
         assert state.files is state.files, "one Files per backend"
-        incoming = await state.files.describe(json.dumps(card_v2()).encode(), "sera.json")
+        incoming = await state.files.importer.describe(json.dumps(card_v2()).encode(), "sera.json")
         await state.import_file(incoming)
         assert [c.name for c in get(state.characters)] == ["Seraphina"]
 

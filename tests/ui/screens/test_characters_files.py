@@ -13,7 +13,7 @@ from tests._wait import eventually
 from tests.domain._files import SAMPLES, as_bytes, world_info
 
 from .._files import choose_file, make_file
-from .._support import Tab, open_tab
+from .._tab import Tab, open_tab
 
 RUN_IN_BROWSER = True
 

@@ -14,7 +14,8 @@ from tests._wait import eventually
 from tests.domain._files import SAMPLES, as_bytes, world_info
 
 from .._files import choose_file, drop_file, make_file
-from .._support import IN_BROWSER, Tab, open_tab
+from .._support import IN_BROWSER
+from .._tab import Tab, open_tab
 
 RUN_IN_BROWSER = True
 
