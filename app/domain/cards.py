@@ -251,7 +251,8 @@ def _book(
                 setattr(book, name, meta[name])
         book.extensions = copy.deepcopy(meta.get("extensions") or {})
         book.extra = copy.deepcopy(meta.get("extra") or {})
-    book.entries = sorted(entries, key=_export_order)
+    ordered: list[Any] = sorted(entries, key=_export_order)  # domain entries: what formats read
+    book.entries = ordered
     return book, meta is not None
 
 

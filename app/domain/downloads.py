@@ -139,7 +139,8 @@ class Exports:
         name = await self.scope_name(scope)
         entries = await self.domain.lorebook.by_level(scope.level, scope.scope_id)
         book = formats.LoreBook(name=name if scope.level != "global" else "Global lorebook")
-        book.entries = list(entries)  # type: ignore[arg-type]
+        found: list[Any] = list(entries)  # domain entries: what formats read
+        book.entries = found
         suffix = "sillytavern" if format == "st" else "v3"
         what = f"lorebook-{scope.level}"
         return Download(
