@@ -410,6 +410,20 @@ class Importer:
                     out[table] = count
         return out
 
+    async def _require_scope(self, scope: LoreScope) -> None:
+        """One clear error when the chosen scope is gone (deleted in another tab, say),
+        rather than one per entry."""
+        if scope.level == "global" or scope.scope_id is None:
+            return
+        table = self.registry.entity(scope.level).table
+        async with translate_db_errors():
+            found = await self.store.table(table).get(scope.scope_id)
+        if found is None:
+            label = self.registry.entity(scope.level).label
+            raise InvalidDataError(
+                [FieldError("scope", f"the {label} to import into no longer exists")]
+            )
+
     async def describe(self, data: bytes, filename: str = "") -> Incoming:
         """Read the file and count the ids it shares with the library; writes nothing."""
         incoming = self.read(data, filename)
@@ -427,7 +441,10 @@ class Importer:
         """Write the file in one transaction: all of it, or — when a reference cannot be
         resolved, storage fails or `cancel` is set — nothing."""
         choice = choice or ImportChoice()
-        parsed = _retarget(incoming.parsed, choice.scope) if incoming.scoped else incoming.parsed
+        parsed = incoming.parsed
+        if incoming.scoped:
+            parsed = _retarget(parsed, choice.scope)
+            await self._require_scope(choice.scope)
         if cancel is not None:
             cancel.check()
 
