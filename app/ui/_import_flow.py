@@ -82,6 +82,8 @@ class ImportFlow:
         self.filename: Writable[str] = writable("")
         self.incoming: Writable[Incoming | None] = writable(None)
         self.errors: Writable[list[str]] = writable([])
+        #: Whether the errors are the file's (else: storage, a scope gone...).
+        self.failed_in_file: Writable[bool] = writable(True)
         self.scopes: Writable[list[ScopeOption]] = writable([])
         self.scope_key: Writable[str] = writable(preferred_scope)
         self.on_conflict: Writable[str] = writable("skip")
@@ -137,13 +139,15 @@ class ImportFlow:
         self.incoming.set(incoming)
         self.phase.set("preview")
 
-    def _fail(self, messages: list[str]) -> None:
+    def _fail(self, messages: list[str], *, in_file: bool = True) -> None:
+        self.failed_in_file.set(in_file)
         self.errors.set(messages)
         self.phase.set("failed")
 
     # -- importing -------------------------------------------------------------------------
     async def start(self) -> ImportReport | None:
         """Import the previewed file with the chosen scope and conflict policy."""
+        from app.domain import InvalidDataError
         from app.domain.library import CancelToken, ImportCancelled, ImportChoice
 
         incoming = get(self.incoming)
@@ -170,7 +174,10 @@ class ImportFlow:
             self.phase.set("cancelled")
             return None
         except Exception as error:
-            self._fail(_messages(error))
+            in_file = isinstance(error, InvalidDataError) and any(
+                e.path != "scope" for e in error.errors
+            )
+            self._fail(_messages(error), in_file=in_file)
             return None
         finally:
             self._token = None

@@ -151,7 +151,12 @@ def import_panel(
                 "div",
                 {"class": "error", "role": "alert"},
                 heading(c, f"{get(flow.filename)} was not imported"),
-                c.el("p", None, "Nothing was written. What is wrong with the file:"),
+                c.el(
+                    "p",
+                    None,
+                    "Nothing was written. "
+                    + ("What is wrong with the file:" if get(flow.failed_in_file) else "Why:"),
+                ),
                 c.el("ul", {"class": "import-errors"}, *[c.el("li", None, e) for e in errors]),
             ),
             finish_buttons(c),

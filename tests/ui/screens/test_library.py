@@ -298,3 +298,19 @@ async def test_escape_during_a_dropped_import_cancels_it() -> None:
         await eventually(lambda: h.query("dialog.import-dialog div.import-cancelled"), "cancelled")
         assert t.dom.get_prop(dialog, "open"), "the dialog stays to say nothing was written"
         assert await t.domain.lorebook.list() == []
+
+
+async def test_a_storage_failure_says_why_and_keeps_the_data(tab: Tab) -> None:
+    from app.domain import StorageFullError
+
+    await pick(tab, "eldoria.json", as_bytes(world_info(2)))
+
+    async def full(*args: Any, **kwargs: Any) -> Any:
+        raise StorageFullError()
+
+    tab.state.import_file = full  # type: ignore[method-assign]
+    await click(tab, by_text(tab, "button", "Import", panel(tab)))
+    await eventually(lambda: tab.harness.query("div.import-failed"), "the failure")
+    text = tab.harness.text(tab.harness.query("div.import-failed [role=alert]")[0])
+    assert "Nothing was written. Why:" in text and "Storage is full" in text
+    assert "What is wrong with the file" not in text
