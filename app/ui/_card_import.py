@@ -1,6 +1,6 @@
 """The character list's "Import character card" file input.
 
-A Character Card V2/V3 (JSON or PNG) is imported at once, as a new character with its
+Each Character Card V2/V3 chosen (JSON or PNG; several at once) is imported at once, as a new character with its
 lorebook (one transaction; a card already in the library comes in as a copy, never
 replacing the one you have). Any other file the library takes (world info, a backup…)
 opens the import dialog, where it is described and the person chooses. A bad file gets a
@@ -37,7 +37,13 @@ def card_import(ctx: Ctx, state: UiState, router: Router) -> Node:
     root = ctx.el("div", {"class": "card-import"})
     field = ctx.el(
         "input",
-        {"id": "card-file", "type": "file", "accept": CARD_ACCEPT, "disabled": busy},
+        {
+            "id": "card-file",
+            "type": "file",
+            "accept": CARD_ACCEPT,
+            "multiple": True,
+            "disabled": busy,
+        },
     )
 
     async def chosen(event: Event) -> None:
@@ -45,33 +51,41 @@ def card_import(ctx: Ctx, state: UiState, router: Router) -> Node:
         if not files or get(busy):
             return
         dom.set_prop(field, "value", "")  # the same file can be chosen again
-        await _import(files[0])
+        said.set("")
+        error.set("")
+        done: list[str] = []
+        failed: list[str] = []
+        others: list[Any] = []
+        busy.set(True)
+        try:
+            for file in files:  # several cards may be chosen at once; each all or nothing
+                await _import(file, done, failed, others)
+        finally:
+            busy.set(False)
+        said.set(" ".join(done))
+        error.set(" ".join(failed))
+        if others:  # not a card: describe it and let the person choose
+            await _dialog().open(others[0])
 
-    async def _import(file: Any) -> None:
+    async def _import(file: Any, done: list[str], failed: list[str], others: list[Any]) -> None:
         from app.domain.library import ImportChoice
 
         from ._import_panel import report_text
 
         name = str(getattr(file, "name", "") or "the file")
-        said.set("")
-        error.set("")
-        busy.set(True)
         try:
             incoming = await state.files.importer.describe(await file_bytes(file), name)
             if incoming.kind != "card":
-                busy.set(False)
-                await _dialog().open(file)  # not a card: describe it and let the person choose
+                others.append(file)
                 return
             report = await state.import_file(incoming, ImportChoice(on_conflict="copy"))
         except Exception as exc:
-            error.set(f"{name} was not imported: {_reason(exc)}")
+            failed.append(f"{name} was not imported: {_reason(exc)}.")
             return
-        finally:
-            busy.set(False)
         registry = state.files.domain.registry
         text = report_text(report, lambda t: registry.for_table(t).label)
         notes = " ".join(incoming.warnings)
-        said.set(f"{incoming.title}: {text}" + (f" {notes}" if notes else ""))
+        done.append(f"{incoming.title}: {text}" + (f" {notes}" if notes else ""))
 
     def _dialog() -> ImportDialog:
         if not dialogs:
@@ -88,7 +102,8 @@ def card_import(ctx: Ctx, state: UiState, router: Router) -> Node:
         ctx.el(
             "p",
             {"class": "muted", "id": "card-file-hint"},
-            "A Character Card V2 or V3 as PNG or JSON (its lorebook comes with it). "
+            "Character Cards V2 or V3 as PNG or JSON, one or several (each lorebook comes "
+            "with its character). "
             "World info and backups work too, here or dropped anywhere.",
         ),
         ctx.el(

@@ -47,16 +47,17 @@ def make_file(name: str, data: bytes, type: str = "") -> Any:
     return js.File.new([to_js(data)], name, to_js_dict({"type": type}))
 
 
-def choose_file(harness: Harness, input_node: Any, file: Any) -> None:
-    """Put ``file`` into a file input and fire ``change``, as picking it does."""
+def choose_file(harness: Harness, input_node: Any, *files: Any) -> None:
+    """Put ``files`` into a file input and fire ``change``, as picking them does."""
     if IN_BROWSER:
         import js
 
         transfer = js.DataTransfer.new()
-        transfer.items.add(file)
+        for file in files:
+            transfer.items.add(file)
         input_node.files = transfer.files
     else:
-        input_node.props["files"] = [file]
+        input_node.props["files"] = list(files)
     harness.fire(input_node, "change")
 
 

@@ -118,3 +118,21 @@ async def test_an_empty_library_is_offered_the_sample() -> None:
 async def test_a_library_with_characters_is_not_offered_the_sample(tab: Tab) -> None:
     (offer,) = tab.harness.query("div.sample-offer")
     assert tab.harness.attr(offer, "hidden") is not None
+
+
+async def test_several_cards_at_once_each_all_or_nothing(tab: Tab) -> None:
+    from tests.lore._samples import card_v2
+
+    other = card_v2()
+    other["data"]["name"] = "Kael"
+    files = [
+        make_file("sera.png", SAMPLES["ccv2_png"][0]),
+        make_file("broken.json", b"{nope"),
+        make_file("kael.json", as_bytes(other)),
+    ]
+    choose_file(tab.harness, card_input(tab), *files)
+    await tab.dom.settle()
+    await eventually(lambda: "Kael" in listed(tab), "the second card's character")
+    assert sorted(listed(tab)) == ["Ada", "Kael", "Seraphina"]
+    assert said(tab).startswith("Seraphina: Imported") and "Kael: Imported" in said(tab)
+    assert alert(tab).startswith("broken.json was not imported: malformed JSON")
