@@ -64,8 +64,8 @@ def card_import(ctx: Ctx, state: UiState, router: Router) -> Node:
             busy.set(False)
         said.set(" ".join(done))
         error.set(" ".join(failed))
-        if others:  # not a card: describe it and let the person choose
-            await _dialog().open(others[0])
+        if others:  # not cards: describe each and let the person choose
+            await _dialog().open(*others)
 
     async def _import(file: Any, done: list[str], failed: list[str], others: list[Any]) -> None:
         from app.domain.library import ImportChoice

@@ -85,7 +85,7 @@ def drop_zone(ctx: Ctx, state: UiState, router: Router) -> Node:
 
             dialogs.append(ImportDialog(ctx, state, router, id_prefix="drop-import"))
             dom.insert(root, dialogs[0].node)
-        await dialogs[0].open(files[0])
+        await dialogs[0].open(*files)
 
     window = dom.window
     ctx.on(window, "dragenter", enter)

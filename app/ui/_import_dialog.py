@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.reactive import get
+from app.reactive import Writable, get, writable
 
 from ._context import Ctx
 from ._dom import Event, Node
@@ -29,6 +29,8 @@ class ImportDialog:
         self.dom = ctx.dom
         self.flow = ImportFlow(state)
         self._return_to: Node | None = None
+        self._queue: list[Any] = []
+        self.next_label: Writable[str] = writable("")
         self.node = ctx.el(
             "dialog",
             {"class": "import-dialog", "aria-label": "Import file"},
@@ -37,7 +39,14 @@ class ImportDialog:
         self.dom.insert(
             self.node,
             import_panel(
-                ctx, self.flow, router, on_close=self.close, id_prefix=id_prefix, heading_level=2
+                ctx,
+                self.flow,
+                router,
+                on_close=self.close,
+                on_again=self.next,
+                again_label=self.next_label,
+                id_prefix=id_prefix,
+                heading_level=2,
             ),
         )
 
@@ -45,19 +54,37 @@ class ImportDialog:
     def is_open(self) -> bool:
         return bool(self.dom.get_prop(self.node, "open"))
 
-    async def open(self, file: Any) -> None:
-        """Show the dialog and read ``file`` into it (nothing is written yet)."""
-        if get(self.flow.phase) == "importing":
+    async def open(self, *files: Any) -> None:
+        """Show the dialog and read the first file into it (nothing is written yet); the
+        others wait their turn ("Next file: …" once the first is done)."""
+        if not files or get(self.flow.phase) == "importing":
             return  # one import at a time; the running one shows in the dialog
         if not self.is_open:
             self._return_to = self.dom.focused()
             self.dom.call(self.node, "showModal")
+        self._queue = list(files[1:])
+        await self._read(files[0])
+
+    async def _read(self, file: Any) -> None:
+        waiting = len(self._queue)
+        self.next_label.set(
+            f"Next file: {getattr(self._queue[0], 'name', '')} ({waiting} waiting)"
+            if waiting
+            else ""
+        )
         await self.flow.open(file)
+
+    async def next(self) -> None:
+        """Read the next dropped file (the "Next file" button)."""
+        if self._queue:
+            await self._read(self._queue.pop(0))
 
     def close(self) -> None:
         if get(self.flow.phase) == "importing":
             return
         self.flow.reset()
+        self._queue = []
+        self.next_label.set("")
         if self.is_open:
             self.dom.call(self.node, "close")
         target, self._return_to = self._return_to, None

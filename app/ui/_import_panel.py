@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from app.reactive import Writable, derived, get
+from app.reactive import Subscribable, Writable, derived, get
 
-from ._context import Ctx
+from ._context import AttrValue, Ctx
 from ._dom import Event, Node
 from ._import_flow import ImportFlow, ImportPhase, scope_key
 from ._router import Router
@@ -95,13 +95,14 @@ def import_panel(
     router: Router,
     *,
     heading_level: int = 2,
-    again_label: str = "Import another file",
-    on_again: Callable[[], None] | None = None,
+    again_label: str | Subscribable[str] = "Import another file",
+    on_again: Callable[[], object] | None = None,
     on_close: Callable[[], None] | None = None,
     id_prefix: str = "import",
 ) -> Node:
     """The panel for ``flow``. ``on_again`` offers another file (the Library screen's
-    file input); ``on_close`` a Close button (the dialog). ``id_prefix`` keeps element
+    file input; the dialog's next dropped file, labelled by a store that is empty when
+    there is none); ``on_close`` a Close button (the dialog). ``id_prefix`` keeps element
     ids unique when two panels are in the document."""
     dom = ctx.dom
     heading_tag = f"h{heading_level}"
@@ -123,8 +124,16 @@ def import_panel(
     def finish_buttons(c: Ctx) -> Node:
         buttons: list[Node] = []
         if on_again is not None:
+            hidden: AttrValue = (
+                False if isinstance(again_label, str) else derived(again_label, lambda t: not t)
+            )
             buttons.append(
-                c.el("button", {"type": "button"}, again_label, on={"click": lambda e: on_again()})
+                c.el(
+                    "button",
+                    {"type": "button", "hidden": hidden},
+                    again_label,
+                    on={"click": lambda e: on_again()},
+                )
             )
         if on_close is not None:
             buttons.append(
@@ -288,7 +297,7 @@ def import_panel(
 
 
 def _cancel_preview(
-    flow: ImportFlow, on_close: Callable[[], None] | None, on_again: Callable[[], None] | None
+    flow: ImportFlow, on_close: Callable[[], None] | None, on_again: Callable[[], object] | None
 ) -> None:
     flow.reset()
     if on_close is not None:

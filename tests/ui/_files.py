@@ -61,17 +61,22 @@ def choose_file(harness: Harness, input_node: Any, *files: Any) -> None:
     harness.fire(input_node, "change")
 
 
-def drop_file(harness: Harness, target: Any, file: Any | None, *, types: str = "Files") -> None:
-    """Drag ``file`` over ``target`` and drop it there (dragenter, dragover, drop)."""
+def drop_file(harness: Harness, target: Any, file: Any | None) -> None:
+    """Drag ``file`` over ``target`` and drop it there (``None``: a drag of text)."""
+    drop_files(harness, target, [] if file is None else [file])
+
+
+def drop_files(harness: Harness, target: Any, files: list[Any]) -> None:
+    """Drag ``files`` over ``target`` and drop them there (dragenter, dragover, drop)."""
     if IN_BROWSER:
         import js
 
         from ._support import to_js_dict
 
         transfer = js.DataTransfer.new()
-        if file is not None:
+        for file in files:
             transfer.items.add(file)
-        else:
+        if not files:
             transfer.setData("text/plain", "just text")
         for kind in ("dragenter", "dragover", "drop"):
             event = js.DragEvent.new(
@@ -80,6 +85,6 @@ def drop_file(harness: Harness, target: Any, file: Any | None, *, types: str = "
             target.dispatchEvent(event)
         return
     dom = harness.dom
-    transfer_ = MemoryTransfer([file] if file is not None else [])
+    transfer_ = MemoryTransfer(list(files))
     for kind in ("dragenter", "dragover", "drop"):
         dom.dispatch(target, kind, dataTransfer=transfer_)  # type: ignore[attr-defined]

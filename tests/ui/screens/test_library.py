@@ -13,7 +13,7 @@ from app.reactive import get
 from tests._wait import eventually
 from tests.domain._files import SAMPLES, as_bytes, world_info
 
-from .._files import choose_file, drop_file, make_file
+from .._files import choose_file, drop_file, drop_files, make_file
 from .._support import IN_BROWSER
 from .._tab import Tab, open_tab
 
@@ -314,3 +314,26 @@ async def test_a_storage_failure_says_why_and_keeps_the_data(tab: Tab) -> None:
     text = tab.harness.text(tab.harness.query("div.import-failed [role=alert]")[0])
     assert "Nothing was written. Why:" in text and "Storage is full" in text
     assert "What is wrong with the file" not in text
+
+
+async def test_several_dropped_files_are_offered_one_after_another() -> None:
+    async with open_tab(hash="#/characters") as t:
+        h = t.harness
+        (main,) = h.query("main")
+        first = make_file("one.json", as_bytes(world_info(1)))
+        second = make_file("two.json", as_bytes(world_info(2)))
+        drop_files(h, main, [first, second])
+        await eventually(lambda: h.query("dialog.import-dialog div.import-preview"), "a preview")
+        (dialog,) = h.query("dialog.import-dialog")
+        await click(t, by_text(t, "button", "Import", dialog))
+        await eventually(lambda: h.query("dialog.import-dialog div.import-done"), "the result")
+        await click(t, by_text(t, "button", "Next file: two.json (1 waiting)", dialog))
+        await eventually(lambda: h.query("dialog.import-dialog div.import-preview"), "two.json")
+        assert texts(t, "ul.import-counts li", dialog) == ["2 lorebook entries"]
+        await click(t, by_text(t, "button", "Import", dialog))
+        await eventually(lambda: h.query("dialog.import-dialog div.import-done"), "the result")
+        next_buttons = [
+            b for b in h.query("button", dialog) if t.harness.text(b).startswith("Next file")
+        ]
+        assert all(h.attr(b, "hidden") is not None for b in next_buttons)
+        assert len(await t.domain.lorebook.list()) == 3
