@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ._db_errors import translate_db_errors
 from ._domain import Domain
 from .downloads import Exports
 from .library import Importer, LoreScope
@@ -42,24 +43,37 @@ class Files:
         self.exports = Exports(domain)
         self.sample = SampleLibrary(domain)
 
+    async def _names(self, table: str, field: str) -> dict[str, str]:
+        """id -> name of every record, read from the name's index when it has one (a
+        character's record holds its avatar: no need to load it for its name)."""
+        t = self.domain.store.table(table)
+        if field in self.domain.registry.for_table(table).schema.replace(" ", "").split(","):
+            names = await t.order_by(field).keys()
+            ids = await t.order_by(field).primary_keys()
+            return {str(i): str(n) for i, n in zip(ids, names, strict=True)}
+        return {r["id"]: str(r.get(field) or "") for r in await t.to_array()}
+
     async def scopes(self) -> list[ScopeOption]:
         """Global, then every series, story, character, chat and module, each sorted by
         name ("Story: Salt and Signal")."""
         store = self.domain.store
         out = [ScopeOption(LoreScope(), "Global")]
-        characters: dict[str, str] = {}
-        for level, table, field, label in _SCOPE_TABLES:
-            if not store.has_table(table):
-                continue
-            records = await store.table(table).to_array()
-            if table == "characters":
-                characters = {r["id"]: r["name"] for r in records}
-            options = []
-            for record in records:
-                name = record.get(field) or ""
-                if not name and level == "chat":
-                    who = characters.get(record.get("character_id") or "")
-                    name = f"Chat with {who}" if who else "Untitled chat"
-                options.append(ScopeOption(LoreScope(level, record["id"]), f"{label}: {name}"))
-            out += sorted(options, key=lambda o: (o.label.casefold(), o.scope.scope_id or ""))
+        tables = [t for _, t, _, _ in _SCOPE_TABLES if store.has_table(t)]
+        async with translate_db_errors(), store.transaction("r", *tables):
+            characters = await self._names("characters", "name")
+            chats: dict[str, str | None] = {}
+            if store.has_table("chats"):
+                for chat in await store.table("chats").to_array():
+                    chats[chat["id"]] = chat.get("character_id")
+            for level, table, field, label in _SCOPE_TABLES:
+                if table not in tables:
+                    continue
+                names = characters if table == "characters" else await self._names(table, field)
+                options = []
+                for record_id, name in names.items():
+                    if not name and level == "chat":
+                        who = characters.get(chats.get(record_id) or "")
+                        name = f"Chat with {who}" if who else "Untitled chat"
+                    options.append(ScopeOption(LoreScope(level, record_id), f"{label}: {name}"))
+                out += sorted(options, key=lambda o: (o.label.casefold(), o.scope.scope_id or ""))
         return out

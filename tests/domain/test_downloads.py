@@ -87,3 +87,26 @@ def test_export_names_are_safe_everywhere():
         "lorekeeper-story-elodie-s-tale-2026-12-06.json"
     )
     assert export_name("story", "日本", date="2026-12-06") == "lorekeeper-story-2026-12-06.json"
+
+
+async def test_the_scopes_a_lorebook_can_go_to_are_named_and_sorted(domain):
+    from app.domain.files import Files
+
+    ada = await domain.characters.create({"name": "Ada", "avatar": "data:image/png;base64,AAAA"})
+    await domain.characters.create({"name": "bob"})
+    await domain.chats.create({"character_id": ada.id})
+    await domain.chats.create({"character_id": ada.id, "title": "Evening"})
+    saga = await domain.series.create({"name": "Saga"})
+    await domain.stories.stories.create({"title": "Book", "series_id": saga.id})
+    await domain.modules.modules.create({"name": "Magic"})
+    labels = [o.label for o in await Files(domain).scopes()]
+    assert labels == [
+        "Global",
+        "Series: Saga",
+        "Story: Book",
+        "Character: Ada",
+        "Character: bob",
+        "Chat: Chat with Ada",
+        "Chat: Evening",
+        "Module: Magic",
+    ]
