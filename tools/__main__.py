@@ -11,6 +11,12 @@ from typing import Any
 
 from tools.paths import ROOT, SITE
 
+BENCHES = sorted(
+    path.parent.name if path.name == "__main__.py" else path.stem
+    for path in [*(ROOT / "bench").glob("*/__main__.py"), *(ROOT / "bench").glob("[!_]*.py")]
+)
+"""``./lk bench NAME``: every package (or module) under ``bench/``, run as ``bench.NAME``."""
+
 __all__ = ["main"]
 
 
@@ -114,8 +120,7 @@ def _bench(args: argparse.Namespace) -> int:
     from tools.assets import ensure_assets
 
     ensure_assets()  # the benchmark builds its own copy of the site (tools.browser)
-    module = {"startup": "bench.startup", "db": "bench.db", "lore": "bench.lore",
-              "ui": "bench.ui", "chat": "bench.chat", "sync": "bench.sync"}[args.which]
+    module = f"bench.{args.which}"
     return subprocess.run([sys.executable, "-m", module, *args.bench_args], cwd=ROOT).returncode
 
 
@@ -152,8 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     test = sub.add_parser("test", help="ruff + every test tier (extra args go to pytest)")
     test.add_argument("pytest_args", nargs=argparse.REMAINDER)
     test.set_defaults(run=_test)
-    bench = sub.add_parser("bench", help="run a benchmark: startup, db, lore, ui, chat or sync")
-    bench.add_argument("which", choices=["startup", "db", "lore", "ui", "chat", "sync"])
+    bench = sub.add_parser("bench", help=f"run a benchmark: {', '.join(BENCHES)}")
+    bench.add_argument("which", choices=BENCHES)
     bench.add_argument("bench_args", nargs=argparse.REMAINDER)
     bench.set_defaults(run=_bench)
     args = parser.parse_args(argv)

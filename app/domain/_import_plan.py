@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +11,7 @@ from ._ids import new_id
 from ._parse import ErrorCollector, Item, ParsedFile
 from ._store import Store
 
-__all__ = ["ImportPlan", "plan_import", "write_import"]
+__all__ = ["WRITE_CHUNK", "ImportPlan", "plan_import", "write_import"]
 
 
 @dataclass
@@ -19,6 +20,11 @@ class ImportPlan:
 
     report: ImportReport
     writes: dict[str, list[dict[str, Any]]]
+
+    @property
+    def total(self) -> int:
+        """How many records the plan writes."""
+        return sum(len(records) for records in self.writes.values())
 
 
 async def _exists(store: Store, table: str, key: Any, cache: dict[tuple[str, Any], bool]) -> bool:
@@ -130,13 +136,33 @@ async def plan_import(store: Store, parsed: ParsedFile, options: ImportOptions) 
     return ImportPlan(report, writes)
 
 
-async def write_import(store: Store, plan: ImportPlan) -> None:
+#: Records per `bulk_put` when an import reports its progress.
+WRITE_CHUNK = 500
+
+
+async def write_import(
+    store: Store, plan: ImportPlan, *, on_write: Callable[[int, int], None] | None = None
+) -> None:
     """Write the plan (inside a transaction over every table), then let each feature
-    bring what it keeps in step up to date (its `after_import`)."""
+    bring what it keeps in step up to date (its `after_import`).
+
+    With `on_write`, records go in chunks of `WRITE_CHUNK` and `on_write(done, total)`
+    is called after each one (synchronously, inside the transaction: an exception it
+    raises aborts the import, leaving the data as it was)."""
+    total = plan.total
+    done = 0
     for table in store.registry.import_order:
         records = plan.writes.get(table)
-        if records:
+        if not records:
+            continue
+        if on_write is None:
             await store.table(table).bulk_put(records)
+            continue
+        for start in range(0, len(records), WRITE_CHUNK):
+            chunk = records[start : start + WRITE_CHUNK]
+            await store.table(table).bulk_put(chunk)
+            done += len(chunk)
+            on_write(done, total)
     for feature in store.registry.features:
         if feature.after_import is not None:
             await feature.after_import(store, plan.writes)

@@ -15,7 +15,7 @@ Reading is `_parse.py`, writing files `_export.py`, deciding what an import does
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ._db_errors import translate_db_errors
@@ -42,12 +42,19 @@ class Transfer(Exporter):
         self,
         data: Mapping[str, Any] | str | bytes | ParsedFile,
         options: ImportOptions | None = None,
+        *,
+        on_write: Callable[[int, int], None] | None = None,
     ) -> ImportReport:
-        """Validate everything, then write in one transaction (or raise, writing nothing)."""
+        """Validate everything, then write in one transaction (or raise, writing nothing).
+
+        `on_write(done, total)` hears the progress between chunks of writes; an exception
+        it raises (the user cancelled) aborts the transaction: nothing is written."""
         parsed = data if isinstance(data, ParsedFile) else self.parse(data)
         options = options or ImportOptions()
         tables = self._tables()
         async with translate_db_errors(), self.store.transaction("rw", *tables):
             plan = await plan_import(self.store, parsed, options)
-            await write_import(self.store, plan)
+            if on_write is not None:
+                on_write(0, plan.total)
+            await write_import(self.store, plan, on_write=on_write)
         return plan.report

@@ -13,12 +13,17 @@ delete) of the same record returned is dropped.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._backend import Backend
 from ._levels import Level
 from ._placement import Shows
 from ._records import field_of, id_of, with_fields
+
+if TYPE_CHECKING:
+    from app.domain import ImportReport
+    from app.domain.files import Files
+    from app.domain.library import CancelToken, ImportChoice, Incoming, Progress
 
 __all__ = ["AppState"]
 
@@ -219,3 +224,33 @@ class AppState(Shows):
     async def prompt_report(self, message_id: str, alternative: int) -> Any:
         """The report kept for that version of a reply (None if none was kept)."""
         return await self._backend.prompt_report(message_id, alternative)
+
+    # -- files in and out (the library) -------------------------------------------------------
+    @property
+    def files(self) -> Files:
+        """Reading files, exports and the sample library (``app.domain.files.Files``);
+        the writes below go through it and then show what they wrote."""
+        return self._backend.files
+
+    async def import_file(
+        self,
+        incoming: Incoming,
+        choice: ImportChoice | None = None,
+        *,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> ImportReport:
+        """Import a file read by ``files.importer.describe`` (one transaction, or nothing);
+        the levels showing what it wrote reload."""
+        report = await self.files.importer.run(incoming, choice, progress=progress, cancel=cancel)
+        await self.refresh(list(report.written))
+        return report
+
+    async def add_sample_library(self) -> ImportReport:
+        report = await self.files.sample.add()
+        await self.refresh(list(report.written))
+        return report
+
+    async def remove_sample_library(self) -> None:
+        await self.files.sample.remove()
+        await self.refresh()

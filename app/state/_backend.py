@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ._layout import Layout
 from ._levels import Level
 from ._loader import Source
+
+if TYPE_CHECKING:
+    from app.domain.files import Files
 
 __all__ = ["Backend", "ExternalListener"]
 
@@ -79,4 +82,9 @@ class Backend(Source, Protocol):
 
     def watch_external(self, fn: ExternalListener) -> Callable[[], None]:
         """Call `fn(table_names)` after another tab commits; return an unsubscribe."""
+        ...
+
+    @property
+    def files(self) -> Files:
+        """Files in and out of the library (import, exports, the sample library)."""
         ...

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.domain import Domain, Repository
 
@@ -11,6 +11,9 @@ from ._backend import ExternalListener
 from ._layout import Layout, Placement
 from ._levels import Level
 from ._loader import load_level
+
+if TYPE_CHECKING:
+    from app.domain.files import Files
 
 __all__ = ["DomainBackend"]
 
@@ -28,6 +31,7 @@ class DomainBackend:
     def __init__(self, domain: Domain) -> None:
         self.domain = domain
         self._layout = Layout.of(domain.registry)
+        self._files: Files | None = None
 
     @property
     def layout(self) -> Layout:
@@ -135,6 +139,16 @@ class DomainBackend:
         return self.domain.store.on(
             "external-change", lambda changes: fn(sorted({c.table for c in changes}))
         )
+
+
+    @property
+    def files(self) -> Files:
+        """Import, exports and the sample library (imported on first use, never at boot)."""
+        if self._files is None:
+            from app.domain.files import Files
+
+            self._files = Files(self.domain)
+        return self._files
 
 
 def _target(level: str) -> Any:

@@ -161,6 +161,23 @@ class BrowserDom:
     def set_title(self, title: str) -> None:
         self.document.title = str(title)
 
+    def download(self, filename: str, mime: str, data: bytes) -> None:
+        import js
+        from pyodide.ffi import create_once_callable, to_js
+
+        options = to_js({"type": mime}, dict_converter=js.Object.fromEntries)
+        blob = js.Blob.new(to_js([to_js(data)]), options)  # one copy of the bytes, in JS
+        url = js.URL.createObjectURL(blob)
+        link = self.document.createElement("a")
+        link.href = url
+        link.download = filename
+        link.hidden = True
+        self.document.body.appendChild(link)
+        link.click()
+        link.remove()
+        # The download has taken the URL once click() returns; free it a moment later.
+        self.window.setTimeout(create_once_callable(lambda: js.URL.revokeObjectURL(url)), 10_000)
+
     @property
     def storage(self) -> LocalStorage:
         if self._storage is None:

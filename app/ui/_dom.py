@@ -111,6 +111,11 @@ class Dom(Protocol):
 
     def set_title(self, title: str) -> None: ...
 
+    def download(self, filename: str, mime: str, data: bytes) -> None:
+        """Save ``data`` as a file through the browser's download (a ``Blob`` and an
+        ``a[download]`` clicked once), never a new tab."""
+        ...
+
     @property
     def storage(self) -> Storage:
         """Synchronous storage that survives reloads (see :class:`Storage`)."""

@@ -46,6 +46,8 @@ class MemoryEvent:
     target: MemoryNode | None = None
     key: str = ""
     default_prevented: bool = False
+    #: What a drag carries (``files``), as the browser's ``DataTransfer``.
+    dataTransfer: Any = None
 
     def preventDefault(self) -> None:
         self.default_prevented = True
@@ -69,6 +71,8 @@ class MemoryDom:
         self.title = ""
         self._live = 0
         self._tasks = Tasks("event handler")
+        #: Files the app saved, in order: (file name, media type, bytes).
+        self.downloads: list[tuple[str, str, bytes]] = []
 
     # -- nodes ---------------------------------------------------------------------------
     def element(self, tag: str) -> MemoryNode:
@@ -214,6 +218,9 @@ class MemoryDom:
         """What a person typing does: set the value, fire ``input``."""
         node.props["value"] = value
         self.dispatch(node, "input")
+
+    def download(self, filename: str, mime: str, data: bytes) -> None:
+        self.downloads.append((filename, mime, bytes(data)))
 
     @property
     def live_listeners(self) -> int:

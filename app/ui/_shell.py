@@ -1,4 +1,5 @@
-"""The app shell: skip link, brand and main navigation, and ``<main>`` holding the page."""
+"""The app shell: skip link, brand and main navigation, ``<main>`` holding the page, and
+the drop zone (a file dropped anywhere opens the import dialog)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Sequence
 
 from ._context import Ctx
 from ._dom import Event, Node
+from ._drop_zone import drop_zone
 from ._handlers import prevent_default
 from ._navigation import navigation
 from ._outlet import APP_NAME, Outlet
@@ -49,4 +51,5 @@ def shell(ctx: Ctx, router: Router, outlet: Outlet, screens: Sequence[Screen]) -
             navigation(ctx, screens, router),
         ),
         main,
+        drop_zone(ctx, outlet.state, router),
     )

@@ -18,12 +18,15 @@ if TYPE_CHECKING:
         ApiKey,
         AppSettings,
         Chat,
+        ImportReport,
         LorebookEntry,
         Message,
         Persona,
         PromptPreset,
         ProviderConfig,
     )
+    from app.domain.files import Files
+    from app.domain.library import CancelToken, ImportChoice, Incoming, Progress
     from app.sync import SyncStatus
 
 __all__ = ["CharacterRecord", "ChatRecord", "SyncControls", "UiState"]
@@ -208,3 +211,22 @@ class UiState(Protocol):
     ) -> Any: ...
 
     async def prompt_report(self, message_id: str, alternative: int) -> Any: ...
+
+    # -- files in and out (the library) -------------------------------------------------------
+    @property
+    def files(self) -> Files:
+        """Read files, exports, the sample library, the scopes a lorebook can go to."""
+        ...
+
+    async def import_file(
+        self,
+        incoming: Incoming,
+        choice: ImportChoice | None = None,
+        *,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> ImportReport: ...
+
+    async def add_sample_library(self) -> ImportReport: ...
+
+    async def remove_sample_library(self) -> None: ...

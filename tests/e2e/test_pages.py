@@ -80,6 +80,8 @@ def test_the_characters_flow_with_the_keyboard_alone(live_server: Any, page: Any
     expect(names).to_have_text(["Bo", "Ines", "Keyla"])
 
     keys.press("Tab")  # Create
+    keys.press("Tab")  # Import character card
+    expect(page.get_by_label("Import character card")).to_be_focused()
     keys.press("Tab")  # Search characters
     expect(page.get_by_role("searchbox", name="Search characters")).to_be_focused()
     keys.type("e")

@@ -4,7 +4,8 @@
     data = formats.dump(book, "ccv3")                 # -> bytes (JSON)
     png = formats.dump(book, "ccv3", png=image)       # -> the image with card chunks
 
-`load` recognises Character Card V2/V3 (JSON, or PNG with `chara` / `ccv3` chunks),
+`parse_json(data, max_bytes=...)` is the guarded JSON reader every importer uses (size,
+nesting depth, UTF-8). `load` recognises Character Card V2/V3 (JSON, or PNG with `chara` / `ccv3` chunks),
 standalone `lorebook_v3`, a bare `character_book`, SillyTavern world info, NovelAI
 lorebooks (JSON, or PNG with a `naidata` chunk) and Agnai memory books. `dump` writes
 "st", "ccv2", "ccv3" and "lorebook_v3". Fields we do not model are kept on each entry
@@ -29,13 +30,17 @@ from ._st import st_from_json, st_to_json
 
 __all__ = [
     "DUMP_FORMATS",
+    "MAX_JSON_BYTES",
     "FormatError",
     "LoreBook",
+    "card_chunk",
     "detect",
     "dump",
     "dump_dict",
+    "is_png",
     "load",
     "load_json",
+    "parse_json",
     "read_text_chunks",
     "tiny_png",
     "write_text_chunks",

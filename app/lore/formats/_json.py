@@ -61,11 +61,12 @@ def _no_constant(name: str) -> Any:
     raise FormatError(f"JSON contains {name}, which is not valid JSON")
 
 
-def parse_json(data: bytes | str) -> Any:
-    """Parse JSON text, raising `FormatError` for anything malformed or too large."""
+def parse_json(data: bytes | str, *, max_bytes: int = MAX_JSON_BYTES) -> Any:
+    """Parse JSON text, raising `FormatError` for anything malformed, nested too deeply
+    or larger than `max_bytes` (Lorekeeper's own backups pass a larger limit)."""
     raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    if len(raw) > MAX_JSON_BYTES:
-        raise FormatError(f"JSON larger than {MAX_JSON_BYTES // (1024 * 1024)} MB")
+    if len(raw) > max_bytes:
+        raise FormatError(f"JSON larger than {max_bytes // (1024 * 1024)} MB")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     check_depth(raw)

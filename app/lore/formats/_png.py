@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Mapping
 
 from ._errors import FormatError
 
@@ -95,8 +96,9 @@ def _chunk(ctype: bytes, payload: bytes) -> bytes:
     return struct.pack(">I", len(payload)) + ctype + payload + struct.pack(">I", crc)
 
 
-def write_text_chunks(data: bytes, texts: dict[str, str]) -> bytes:
-    """`data` with a `tEXt` chunk per keyword (replacing text chunks of those keywords).
+def write_text_chunks(data: bytes, texts: Mapping[str, str | None]) -> bytes:
+    """`data` with a `tEXt` chunk per keyword (replacing text chunks of those keywords);
+    a keyword given `None` is removed (an avatar kept without its card).
 
     Text must be Latin-1 (card payloads are base64, so they are)."""
     chunks = _chunks(data)
@@ -110,6 +112,7 @@ def write_text_chunks(data: bytes, texts: dict[str, str]) -> bytes:
     new = [
         _chunk(b"tEXt", k.encode("latin-1") + b"\x00" + v.encode("latin-1"))
         for k, v in texts.items()
+        if v is not None
     ]
     out = [PNG_SIGNATURE]
     for ctype, raw in keep:

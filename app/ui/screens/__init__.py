@@ -85,7 +85,7 @@ SCREENS: tuple[Screen, ...] = (
         opens=lorebook_scope,
     ),
     Screen("/presets", "presets", "Presets", "presets", nav="Presets"),
-    Screen("/library", "library", "Library", nav="Library"),
+    Screen("/library", "library", "Library", "library", nav="Library"),
     Screen("/settings", "settings", "Settings", nav="Settings"),
     Screen("/settings/providers", "providers", "Providers", "providers", section="settings"),
     Screen("/settings/sync", "sync", "Sync", "sync", section="settings"),

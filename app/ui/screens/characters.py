@@ -1,4 +1,6 @@
-"""The Characters screen: a sorted, searchable list with create, rename and delete."""
+"""The Characters screen: a sorted, searchable list with create, rename and delete; a
+character card imports from here ("Import character card"), and an empty library is
+offered the sample library."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from app.ui import (
     matches,
     prevent_default,
 )
+from app.ui._card_import import card_import
+from app.ui._sample_offer import sample_offer
 
 __all__ = ["render", "sort_key", "visible"]
 
@@ -137,6 +141,8 @@ def render(ctx: Ctx, page: Page) -> Node:
         {"class": "screen characters", "aria-labelledby": "screen-title"},
         ctx.el("h1", {"id": "screen-title", "tabindex": "-1"}, "Characters"),
         create_form,
+        card_import(ctx, state, page.router),
+        sample_offer(ctx, state, derived(records, lambda rs: not rs), page.href("library")),
         search_box,
         ctx.el(
             "p",

@@ -1,0 +1,72 @@
+"""Entries a format importer built (``app.lore.formats``), as validated lorebook records."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter
+from pydantic import ValidationError as _PydanticValidationError
+
+from ._errors import FieldError, InvalidDataError, field_errors_from_pydantic
+from ._ids import format_utc
+from .lorebook import LorebookEntry
+
+__all__ = ["imported_entries"]
+
+_FIELDS = tuple(name for name in LorebookEntry.model_fields if name != "extensions")
+
+
+@cache
+def _many() -> TypeAdapter[list[LorebookEntry]]:
+    return TypeAdapter(list[LorebookEntry])
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return format_utc(value)
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    return value
+
+
+def imported_entries(entries: Sequence[Any], path: str, **fields: Any) -> list[dict[str, Any]]:
+    """Each entry as a lorebook record with ``fields`` set (the level and scope, say).
+
+    Raises ``InvalidDataError`` naming every bad field, ``<path>[3].probability``.
+
+    The importer's entries carry the domain's fields; they are read shallowly (they
+    were just built from the file) and validated in one call for the whole book. Their
+    ``extensions`` — the file's own JSON, held by the model as ``dict[str, Any]`` — are
+    checked as the model checks them (an object with string keys) and kept as they are,
+    not walked through validation and serialisation again: on a SillyTavern book they
+    are most of each entry. The validated values are JSON already but for timestamps,
+    so they are read back rather than serialised again.
+    """
+    values: list[dict[str, Any]] = []
+    problems: list[FieldError] = []
+    for index, entry in enumerate(entries):
+        value = {name: getattr(entry, name) for name in _FIELDS if hasattr(entry, name)}
+        value.update(fields)
+        values.append(value)
+        extensions = getattr(entry, "extensions", None)
+        if extensions is not None and (
+            not isinstance(extensions, dict) or not all(isinstance(k, str) for k in extensions)
+        ):
+            problems.append(FieldError(f"{path}[{index}].extensions", "must be an object"))
+    try:
+        models = _many().validate_python(values)
+    except _PydanticValidationError as exc:
+        problems += InvalidDataError(field_errors_from_pydantic(exc)).prefixed(path).errors
+    if problems:
+        raise InvalidDataError(problems)
+    records = []
+    for entry, model in zip(entries, models, strict=True):
+        record = {name: _json(value) for name, value in model.__dict__.items()}
+        extensions = getattr(entry, "extensions", None)
+        if extensions is not None:
+            record["extensions"] = extensions
+        records.append(record)
+    return records

@@ -1,0 +1,1 @@
+"""The library's import benchmark (``./lk bench library``)."""
