@@ -8,13 +8,24 @@ turns any failure into a readable message instead of a blank page.
 from __future__ import annotations
 
 import traceback
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["boot"]
+if TYPE_CHECKING:
+    from app.startup import Library
+    from app.ui import App
+
+__all__ = ["Running", "boot"]
+
+
+class Running:
+    """The library and the app the boot started (kept here so they live as long as the page)."""
+
+    library: Library | None = None
+    app: App | None = None
 
 
 def _boot_api() -> Any:
-    import js  # type: ignore[import-not-found]
+    import js
 
     return js.window.lkBoot
 
@@ -26,13 +37,14 @@ async def boot() -> None:
         progress.stage("database")
         from app.startup import open_library
 
-        await open_library()
+        library = await open_library()
         progress.stage("screen")
-        import js  # type: ignore[import-not-found]
+        import js
 
         from app.ui import start
 
-        await start(js.document.getElementById("app"))
+        Running.library = library
+        Running.app = await start(js.document.getElementById("app"), library.app_state())
     except Exception as error:  # every failure must reach the person, not just the console
         progress.fail(f"{type(error).__name__}: {error}", traceback.format_exc())
         return

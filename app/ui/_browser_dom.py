@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._dom import Handler, Node, Unlisten, _Tasks, run_handler
+from ._dom import Handler, Node, Unlisten
+from ._handlers import run_handler
+from ._tasks import Tasks
 
 __all__ = ["BrowserDom"]
 
@@ -25,7 +27,7 @@ class BrowserDom:
         self.document = document if document is not None else js.document
         self.window = window if window is not None else js.window
         self._live = 0
-        self._tasks = _Tasks()
+        self._tasks = Tasks("event handler")
         # Bound once: ``f(node, ...)`` is one crossing into JavaScript where
         # ``node.method(...)`` is two (look the method up, then call it).
         call = js.Function.prototype.call
@@ -87,6 +89,9 @@ class BrowserDom:
     def call(self, node: Node, method: str, *args: object) -> Any:
         return getattr(node, method)(*args)
 
+    def query(self, node: Node, selector: str) -> Node | None:
+        return _node_or_none(node.querySelector(selector))
+
     def listen(self, target: Node, event: str, handler: Handler) -> Unlisten:
         from pyodide.ffi import create_proxy
 
@@ -107,7 +112,7 @@ class BrowserDom:
         return unlisten
 
     def focused(self) -> Node | None:
-        return self.document.activeElement
+        return _node_or_none(self.document.activeElement)
 
     def contains(self, ancestor: Node, node: Node | None) -> bool:
         return node is not None and bool(ancestor.contains(node))
@@ -121,6 +126,12 @@ class BrowserDom:
     def replace_hash(self, value: str) -> None:
         location = self.window.location
         self.window.history.replaceState(None, "", value or location.pathname + location.search)
+
+    def get_title(self) -> str:
+        return str(self.document.title)
+
+    def set_title(self, title: str) -> None:
+        self.document.title = str(title)
 
     @property
     def live_listeners(self) -> int:
@@ -139,3 +150,10 @@ def _selection(node: Node) -> tuple[int | None, int | None]:
     if start is None:
         return None, None
     return int(start), int(end)
+
+
+def _node_or_none(value: Any) -> Node | None:
+    """JavaScript's ``null`` arrives as ``JsNull`` (not ``None``) in recent Pyodide."""
+    if value is None or type(value).__name__ in ("JsNull", "JsUndefined"):
+        return None
+    return value

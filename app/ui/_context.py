@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast, runtime_checkable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from app.reactive import Subscribable, Subscriber
 
 from ._dom import Dom, Handler, Node
 from ._scope import Scope
 
 if TYPE_CHECKING:
-    from ._keyed_list import KeyedList, Row
+    from ._keyed_list import FocusLost, KeyedList, Row
 
-__all__ = ["AttrValue", "Child", "Ctx", "Readable"]
+__all__ = ["AttrValue", "Child", "Ctx", "is_store"]
 
 T = TypeVar("T")
-T_co = TypeVar("T_co", covariant=True)
 
-
-@runtime_checkable
-class Readable(Protocol[T_co]):
-    """Anything with Svelte's store contract (``app.reactive`` stores qualify)."""
-
-    def subscribe(self, run: Callable[[T_co], None], /) -> Callable[[], None]: ...
-
-
-AttrValue = str | bool | int | float | None | Readable[Any]
-Child = str | int | float | None | Node | Readable[Any]
+AttrValue = str | bool | int | float | None | Subscribable[Any]
+Child = str | int | float | None | Node | Subscribable[Any]
 
 
 def is_store(value: object) -> bool:
@@ -35,6 +28,10 @@ def is_store(value: object) -> bool:
 
 def _as_text(value: object) -> str:
     return "" if value is None else str(value)
+
+
+def _identity(value: Any) -> Hashable:
+    return cast(Hashable, value)
 
 
 class Ctx:
@@ -71,7 +68,7 @@ class Ctx:
         if attrs:
             for name, value in attrs.items():
                 if is_store(value):
-                    self.bind(node, name, cast(Readable[Any], value))
+                    self.bind(node, name, cast(Subscribable[Any], value))
                 else:
                     self._assign(node, name, value)
         for child in children:
@@ -80,7 +77,7 @@ class Ctx:
             if isinstance(child, (str, int, float)):
                 dom.insert(node, dom.text(str(child)))
             elif is_store(child):
-                dom.insert(node, self.text(cast(Readable[Any], child)))
+                dom.insert(node, self.text(cast(Subscribable[Any], child)))
             else:
                 dom.insert(node, child)
         if on:
@@ -88,7 +85,7 @@ class Ctx:
                 self.on(node, event, handler)
         return node
 
-    def text(self, value: str | Readable[Any]) -> Node:
+    def text(self, value: str | Subscribable[Any]) -> Node:
         """A text node; bound to ``value`` when it is a store."""
         if not is_store(value):
             return self.dom.text(_as_text(value))
@@ -101,10 +98,10 @@ class Ctx:
                 current[0] = s
                 self.dom.set_data(node, s)
 
-        self.watch(cast(Readable[Any], value), run)
+        self.watch(cast(Subscribable[Any], value), run)
         return node
 
-    def bind(self, node: Node, name: str, store: Readable[Any]) -> None:
+    def bind(self, node: Node, name: str, store: Subscribable[Any]) -> None:
         """Keep an attribute (or ``.property``) of ``node`` equal to the store's value."""
         self.watch(store, lambda v: self._assign(node, name, v))
 
@@ -122,7 +119,7 @@ class Ctx:
             )
 
     # -- resources -------------------------------------------------------------------------
-    def watch(self, store: Readable[T], run: Callable[[T], None]) -> None:
+    def watch(self, store: Subscribable[T], run: Subscriber[T]) -> None:
         """Subscribe for the lifetime of this context."""
         self.scope.on_dispose(store.subscribe(run))
 
@@ -134,45 +131,66 @@ class Ctx:
     def each(
         self,
         parent: Node,
-        items: Readable[Sequence[T]],
+        items: Subscribable[Sequence[T]],
         key: Callable[[T], Hashable],
         render: Callable[[Ctx, T], Row[T]],
+        *,
+        on_focus_lost: FocusLost | None = None,
     ) -> KeyedList[T]:
         """A keyed list owning ``parent``'s children (see :class:`KeyedList`)."""
         from ._keyed_list import KeyedList
 
-        keyed = KeyedList(self.dom, parent, key, render, self.scope)
+        keyed = KeyedList(self.dom, parent, key, render, self.scope, on_focus_lost=on_focus_lost)
         self.watch(items, keyed.set)
         return keyed
 
     def switch(
         self,
         parent: Node,
-        store: Readable[T],
+        store: Subscribable[T],
         render: Callable[[Ctx, T], Node | None],
-        key: Callable[[T], Hashable] = lambda v: v,  # type: ignore[assignment,return-value]
+        key: Callable[[T], Hashable] = _identity,
+        after: Callable[[T, Node | None], None] | None = None,
     ) -> None:
-        """Re-render ``parent``'s content when ``key(value)`` changes; the old view is disposed."""
-        state: dict[str, Any] = {"ctx": None, "node": None, "key": object()}
+        """Re-render ``parent``'s content when ``key(value)`` changes; the old view is disposed.
+
+        ``after(value, node)`` runs once the new view is in the document (to move focus
+        into it, say).
+        """
+        shown = _Shown()
 
         def run(value: T) -> None:
             k = key(value)
-            if k == state["key"]:
+            if shown.rendered and k == shown.key:
                 return
-            state["key"] = k
-            clear()
+            shown.clear(self.dom)
+            shown.key, shown.rendered = k, True
             ctx = self.child()
             node = render(ctx, value)
-            state["ctx"], state["node"] = ctx, node
+            shown.ctx, shown.node = ctx, node
             if node is not None:
                 self.dom.insert(parent, node)
-
-        def clear() -> None:
-            if state["ctx"] is not None:
-                state["ctx"].dispose()
-            if state["node"] is not None:
-                self.dom.remove(state["node"])
-            state["ctx"] = state["node"] = None
+            if after is not None:
+                after(value, node)
 
         self.watch(store, run)
-        self.scope.on_dispose(clear)
+        self.scope.on_dispose(lambda: shown.clear(self.dom))
+
+
+class _Shown:
+    """What a ``switch`` shows now: its key, context and node."""
+
+    __slots__ = ("ctx", "key", "node", "rendered")
+
+    def __init__(self) -> None:
+        self.key: Hashable = None
+        self.rendered = False
+        self.ctx: Ctx | None = None
+        self.node: Node | None = None
+
+    def clear(self, dom: Dom) -> None:
+        if self.ctx is not None:
+            self.ctx.dispose()
+        if self.node is not None:
+            dom.remove(self.node)
+        self.ctx = self.node = None

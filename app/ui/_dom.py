@@ -8,29 +8,41 @@ there is deliberately no way to set HTML.
 
 from __future__ import annotations
 
-import asyncio
-import inspect
-import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, Protocol
 
-__all__ = ["Dom", "Handler", "Node", "Unlisten", "prevent_default", "run_handler"]
+__all__ = ["Dom", "Event", "Handler", "Node", "Unlisten"]
 
 Node = Any
-"""A DOM node: a ``JsProxy`` in the browser, a ``MemoryNode`` in tests."""
+"""A DOM node: an opaque handle (a ``JsProxy`` in the browser, a ``MemoryNode`` in tests)
+that views only ever pass back to their ``Dom``."""
 
-Handler = Callable[[Any], object]
+
+class Event(Protocol):
+    """What handlers read from an event (a DOM ``Event`` or a ``MemoryEvent``)."""
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def key(self) -> str:
+        """The key of a keyboard event (``"Escape"``); other events have none."""
+        ...
+
+    def preventDefault(self) -> None: ...
+
+
+Handler = Callable[[Event], object]
 """An event handler; it may return a coroutine, which then runs as a task."""
 
 Unlisten = Callable[[], None]
-
-log = logging.getLogger("app.ui")
 
 
 class Dom(Protocol):
     """Create, patch and observe nodes. Every method is synchronous."""
 
-    window: Node
+    @property
+    def window(self) -> Node: ...
 
     def element(self, tag: str) -> Node: ...
     def text(self, data: str) -> Node: ...
@@ -59,6 +71,14 @@ class Dom(Protocol):
         """Call a method of a node (``focus``, ``showModal``, ``setSelectionRange`` …)."""
         ...
 
+    def query(self, node: Node, selector: str) -> Node | None:
+        """The first element below ``node`` matching ``selector`` (``querySelector``).
+
+        Selectors the memory document understands: ``tag``, ``#id``, ``[attr]``,
+        ``tag[attr]`` and comma-separated lists of these (first match in document order).
+        """
+        ...
+
     def listen(self, target: Node, event: str, handler: Handler) -> Unlisten:
         """Add an event listener; the returned function removes it and frees its proxy."""
         ...
@@ -74,6 +94,12 @@ class Dom(Protocol):
         """Change the hash in place (no history entry, no event)."""
         ...
 
+    def get_title(self) -> str:
+        """``document.title``."""
+        ...
+
+    def set_title(self, title: str) -> None: ...
+
     @property
     def live_listeners(self) -> int:
         """Listeners added through this adapter and not yet removed."""
@@ -82,49 +108,3 @@ class Dom(Protocol):
     async def settle(self) -> None:
         """Wait for the tasks started by async handlers."""
         ...
-
-
-class _Tasks:
-    """Keeps handler tasks alive until they finish, and reports their errors."""
-
-    def __init__(self) -> None:
-        self.pending: set[asyncio.Future[Any]] = set()
-
-    def start(self, awaitable: Awaitable[Any]) -> None:
-        task = asyncio.ensure_future(awaitable)
-        self.pending.add(task)
-        task.add_done_callback(self._done)
-
-    def _done(self, task: asyncio.Future[Any]) -> None:
-        self.pending.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("event handler failed", exc_info=task.exception())
-
-    async def settle(self) -> None:
-        while self.pending:
-            await asyncio.gather(*list(self.pending), return_exceptions=True)
-
-
-def prevent_default(handler: Handler) -> Handler:
-    """Wrap ``handler`` so the event's default action is cancelled *synchronously*.
-
-    An ``async def`` handler's body only starts after the event was dispatched, so
-    its own ``event.preventDefault()`` comes too late (a form would already submit).
-    """
-
-    def wrapper(event: Any) -> object:
-        event.preventDefault()
-        return handler(event)
-
-    return wrapper
-
-
-def run_handler(tasks: _Tasks, handler: Handler, event: Any) -> None:
-    """Call ``handler``; a coroutine result becomes a tracked task; errors are logged."""
-    try:
-        result = handler(event)
-    except Exception:
-        log.exception("event handler failed")
-        return
-    if inspect.isawaitable(result):
-        tasks.start(result)

@@ -13,9 +13,13 @@ from ._scope import Scope
 if TYPE_CHECKING:
     from ._context import Ctx
 
-__all__ = ["KeyedList", "Row"]
+__all__ = ["FocusLost", "KeyedList", "Row"]
 
 T = TypeVar("T")
+
+FocusLost = Callable[[Node | None], None]
+"""Called after an update removed the row that held keyboard focus, with the row node
+now at that position (the next one, else the last), or ``None`` when the list is empty."""
 
 
 @dataclass(slots=True)
@@ -42,6 +46,9 @@ class KeyedList(Generic[T]):
     Removed rows are disposed (their listeners and subscriptions released); moved rows
     keep their nodes (and with them focus, selection and any user input); an item that
     is not ``==`` to its previous version is patched through its row's ``update``.
+    When an update removes the row holding keyboard focus, ``on_focus_lost`` is told
+    where the neighbouring row is, so the view can put focus somewhere sensible instead
+    of letting it fall to ``<body>``.
     """
 
     def __init__(
@@ -51,8 +58,11 @@ class KeyedList(Generic[T]):
         key: Callable[[T], Hashable],
         render: Callable[[Ctx, T], Row[T]],
         scope: Scope,
+        *,
+        on_focus_lost: FocusLost | None = None,
     ) -> None:
         self._dom = dom
+        self._on_focus_lost = on_focus_lost
         self._parent = parent
         self._key = key
         self._render = render
@@ -76,6 +86,7 @@ class KeyedList(Generic[T]):
         new_keys = [key(item) for item in items]
         plan = plan_keyed(self._keys, new_keys)
         dom, parent, entries = self._dom, self._parent, self._entries
+        lost = self._focused_position(plan.removes) if plan.removes else None
         for k in plan.removes:
             self._drop(entries.pop(k))
         if entries:
@@ -96,6 +107,21 @@ class KeyedList(Generic[T]):
                 else:
                     dom.move(parent, entries[step.key].row.node, before)
         self._keys = new_keys
+        if lost is not None and self._on_focus_lost is not None:
+            where = min(lost, len(new_keys) - 1)
+            self._on_focus_lost(entries[new_keys[where]].row.node if new_keys else None)
+
+    def _focused_position(self, removes: Sequence[Hashable]) -> int | None:
+        """Where the row holding focus was, if it is among ``removes``."""
+        if self._on_focus_lost is None:
+            return None
+        focused = self._dom.focused()
+        if focused is None:
+            return None
+        for k in removes:
+            if self._dom.contains(self._entries[k].row.node, focused):
+                return self._keys.index(k)
+        return None
 
     def _patch(self, items: Sequence[T], keys: list[Hashable]) -> None:
         entries = self._entries

@@ -1,72 +1,16 @@
-"""A small in-memory document for CPython tests: nodes, events, focus, history, mutations."""
+"""A small in-memory document for CPython tests: events, focus, history, title, mutations."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._dom import Handler, Unlisten, _Tasks, run_handler
+from ._dom import Event, Handler, Unlisten
+from ._handlers import run_handler
+from ._memory_node import MemoryNode
+from ._tasks import Tasks
 
-__all__ = ["MemoryDom", "MemoryEvent", "MemoryNode", "Mutation"]
-
-
-@dataclass(eq=False)
-class MemoryNode:
-    """An element (``tag`` is lower-case), a text node (``#text``) or a fragment."""
-
-    tag: str
-    data: str = ""
-    attrs: dict[str, str] = field(default_factory=dict)
-    props: dict[str, Any] = field(default_factory=dict)
-    children: list[MemoryNode] = field(default_factory=list)
-    parent: MemoryNode | None = None
-    listeners: dict[str, list[Callable[[Any], None]]] = field(default_factory=dict)
-
-    def __repr__(self) -> str:
-        if self.tag == "#text":
-            return f"#text({self.data!r})"
-        return f"<{self.tag}{''.join(f' {k}={v!r}' for k, v in self.attrs.items())}>"
-
-    @property
-    def text_content(self) -> str:
-        if self.tag == "#text":
-            return self.data
-        return "".join(c.text_content for c in self.children)
-
-    def walk(self) -> Iterator[MemoryNode]:
-        yield self
-        for child in self.children:
-            yield from child.walk()
-
-    def find_all(
-        self, tag: str | None = None, *, text: str | None = None, **attrs: str
-    ) -> list[MemoryNode]:
-        """Elements below (and including) this one matching tag, exact text and attributes."""
-        found = []
-        for node in self.walk():
-            if node.tag.startswith("#") or (tag is not None and node.tag != tag):
-                continue
-            if text is not None and node.text_content.strip() != text:
-                continue
-            if all(node.attrs.get(k.rstrip("_").replace("_", "-")) == v for k, v in attrs.items()):
-                found.append(node)
-        return found
-
-    def find(self, tag: str | None = None, *, text: str | None = None, **attrs: str) -> MemoryNode:
-        found = self.find_all(tag, text=text, **attrs)
-        if len(found) != 1:
-            raise LookupError(
-                f"expected one {tag or 'element'} {text or ''} {attrs}, found {found}"
-            )
-        return found[0]
-
-    def contains(self, node: MemoryNode | None) -> bool:
-        while node is not None:
-            if node is self:
-                return True
-            node = node.parent
-        return False
+__all__ = ["MemoryDom", "MemoryEvent", "Mutation"]
 
 
 @dataclass
@@ -105,8 +49,9 @@ class MemoryDom:
         self.history: list[str] = [hash]
         self.index = 0
         self.active: MemoryNode | None = None
+        self.title = ""
         self._live = 0
-        self._tasks = _Tasks()
+        self._tasks = Tasks("event handler")
 
     # -- nodes ---------------------------------------------------------------------------
     def element(self, tag: str) -> MemoryNode:
@@ -193,22 +138,23 @@ class MemoryDom:
     def call(self, node: MemoryNode, method: str, *args: object) -> Any:
         self.calls.append((node, method, args))
         if method == "focus":
-            self.active = node
+            if self.body.contains(node):  # as in a browser: a detached node takes no focus
+                self.active = node
         elif method == "blur" and self.active is node:
             self.active = None
         elif method == "showModal":
             self.set_attr(node, "open", True)
         elif method == "close":
             self.set_attr(node, "open", None)
-        elif method == "querySelector":
-            found = [n for n in node.walk() if n is not node and n.tag == str(args[0])]
-            return found[0] if found else None
         elif method == "select":
             value = str(self.get_prop(node, "value"))
             node.props["selectionStart"], node.props["selectionEnd"] = 0, len(value)
         elif method == "setSelectionRange":
             node.props["selectionStart"], node.props["selectionEnd"] = args[0], args[1]
         return None
+
+    def query(self, node: MemoryNode, selector: str) -> MemoryNode | None:
+        return node.select(selector)
 
     def focused(self) -> MemoryNode | None:
         return self.active
@@ -218,7 +164,7 @@ class MemoryDom:
 
     # -- events --------------------------------------------------------------------------
     def listen(self, target: MemoryNode, event: str, handler: Handler) -> Unlisten:
-        def listener(ev: Any) -> None:
+        def listener(ev: Event) -> None:
             run_handler(self._tasks, handler, ev)
 
         target.listeners.setdefault(event, []).append(listener)
@@ -284,6 +230,12 @@ class MemoryDom:
         if self.index < len(self.history) - 1:
             self.index += 1
             self.dispatch(self.window, "hashchange")
+
+    def get_title(self) -> str:
+        return self.title
+
+    def set_title(self, title: str) -> None:
+        self.title = str(title)
 
     # -- internals -----------------------------------------------------------------------
     def _detach(self, node: MemoryNode, *, blur: bool) -> None:

@@ -146,9 +146,15 @@ async def _teardown(teardowns: list[Any]) -> None:
             await result
 
 
-async def run(module_name: str, function_name: str, index: int) -> str:
-    """Run case ``index`` of ``module_name.function_name``; JSON with outcome and report."""
+async def run(module_name: str, function_name: str, index: int,
+              env: dict[str, str] | None = None) -> str:
+    """Run case ``index`` of ``module_name.function_name``; JSON with outcome and report.
+
+    ``env`` (from the module's ``browser_host_env`` on the host) is set in ``os.environ``
+    for the case and removed afterwards."""
     started = time.perf_counter()
+    saved = {name: os.environ.get(name) for name in env or {}}
+    os.environ.update(env or {})
     out = io.StringIO()
     outcome, report = "passed", ""
     teardowns: list[Any] = []
@@ -184,5 +190,10 @@ async def run(module_name: str, function_name: str, index: int) -> str:
                 outcome = "failed"
             report += "\nError in fixture teardown:\n" + traceback.format_exc()
         sys.stdout, sys.stderr = old_stdout, old_stderr
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     return json.dumps({"outcome": outcome, "report": report, "output": out.getvalue(),
                        "seconds": time.perf_counter() - started})

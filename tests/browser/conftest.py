@@ -85,8 +85,13 @@ class BrowserItem(pytest.Item):
     def runtest(self) -> None:
         session = _session()
         seen = len(session.console)
+        # A module may ask the host for environment values first (e.g. the URL of a fake
+        # server the host runs): `def browser_host_env() -> dict[str, str]` in the module.
+        hook = getattr(importlib.import_module(self.module_name), "browser_host_env", None)
+        env = dict(hook()) if callable(hook) else {}
         source = ("import tests.browser._runner as _r\n"
-                  f"await _r.run({self.module_name!r}, {self.function_name!r}, {self.index})")
+                  f"await _r.run({self.module_name!r}, {self.function_name!r}, {self.index}, "
+                  f"{env!r})")
         try:
             raw = session.page.evaluate(
                 """async ([source, ms]) => Promise.race([window.__lkEval(source),

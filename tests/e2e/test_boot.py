@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
-from tests.e2e._support import open_app, wait_ready
+from tests.e2e._support import eventually_in_page, open_app, wait_ready
 from tools.build import APP_WHEEL, write_service_worker
 
 STAGES = ["runtime", "packages", "database", "screen"]
@@ -78,10 +77,11 @@ def test_a_new_build_replaces_the_cache(site: Path, tmp_path: Path, make_server:
     version = write_service_worker(copy)
     page.reload()
     wait_ready(page)
-    deadline = time.monotonic() + 60
-    while _cache_names(page) != [f"lorekeeper-{version}"]:  # new cache in, old one gone
-        assert time.monotonic() < deadline, _cache_names(page)
-        page.wait_for_timeout(200)
+    eventually_in_page(
+        page,
+        """async (name) => JSON.stringify((await caches.keys())
+            .filter(k => k.startsWith('lorekeeper-'))) === JSON.stringify([name])""",
+        f"lorekeeper-{version}", "the new cache in and the old one gone", timeout_ms=60_000)
     page.reload()
     wait_ready(page)
     cached = page.evaluate("""async (name) => {

@@ -246,3 +246,53 @@ def test_a_text_selection_survives_changes_to_other_rows(harness: Harness, listi
     items.set(new)
     assert harness.selected_text() == "row"
     assert _ids(harness, m.node) == [it.id for it in new]
+
+
+def _focus_list(harness: Harness, items: Cell, lost: list[Any]) -> Any:
+    def view(ctx: Ctx) -> Any:
+        ul = ctx.el("ul")
+
+        def row(rctx: Ctx, item: Item) -> Row[Item]:
+            button = rctx.el("button", {"type": "button"}, item.label)
+            return Row(rctx.el("li", {"data-id": str(item.id)}, button))
+
+        ctx.each(ul, items, key=lambda it: it.id, render=row, on_focus_lost=lost.append)
+        return ul
+
+    return mount(harness.dom, harness.root, view)
+
+
+@pytest.mark.parametrize(
+    ("keep", "focused", "neighbour"),
+    [
+        ([0, 2, 3], 1, 2),  # the next row takes its place
+        ([0, 1], 3, 1),  # the last row went: the new last one
+        ([3, 0], 1, 0),  # several changes at once: the row now at that position
+        ([], 2, None),  # the list is empty
+    ],
+)
+def test_removing_the_focused_row_names_its_neighbour(
+    harness: Harness, keep: list[int], focused: int, neighbour: int | None
+) -> None:
+    items = Cell(_items(4))
+    lost: list[Any] = []
+    m = _focus_list(harness, items, lost)
+    button = harness.query("button", _row(harness, m.node, focused))[0]
+    harness.dom.call(button, "focus")
+    items.set([items.value[i] for i in keep])
+    assert len(lost) == 1
+    if neighbour is None:
+        assert lost == [None]
+    else:
+        assert same(lost[0], _row(harness, m.node, neighbour))
+    m.unmount()
+
+
+def test_focus_elsewhere_is_not_reported(harness: Harness) -> None:
+    items = Cell(_items(4))
+    lost: list[Any] = []
+    m = _focus_list(harness, items, lost)
+    harness.dom.call(harness.query("button", _row(harness, m.node, 0))[0], "focus")
+    items.set(items.value[1:2] + items.value[0:1])  # the focused row moves; others go
+    assert lost == []
+    m.unmount()

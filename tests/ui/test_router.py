@@ -1,30 +1,39 @@
-"""The Router on a location with history: default route, navigation, back and forward."""
+"""The Router on a location with history: default route, navigation, back and forward —
+on MemoryDom in CPython and on the real location in Chromium."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from app.reactive import get
-from app.ui import NOT_FOUND, Ctx, MemoryDom, Router, mount
-from app.ui._shell import shell
+from app.ui import NOT_FOUND, MemoryDom, Router
+from app.ui.screens import SCREENS
+from tests._wait import eventually
+
+from ._support import make_harness
+
+RUN_IN_BROWSER = True
+
+ROUTES = [screen.route for screen in SCREENS]
 
 
-def names(router: Router) -> str:
+def name(router: Router) -> str:
     return get(router.current).name
 
 
+def make(hash: str) -> tuple[MemoryDom, Router]:
+    dom = MemoryDom(hash)
+    return dom, Router(dom, ROUTES, default="/characters")
+
+
 def test_empty_hash_is_replaced_by_the_default_without_a_history_entry() -> None:
-    dom = MemoryDom("")
-    router = Router(dom)
+    dom, router = make("")
     router.start()
     assert dom.history == ["#/characters"]
-    assert names(router) == "characters"
+    assert name(router) == "characters"
     router.stop()
 
 
 def test_navigate_back_forward() -> None:
-    dom = MemoryDom("#/characters")
-    router = Router(dom)
+    dom, router = make("#/characters")
     router.start()
     seen: list[str] = []
     off = router.current.subscribe(lambda m: seen.append(m.name))
@@ -46,14 +55,15 @@ def test_navigate_back_forward() -> None:
         "settings",
     ]
     router.navigate("/nope")
-    assert names(router) == NOT_FOUND
+    assert name(router) == NOT_FOUND
+    router.navigate("/nope/again")
+    assert get(router.current).path == "/nope/again"
     off()
     router.stop()
 
 
 def test_navigate_to_the_same_place_adds_nothing() -> None:
-    dom = MemoryDom("#/series")
-    router = Router(dom)
+    dom, router = make("#/series")
     router.start()
     router.navigate("/series")
     assert dom.history == ["#/series"]
@@ -61,58 +71,48 @@ def test_navigate_to_the_same_place_adds_nothing() -> None:
 
 
 def test_stop_removes_the_hashchange_listener() -> None:
-    dom = MemoryDom("#/series")
-    router = Router(dom)
+    dom, router = make("#/series")
     router.start()
     assert dom.live_listeners == 1
     router.stop()
     assert dom.live_listeners == 0
     dom.push_hash("#/settings")
-    assert names(router) == "series_list"
+    assert name(router) == "series_list"
 
 
-def _screen(title: str) -> Any:
-    def screen(ctx: Ctx, m: Any) -> Any:
-        return ctx.el(
-            "section", None, ctx.el("h1", {"tabindex": "-1"}, title, " ", m.params.get("id", ""))
-        )
-
-    return screen
+def test_href_builds_from_the_routes() -> None:
+    _dom, router = make("#/series")
+    assert router.href("story", id="s 1") == "#/stories/s%201"
 
 
-def test_shell_swaps_screens_marks_the_current_link_and_moves_focus() -> None:
-    dom = MemoryDom("#/characters")
-    router = Router(dom)
+async def test_history_walks_the_visited_pages() -> None:
+    harness = make_harness("#/characters")
+    router = Router(harness.dom, ROUTES, default="/characters")
     router.start()
-    screens = {
-        "characters": _screen("Characters"),
-        "character": _screen("Character"),
-        "settings": _screen("Settings"),
-    }
-    m = mount(dom, dom.body, lambda ctx: shell(ctx, router, screens))
-    main = m.node.find("main")
-    assert main.find("h1").text_content.strip() == "Characters"
-    assert dom.focused() is None  # first paint leaves focus alone
-    current = m.node.find("a", aria_current="page")
-    assert current.text_content == "Characters"
-
-    router.navigate("/settings")
-    assert main.find("h1").text_content.strip() == "Settings"
-    assert m.node.find("a", aria_current="page").text_content == "Settings"
-    assert dom.focused() is main.find("h1")
-
-    router.navigate("/characters/42")
-    assert main.find("h1").text_content.strip() == "Character 42"
-    assert m.node.find("a", aria_current="page").text_content == "Characters"
-
-    router.navigate("/characters/43")  # same route, other id: a fresh screen
-    assert main.find("h1").text_content.strip() == "Character 43"
-
-    router.navigate("/lost")
-    assert main.find("h1").text_content == "Page not found"
-    assert m.node.find_all("a", aria_current="page") == []
-    assert len([c for c in main.children if c.tag == "section"]) == 1
-
-    m.unmount()
-    router.stop()
-    assert dom.live_listeners == 0
+    try:
+        seen: list[tuple[str, dict[str, str]]] = []
+        off = router.current.subscribe(lambda m: seen.append((m.name, dict(m.params))))
+        router.navigate("/characters/a%2Fb")
+        router.navigate("/stories/s1")
+        assert get(router.current).name == "story"
+        harness.back()
+        await eventually(lambda: name(router) == "character", "back to the character")
+        assert get(router.current).params == {"id": "a/b"}
+        harness.back()
+        await eventually(lambda: name(router) == "characters", "back to the list")
+        harness.forward()
+        await eventually(lambda: name(router) == "character", "forward to the character")
+        assert harness.dom.get_hash() == "#/characters/a%2Fb"
+        assert [n for n, _ in seen] == [
+            "characters",
+            "character",
+            "story",
+            "character",
+            "characters",
+            "character",
+        ]
+        off()
+    finally:
+        router.stop()
+        harness.close()
+    assert harness.dom.live_listeners == 0

@@ -203,3 +203,61 @@ def test_same_helper_compares_nodes(harness: Harness) -> None:
     a = harness.dom.element("p")
     assert same(a, a)
     assert not same(a, harness.dom.element("p"))
+
+
+def test_switch_calls_after_once_the_new_view_is_in_the_document(harness: Harness) -> None:
+    which = Cell("a")
+    seen: list[tuple[str, bool]] = []
+
+    def view(ctx: Ctx) -> Any:
+        region = ctx.el("div")
+        ctx.switch(
+            region,
+            which,
+            lambda c, value: c.el("p", None, value),
+            after=lambda value, node: seen.append((value, harness.inside(region, node))),
+        )
+        return region
+
+    m = mount(harness.dom, harness.root, view)
+    which.set("b")
+    which.set("b")  # same key: nothing rendered, nothing called
+    assert seen == [("a", True), ("b", True)]
+    m.unmount()
+
+
+def test_query_finds_the_first_match_in_document_order(harness: Harness) -> None:
+    def view(ctx: Ctx) -> Any:
+        return ctx.el(
+            "section",
+            None,
+            ctx.el("p", None, ctx.el("a", {"href": "#one"}, "one")),
+            ctx.el("h1", {"id": "t"}, "title"),
+            ctx.el("a", {"href": "#two"}, "two"),
+        )
+
+    m = mount(harness.dom, harness.root, view)
+    dom = harness.dom
+    assert harness.text(dom.query(m.node, "h1")) == "title"
+    assert harness.text(dom.query(m.node, "#t")) == "title"
+    assert harness.text(dom.query(m.node, "a[href]")) == "one"
+    assert harness.text(dom.query(m.node, "h1, a")) == "one"
+    assert dom.query(m.node, "button") is None
+    m.unmount()
+
+
+def test_a_detached_node_takes_no_focus(harness: Harness) -> None:
+    dom = harness.dom
+    inside = dom.element("button")
+    dom.insert(harness.root, inside)
+    dom.call(inside, "focus")
+    outside = dom.element("button")
+    dom.call(outside, "focus")
+    assert same(dom.focused(), inside)
+
+
+def test_the_document_title(harness: Harness) -> None:
+    before = harness.dom.get_title()
+    harness.dom.set_title("Elsewhere — Lorekeeper")
+    assert harness.dom.get_title() == "Elsewhere — Lorekeeper"
+    harness.dom.set_title(before)
