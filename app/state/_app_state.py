@@ -13,12 +13,15 @@ delete) of the same record returned is dropped.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._backend import Backend
 from ._levels import Level
 from ._placement import Shows
 from ._records import field_of, id_of, with_fields
+
+if TYPE_CHECKING:
+    from ._writing import Writing
 
 __all__ = ["AppState"]
 
@@ -36,6 +39,17 @@ class AppState(Shows):
     def __init__(self, backend: Backend) -> None:
         super().__init__(backend)
         self._newest: dict[Any, int] = {}
+        self._writing: Writing | None = None
+
+    @property
+    def writing(self) -> Writing:
+        """Series, stories, chapters, scene beats and every scope's lorebook: live stores
+        of what the writing pages show, and their operations (see ``Writing``)."""
+        if self._writing is None:
+            from ._writing import Writing
+
+            self._writing = Writing(self, self._backend.domain)
+        return self._writing
 
     def _newest_write(self, record: Any, number: int) -> bool:
         """True if no write to ``record`` that started after write ``number`` has returned."""

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ._layout import Layout
 from ._levels import Level
 from ._loader import Source
+
+if TYPE_CHECKING:
+    from app.domain import Domain
 
 __all__ = ["Backend", "ExternalListener"]
 
@@ -27,6 +30,12 @@ class Backend(Source, Protocol):
 
     @property
     def layout(self) -> Layout: ...
+
+    @property
+    def domain(self) -> Domain:
+        """The repositories themselves, for the pages that show records no level holds
+        (``AppState.writing``)."""
+        ...
 
     async def load_settings(self) -> Any: ...
 
