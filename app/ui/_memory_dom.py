@@ -30,6 +30,10 @@ class MemoryEvent:
     target: MemoryNode | None = None
     key: str = ""
     default_prevented: bool = False
+    altKey: bool = False
+    ctrlKey: bool = False
+    shiftKey: bool = False
+    metaKey: bool = False
 
     def preventDefault(self) -> None:
         self.default_prevented = True
