@@ -54,7 +54,7 @@ def mirror_text(h: Harness) -> str:
 
 async def test_marks_show_each_mention_and_never_enter_the_text(harness, editor):
     h = harness
-    ed, _ = editor
+    _ed, _ = editor
     assert marks(h) == ["Mara", "keep"]
     (mirror,) = h.query("div.marked-mirror")
     assert h.attr(mirror, "aria-hidden") == "true"
@@ -65,7 +65,7 @@ async def test_marks_show_each_mention_and_never_enter_the_text(harness, editor)
 
 async def test_typing_re_marks_and_touches_only_the_edited_line(harness, editor):
     h = harness
-    ed, seen = editor
+    _ed, seen = editor
     (area,) = h.query("textarea")
     (mirror,) = h.query("div.marked-mirror")
     spans = h.children(mirror)

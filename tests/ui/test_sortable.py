@@ -75,7 +75,7 @@ async def test_buttons_are_named_for_their_row_and_unavailable_at_the_ends(harne
 
 async def test_moving_keeps_focus_renames_by_position_and_announces(harness, listing):
     h = harness
-    items, moves = listing
+    _items, moves = listing
     up = button(h, "Move Chapter 2 up")
     h.dom.call(up, "focus")
     h.fire(up, "click")
@@ -94,7 +94,7 @@ async def test_moving_keeps_focus_renames_by_position_and_announces(harness, lis
 
 async def test_alt_arrows_move_the_row_holding_focus(harness, listing):
     h = harness
-    items, moves = listing
+    _items, moves = listing
     down = button(h, "Move Opening down")
     h.dom.call(down, "focus")
     assert press(h, down, "ArrowDown", altKey=True)
