@@ -79,7 +79,8 @@ class Writing:
         """The ``LiveRecords`` of ``kind`` matching ``where`` (shared while alive)."""
         return self._records(kind, where)
 
-    def _one(self, kind: str, id: str) -> Readable[Lookup[Any]]:
+    def record(self, kind: str, id: str) -> Readable[Lookup[Any]]:
+        """One record of any kind, live (``Lookup``: loading, found, or not there)."""
         return derived(self._records(kind, {"id": id}).items, _lookup)
 
     @property
@@ -92,13 +93,13 @@ class Writing:
         return self._records("story", {"series_id": series_id}).items
 
     def series(self, series_id: str) -> Readable[Lookup[Series]]:
-        return self._one("series", series_id)
+        return self.record("series", series_id)
 
     def story(self, story_id: str) -> Readable[Lookup[Story]]:
-        return self._one("story", story_id)
+        return self.record("story", story_id)
 
     def chapter(self, chapter_id: str) -> Readable[Lookup[Chapter]]:
-        return self._one("chapter", chapter_id)
+        return self.record("chapter", chapter_id)
 
     def chapters_of(self, story_id: str) -> Readable[list[Chapter] | None]:
         return self._records("chapter", {"story_id": story_id}).items

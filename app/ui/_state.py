@@ -9,9 +9,13 @@ are read through small Protocols naming only the fields screens use.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from app.reactive import Subscribable
+
+if TYPE_CHECKING:
+    from app.domain import AppSettings
+    from app.state import Writing
 
 __all__ = ["CharacterRecord", "ChatRecord", "UiState"]
 
@@ -62,6 +66,16 @@ class UiState(Protocol):
     @property
     def active_chat_id(self) -> Subscribable[str | None]: ...
 
+    @property
+    def settings(self) -> Subscribable[AppSettings | None]:
+        """Every setting (defaults filled in); ``None`` until loaded."""
+        ...
+
+    @property
+    def writing(self) -> Writing:
+        """Series, stories, chapters, scene beats and every scope's lorebook (live)."""
+        ...
+
     # -- levels ----------------------------------------------------------------------------
     async def load_global(self) -> bool: ...
 
@@ -85,3 +99,5 @@ class UiState(Protocol):
     async def rename_character(self, character_id: str, name: str) -> Any: ...
 
     async def delete_character(self, character_id: str) -> None: ...
+
+    async def set_setting(self, key: str, value: Any) -> Any: ...
