@@ -41,11 +41,11 @@ async def test_new_stories_join_the_series_in_order(tab):
         "Book 2",
         "Book 1",
     ]
-    ul = [
+    ul = next(
         u
         for u in t.harness.query("ul")
         if t.harness.attr(u, "aria-label") == "Stories in this series"
-    ][0]
+    )
     assert links(t, ul) == ["Book 2", "Book 1"]
 
 
@@ -62,7 +62,7 @@ async def test_description_saves_itself(tab):
 
 
 async def test_rename_follows_in_heading_and_title(tab):
-    t, saga = tab
+    t, _saga = tab
     await click(t, button(t, "Rename series"))
     await submit_field(t, "Series name", "Epic")
     assert t.heading() == "Epic"
@@ -70,7 +70,7 @@ async def test_rename_follows_in_heading_and_title(tab):
 
 
 async def test_delete_asks_then_goes_back_to_the_list(tab):
-    t, saga = tab
+    t, _saga = tab
     await click(t, button(t, "Delete series"))
     await click(t, button(t, "Cancel"))
     assert await t.domain.series.list()

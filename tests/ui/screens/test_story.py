@@ -28,7 +28,7 @@ def chapter_links(t: Tab) -> list[str]:
 
 
 async def test_heading_title_and_links(tab):
-    t, story = tab
+    t, _story = tab
     assert t.heading() == "Dune"
     assert t.title() == "Dune — Lorekeeper"
     assert "Story lorebook" in links(t)
@@ -90,7 +90,7 @@ async def test_move_the_story_into_a_series_and_out(tab):
 
 
 async def test_delete_story_asks_first(tab):
-    t, story = tab
+    t, _story = tab
     await click(t, button(t, "Delete story"))
     (dialog,) = t.harness.query("div[role=alertdialog]")
     assert "Delete the story “Dune”" in t.harness.text(dialog)
