@@ -26,11 +26,13 @@ from app.domain import (
 )
 from app.domain._ordering import OrderedRepository
 from app.domain.lorebook import Audience, Layer, LoreChange
-from app.reactive import Readable, derived, query_store
+from app.reactive import Readable, derived, query_store, readable
 
 from ._live_records import LiveRecords, Lookup
 
 if TYPE_CHECKING:
+    from app.lore import LayerCache
+
     from ._app_state import AppState
 
 __all__ = ["Writing"]
@@ -59,6 +61,18 @@ class Writing:
         self._state = state
         self.domain = domain
         self._live: dict[tuple[str, tuple[tuple[str, Any], ...]], LiveRecords[Any]] = {}
+        self._lore_cache: LayerCache | None = None
+
+    @property
+    def lore_cache(self) -> LayerCache:
+        """The lore engine's index cache for the writing pages, kept in step with
+        committed lorebook edits (an unchanged layer is never indexed twice)."""
+        if self._lore_cache is None:
+            from app.lore import LayerCache, follow_changes
+
+            self._lore_cache = LayerCache()
+            follow_changes(self._lore_cache, self.domain.store)
+        return self._lore_cache
 
     # -- stores ----------------------------------------------------------------------------
     def _records(self, kind: str, where: Mapping[str, Any]) -> LiveRecords[Any]:
@@ -123,6 +137,59 @@ class Writing:
                 return []
 
         return query_store(chain, None, equals=lambda a, b: a == b)
+
+    def lore_seen(
+        self, level: str, scope_id: str | None
+    ) -> Readable[dict[Layer, list[LorebookEntry]] | None]:
+        """Every entry (disabled ones too) of each layer the scope sees, layer by layer
+        from the top, live: ``None`` until every layer has loaded; the layers follow the
+        scope (a story moved to another series sees that series' entries)."""
+        layers = self.layers(level, scope_id)
+
+        def start(set_value: Callable[[Any], None]) -> Callable[[], None]:
+            subscriptions: dict[Layer, Callable[[], None]] = {}
+            values: dict[Layer, list[LorebookEntry] | None] = {}
+            shown: list[list[Layer] | None] = [None]
+
+            def publish() -> None:
+                wanted = shown[0]
+                if wanted is None or any(values.get(x) is None for x in wanted):
+                    set_value(None)
+                    return
+                set_value({x: values[x] for x in wanted})
+
+            def follow(layer: Layer) -> Callable[[list[LorebookEntry] | None], None]:
+                def update(items: list[LorebookEntry] | None) -> None:
+                    values[layer] = items
+                    if layer in subscriptions:
+                        publish()
+
+                return update
+
+            def on_layers(wanted: list[Layer] | None) -> None:
+                shown[0] = wanted
+                keep = set(wanted or ())
+                for layer in [x for x in subscriptions if x not in keep]:
+                    subscriptions.pop(layer)()
+                    values.pop(layer, None)
+                for layer in wanted or ():
+                    if layer not in subscriptions:
+                        values[layer] = None
+                        subscriptions[layer] = lambda: None
+                        subscriptions[layer] = self.lore_of(layer).items.subscribe(follow(layer))
+                publish()
+
+            stop_layers = layers.subscribe(on_layers)
+
+            def stop() -> None:
+                stop_layers()
+                for unsubscribe in subscriptions.values():
+                    unsubscribe()
+                subscriptions.clear()
+
+            return stop
+
+        return readable(None, start)
 
     # -- reads -----------------------------------------------------------------------------
     async def audience(self, layer: Layer) -> Audience:

@@ -23,3 +23,12 @@ RUN_IN_BROWSER = True
 )
 def test_word_count(text, count):
     assert word_count(text) == count
+
+
+def test_line_counter_agrees_and_caches():
+    from app.ui._word_count import LineWordCounter
+
+    count = LineWordCounter(limit=3)
+    text = "one two\nthree\n\nfour five six"
+    assert count(text) == word_count(text) == 6
+    assert count(text + "\nseven") == 7
