@@ -69,7 +69,7 @@ async def type_text(t: Tab, text: str) -> None:
 
 
 async def test_heading_title_and_text(tab):
-    t, w = tab
+    t, _w = tab
     assert t.heading() == "Chapter 1"
     assert t.title() == "Chapter 1 — Lorekeeper"
     assert t.dom.get_prop(field(t, "Chapter text"), "value") == TEXT
@@ -151,7 +151,7 @@ async def test_scene_beats_attach_at_the_caret_and_follow_the_text(tab):
 
 
 async def test_an_empty_beat_is_refused(tab):
-    t, w = tab
+    t, _w = tab
     await submit_field(t, "New scene beat", "  ")
     (alert,) = t.harness.query("p.error")
     assert t.harness.text(alert) == "A scene beat needs a few words."
