@@ -101,7 +101,11 @@ class LiveRecords(Generic[E]):
     async def settle(self) -> None:
         """Wait for the reads in flight (tests use it to wait for a reload)."""
         while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            waiting = [task for task in self._tasks if not task.done()]
+            if waiting:
+                await asyncio.gather(*waiting, return_exceptions=True)
+            else:  # done, but not yet forgotten: let their callbacks run
+                await asyncio.sleep(0)
 
     async def _load(self, generation: int) -> None:
         self._loading = []
