@@ -118,6 +118,8 @@ class MarkedText:
         self._text = text
         self._on_text(text)
         self._render(self._analyse(text))
+        # the mirror gives the editor its height: the textarea never scrolls inside
+        self.dom.set_prop(self.textarea, "scrollTop", 0)
 
     def set_text(self, text: str) -> None:
         """Show ``text`` (generated text arriving, another tab's edit) keeping the caret
