@@ -126,11 +126,15 @@ class MentionIndex:
         primary: dict[int, int] = {}
         secondary: dict[int, set[int]] = {}
         first_seen: dict[int, tuple[int, int]] = {}
+        reach: dict[int, tuple[int, int]] = {}  # where each entry's last counted mention ends
         tagged: dict[int, int] = {}
         for row, (hits, tags) in enumerate(found):
-            for start, _end, n, is_primary, key_index in hits:
+            for start, end, n, is_primary, key_index in sorted(hits):
                 if is_primary:
-                    primary[n] = primary.get(n, 0) + 1
+                    # overlapping keys of one entry ("keep", "the keep") are one mention
+                    if reach.get(n, (-1, -1)) <= (row, start):
+                        primary[n] = primary.get(n, 0) + 1
+                    reach[n] = max(reach.get(n, (-1, -1)), (row, end))
                     first_seen.setdefault(n, (row, start))
                 else:
                     secondary.setdefault(n, set()).add(key_index)

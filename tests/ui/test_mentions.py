@@ -96,3 +96,10 @@ def test_offsets_are_in_the_original_text_with_non_ascii():
     line = "Die große Straße und ÉLODIE"
     m = index.analyse(line)
     assert [line[x.start : x.end] for x in m.lines[0].marks] == ["Straße"]
+
+
+def test_overlapping_keys_of_one_entry_count_once():
+    index = MentionIndex([entry("Keep", ["keep", "the keep"])])
+    m = index.analyse("Up to the keep, then the keep again.")
+    assert marked(m) == [("the keep", "key"), ("the keep", "key")]
+    assert m.counts == {index.entries[0].id: 2}

@@ -84,6 +84,11 @@ def title(page: Page) -> Subscribable[str]:
     )
 
 
+def _targets(scope: Layer, seen: Any) -> list[Layer]:
+    """Where selected entries can move: the other layers of the chain (not modules)."""
+    return [x for x in seen or () if x != scope and x.level != "module"]
+
+
 def _section_key(layer: Layer) -> str:
     """Module layers share one "Module" section; every other layer has its own."""
     return layer.level
@@ -437,9 +442,7 @@ def _book(ctx: Ctx, page: Page, scope: Layer, found: Readable[Lookup[Any]]) -> N
 
     def fill_targets(seen: Any) -> None:
         dom.set_text(move_to, "")
-        for layer in book.layers(seen):
-            if layer == scope or layer.level == "module":
-                continue
+        for layer in _targets(scope, seen):
             option = dom.element("option")
             dom.set_attr(option, "value", layer.level)
             dom.insert(option, dom.text(f"{LEVEL_NAMES[layer.level]} lorebook"))
@@ -484,9 +487,16 @@ def _book(ctx: Ctx, page: Page, scope: Layer, found: Readable[Lookup[Any]]) -> N
         bulk_button("Enable", lambda ev: book.set_enabled(chosen(), True)),
         bulk_button("Disable", lambda ev: book.set_enabled(chosen(), False)),
         bulk_button("Delete", lambda ev: book.delete(chosen())),
-        ctx.el("label", {"for": "lore-move-to"}, "Move to"),
-        move_to,
-        bulk_button("Move", bulk_move),
+        ctx.el(
+            "span",
+            {
+                "class": "move-group",
+                "hidden": derived(lore, lambda seen: not _targets(scope, seen)),
+            },
+            ctx.el("label", {"for": "lore-move-to"}, "Move to"),
+            move_to,
+            bulk_button("Move", bulk_move),
+        ),
     )
 
     # -- sections ------------------------------------------------------------------------------
