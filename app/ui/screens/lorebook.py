@@ -757,16 +757,24 @@ def _entry_row(
         async def save(eid: str, values: dict[str, Any]) -> None:
             await book.writing.update_entry(eid, values)
 
+        controls: dict[str, Node] = {}
+
         def draw_editor(c2: Ctx, is_open: bool) -> Node | None:
+            controls.clear()
             if not is_open:
                 return None
-            form, _auto, controls = entry_editor(c2, entry, save=save, on_error=book.guard.fail)
-            title_field = controls.get("name")
-            if title_field is not None:
-                c2.dom.call(title_field, "focus")
+            form, _auto, made = entry_editor(c2, entry, save=save, on_error=book.guard.fail)
+            controls.update(made)
             return form
 
-        c.switch(editor_holder, expanded, draw_editor)
+        def focus_title(is_open: bool, node: Node | None) -> None:
+            # on the next turn: a row drawn open (``?entry=``) is still being put into
+            # the document now, and a detached field takes no focus
+            field = controls.get("name")
+            if is_open and field is not None:
+                asyncio.get_event_loop().call_soon(lambda: dom.call(field, "focus"))
+
+        c.switch(editor_holder, expanded, draw_editor, after=focus_title)
     else:
         level = first.level
         link = c.el(
