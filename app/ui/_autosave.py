@@ -99,6 +99,23 @@ class Journal:
         except Exception:
             pass
 
+    def keys(self, prefix: str = "") -> list[str]:
+        """The keys (without our prefix) of every draft whose key starts with ``prefix``."""
+        if self.storage is None:
+            return []
+        found = []
+        try:
+            for i in range(int(self.storage.length)):
+                name = self.storage.key(i)
+                if name is None or type(name).__name__ in ("JsNull", "JsUndefined"):
+                    continue
+                name = str(name)
+                if name.startswith(PREFIX + prefix):
+                    found.append(name[len(PREFIX) :])
+        except Exception:
+            return []
+        return found
+
     def recover(self, key: str, stored: str, stored_at_ms: int) -> str | None:
         """The draft's text if it differs from ``stored`` and was typed after the stored
         text was saved; otherwise the draft is stale and is forgotten."""

@@ -20,7 +20,7 @@ from ._context import Ctx
 from ._dom import Node
 from ._entry_fields import GROUPS, FieldSpec, editable_fields, format_value, parse_value
 
-__all__ = ["entry_editor", "field_id"]
+__all__ = ["entry_editor", "field_id", "recover_drafts"]
 
 _TRISTATE = (("", "Default (from Settings)"), ("true", "Yes"), ("false", "No"))
 
@@ -35,6 +35,36 @@ def _stored_values(entry: Any, specs: list[FieldSpec]) -> dict[str, Any]:
 
 def _dump(values: dict[str, Any]) -> str:
     return json.dumps(values, sort_keys=True, default=str)
+
+
+def journal_key(entry_id: str) -> str:
+    return f"entry:{entry_id}"
+
+
+async def recover_drafts(
+    journal: Any,
+    entries: list[Any],
+    save: Callable[[str, dict[str, Any]], Awaitable[object]],
+) -> int:
+    """Save the edits of entries typed before a reload and never stored (their editors
+    are closed now, so nothing else would); returns how many were saved."""
+    wanted = {k for k in journal.keys("entry:")}
+    if not wanted:
+        return 0
+    specs = editable_fields()
+    saved = 0
+    for entry in entries:
+        key = journal_key(entry.id)
+        if key not in wanted:
+            continue
+        stored = _dump(_stored_values(entry, specs))
+        text = journal.recover(key, stored, int(entry.updated_at.timestamp() * 1000))
+        if text is None:
+            continue
+        await save(entry.id, json.loads(text))
+        journal.clear(key, text)
+        saved += 1
+    return saved
 
 
 def entry_editor(
@@ -55,7 +85,7 @@ def entry_editor(
     async def store(text: str) -> None:
         await save(entry_id, json.loads(text))
 
-    key = f"entry:{entry_id}"
+    key = journal_key(entry_id)
     auto = Autosave(ctx, key, store, saved_text=_dump(_stored_values(first, specs)))
 
     def read_form() -> dict[str, Any] | None:

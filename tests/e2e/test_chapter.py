@@ -34,7 +34,7 @@ def test_typing_then_reloading_at_once_loses_nothing(live_server: Any, page: Any
 def test_mentions_are_marked_and_open_their_entry(live_server: Any, page: Any) -> None:
     story, chapter = open_chapter(page, live_server.url("/"))
     go(page, f"#/lorebook/story/{story}", heading="Lorebook: Dune")
-    page.get_by_role("button", name="New entry").click()
+    page.get_by_role("button", name="New entry", exact=True).click()
     textbox(page, "Title").fill("Mara")
     textbox(page, "Keys").fill("Mara, the thief")
     textbox(page, "Tags").fill("cast")

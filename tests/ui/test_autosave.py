@@ -31,6 +31,14 @@ class DictStorage:
     def removeItem(self, key: str) -> None:
         self.data.pop(key, None)
 
+    @property
+    def length(self) -> int:
+        return len(self.data)
+
+    def key(self, index: int) -> str | None:
+        keys = list(self.data)
+        return keys[index] if index < len(keys) else None
+
 
 class Saver:
     def __init__(self) -> None:
@@ -143,3 +151,15 @@ def test_no_storage_means_no_journal_but_no_error():
     assert journal.write("k", "v") is False
     assert journal.read("k") is None
     journal.clear("k")
+
+
+async def test_drafts_are_listed_by_prefix(ctx):
+    journal = Journal.of(ctx.dom)
+    journal.write("test:entry:a", "1")
+    journal.write("test:entry:b", "2")
+    journal.write("test:other", "3")
+    try:
+        assert sorted(journal.keys("test:entry:")) == ["test:entry:a", "test:entry:b"]
+    finally:
+        for key in ("test:entry:a", "test:entry:b", "test:other"):
+            journal.clear(key)

@@ -32,8 +32,9 @@ from app.lore import LintIssue, lint
 from app.reactive import Readable, Subscribable, Writable, derived, get, readable, writable
 from app.state import Lookup
 from app.ui import Ctx, Event, Node, Page, Row
+from app.ui._autosave import Journal
 from app.ui._bulk import Selection, UndoBar
-from app.ui._entry_editor import entry_editor
+from app.ui._entry_editor import entry_editor, recover_drafts
 from app.ui._guard import Guard
 from app.ui._lore_view import PAGE, SORTS, LoreQuery, entry_name, facets, section_rows
 from app.ui._record_page import record_title
@@ -170,6 +171,7 @@ class _Book:
         self._lint_timer: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Future[Any]] = set()
         self.revealed = False  # ``?entry=`` was honoured
+        self.recovered = False  # drafts left by a reload were saved
         ctx.scope.on_dispose(self._stop)
 
     def _stop(self) -> None:
@@ -288,6 +290,11 @@ class _Book:
             lambda ch: f"{what} {plural(ch.count, 'entry', 'entries')} to {sentence}.",
         )
         self.selection.set_many(ids, False)
+
+    async def recover(self, entries: list[LorebookEntry]) -> None:
+        """Edits typed just before a reload (journalled, never stored) are saved now."""
+        journal = Journal.of(self.ctx.dom)
+        await recover_drafts(journal, entries, self.writing.update_entry)
 
     async def create(self) -> None:
         ok, entry = await self.guard.run(
@@ -523,6 +530,9 @@ def _book(ctx: Ctx, page: Page, scope: Layer, found: Readable[Lookup[Any]]) -> N
         if layers != shown_layers[0]:
             shown_layers[0] = layers
             book.spawn(book.load_audiences(layers))
+        if not book.recovered:
+            book.recovered = True
+            book.spawn(book.recover(seen.get(scope, [])))
         wanted = page.query.get("entry")
         if wanted and not book.revealed:
             entry = next((e for group in seen.values() for e in group if e.id == wanted), None)

@@ -11,7 +11,7 @@ import pytest
 from app.ui._entry_fields import editable_fields
 from tests._wait import eventually
 
-from .._support import Tab, open_tab
+from .._support import IN_BROWSER, Tab, open_tab
 from ._writing import button, click, field, go, links, settle
 
 RUN_IN_BROWSER = True
@@ -256,3 +256,34 @@ async def test_missing_scope_is_not_found(tab):
     await go(t, "/lorebook/story/nope")
     assert "Not found" in t.heading() or "There is no story" in t.harness.text(t.harness.root)
     assert "Back to Lorebook" in links(t)
+
+
+async def test_an_edit_journalled_before_a_reload_is_saved_when_the_book_opens(tab):
+    import json
+
+    from app.ui._autosave import Journal
+    from app.ui._entry_editor import journal_key
+
+    t, w = tab
+    if not IN_BROWSER:
+        from tests.ui.test_autosave import DictStorage
+
+        t.dom.window.props["localStorage"] = DictStorage()  # type: ignore[attr-defined]
+    night = w["e"]["night"]
+    journal = Journal.of(t.dom)
+    draft = {spec.name: getattr(night, spec.name) for spec in editable_fields()}
+    draft["content"] = "Typed just before the reload."
+    journal.write(journal_key(night.id), json.dumps(draft, sort_keys=True, default=str))
+    await go(t, "/series")
+    await go(t, f"/lorebook/story/{w['book'].id}")
+    await eventually(lambda: _content(t, night.id), "the draft saved")
+    assert journal.read(journal_key(night.id)) is None
+
+
+def _content(t: Tab, entry_id: str) -> Any:
+    async def check() -> bool:
+        return (
+            await t.domain.lorebook.require(entry_id)
+        ).content == "Typed just before the reload."
+
+    return check()
