@@ -41,7 +41,7 @@ def test_layers_promote_demote_search_and_bulk(live_server: Any, page: Any) -> N
     expect(headings).to_have_text(["Global", "Series", "Story"])
     mara = _section(page, "Global").get_by_role("listitem")
     expect(mara.locator(".badge")).to_have_text("Global")
-    expect(mara.get_by_role("link", name="Edit Mara in the Global lorebook")).to_be_visible()
+    expect(mara.get_by_role("link", name="Edit in the Global lorebook: Mara")).to_be_visible()
     expect(mara.get_by_role("textbox")).to_have_count(0)  # read-only here
 
     # promote Night one level up (to the series), keeping its id; then undo

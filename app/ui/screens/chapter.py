@@ -435,7 +435,7 @@ def _beats(
                         "type": "button",
                         "aria-label": derived(item.name, lambda n: f"Attach {n} at the caret"),
                     },
-                    "Attach at the caret",
+                    "Attach",
                     on={"click": attach},
                 ),
                 confirm_button(

@@ -792,7 +792,7 @@ def _entry_row(
             {
                 "href": lorebook_href(book.page, level, first.scope_id, entry_id),
                 "aria-label": derived(
-                    name, lambda n: f"Edit {n} in the {LEVEL_NAMES[level]} lorebook"
+                    name, lambda n: f"Edit in the {LEVEL_NAMES[level]} lorebook: {n}"
                 ),
             },
             f"Edit in the {LEVEL_NAMES[level]} lorebook",

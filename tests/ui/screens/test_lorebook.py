@@ -89,7 +89,7 @@ async def test_other_levels_are_read_only_with_a_badge_and_a_link(tab):
     assert not h.query("input", mara)  # nothing to edit here
     (link,) = h.query("a", mara)
     assert h.attr(link, "href") == f"#/lorebook/global?entry={w['e']['mara'].id}"
-    assert h.attr(link, "aria-label") == "Edit Mara in the Global lorebook"
+    assert h.attr(link, "aria-label") == "Edit in the Global lorebook: Mara"
     assert not h.query("span.badge", row_of(t, "Night"))
 
 
