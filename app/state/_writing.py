@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from app.lore import LayerCache
 
     from ._app_state import AppState
+    from ._story_writer import StoryWriter
 
 __all__ = ["Writing"]
 
@@ -62,6 +63,16 @@ class Writing:
         self.domain = domain
         self._live: dict[tuple[str, tuple[tuple[str, Any], ...]], LiveRecords[Any]] = {}
         self._lore_cache: LayerCache | None = None
+        self._story_writer: StoryWriter | None = None
+
+    @property
+    def story_writer(self) -> StoryWriter:
+        """Builds and sends "Continue writing" / "Write this beat" prompts."""
+        if self._story_writer is None:
+            from ._story_writer import StoryWriter
+
+            self._story_writer = StoryWriter(self.domain, self.lore_cache)
+        return self._story_writer
 
     @property
     def lore_cache(self) -> LayerCache:

@@ -32,7 +32,7 @@ from app.ui._marked_text import MarkedText
 from app.ui._mentions import LineMarks, MentionIndex, Mentions
 from app.ui._record_page import record_page, record_title
 from app.ui._sortable import SortableRow, sortable_list
-from app.ui._word_count import LineWordCounter
+from app.ui._word_count import LineWordCounter, word_count
 
 from ._common import LEVEL_NAMES, lorebook_href, plural
 from .story import chapter_name
@@ -209,6 +209,7 @@ def _editor(
 
     c.watch(chapter, follow)
     c.on(editor.textarea, "blur", lambda ev: auto.flush())
+    generator = _Generator(c, page, story_id, editor, typed, auto)
 
     # -- title -----------------------------------------------------------------------------------
     async def rename(text: str) -> bool:
@@ -288,7 +289,8 @@ def _editor(
                 ),
             ),
         ),
-        _beats(c, page, chapter_id, editor, guard, auto.flush),
+        generator.node,
+        _beats(c, page, chapter_id, editor, guard, auto.flush, generator),
         _mentioned(c, page, mentions, lore),
         nav,
     )
@@ -368,6 +370,7 @@ def _beats(
     editor: MarkedText,
     guard: Guard,
     flush: Callable[[], Awaitable[None]],
+    generator: _Generator,
 ) -> Node:
     writing = page.state.writing
     dom = c.dom
@@ -414,6 +417,11 @@ def _beats(
         async def delete() -> None:
             await guard.run(lambda: writing.delete_beat(beat_id))
 
+        async def write_beat(event: Event) -> None:
+            await flush()
+            beat = get(item.item)
+            await generator.write(beat.content, beat.position)
+
         return rc.el(
             "div",
             {"class": "beat"},
@@ -437,6 +445,17 @@ def _beats(
                     },
                     "Attach",
                     on={"click": attach},
+                ),
+                rc.el(
+                    "button",
+                    {
+                        "type": "button",
+                        "class": "primary",
+                        "aria-label": derived(item.name, lambda n: f"Write this beat: {n}"),
+                        "aria-disabled": derived(generator.busy, lambda b: "true" if b else None),
+                    },
+                    "Write this beat",
+                    on={"click": write_beat},
                 ),
                 confirm_button(
                     rc,
@@ -483,3 +502,144 @@ def _beats(
         listing,
         status,
     )
+
+
+# -- generation -------------------------------------------------------------------------------------
+
+
+class _Generator:
+    """ "Continue writing" and "Write this beat": generated text streams into the chapter
+    at its point (the end, or the beat's point) while the text is read-only; "Stop"
+    keeps what arrived; every piece is journalled and saved like typing."""
+
+    def __init__(
+        self,
+        ctx: Ctx,
+        page: Page,
+        story_id: str,
+        editor: MarkedText,
+        typed: Callable[[str], None],
+        auto: Autosave,
+    ) -> None:
+        self.ctx = ctx
+        self.page = page
+        self.story_id = story_id
+        self.editor = editor
+        self.typed = typed
+        self.auto = auto
+        self.busy: Writable[bool] = writable(False)
+        self.said = writable("")
+        self.failed = writable("")
+        self.no_provider = writable(False)
+        self.last: Any = None  # the last request (for the prompt inspector)
+        self._running: Any = None
+        self.stop_button = ctx.el(
+            "button",
+            {"type": "button", "class": "danger", "hidden": derived(self.busy, lambda b: not b)},
+            "Stop",
+            on={"click": lambda ev: self.stop()},
+        )
+        self.continue_button = ctx.el(
+            "button",
+            {
+                "type": "button",
+                "class": "primary",
+                "aria-disabled": derived(self.busy, lambda b: "true" if b else None),
+            },
+            "Continue writing",
+            on={"click": lambda ev: self.write(None, None)},
+        )
+        ctx.scope.on_dispose(self.stop)
+        self.node = ctx.el(
+            "section",
+            {"class": "block generate", "aria-labelledby": "generate-heading"},
+            ctx.el("h2", {"id": "generate-heading"}, "Write with the model"),
+            ctx.el("div", {"class": "actions"}, self.continue_button, self.stop_button),
+            ctx.el("p", {"class": "status", "role": "status"}, self.said),
+            ctx.el(
+                "div",
+                {
+                    "class": "error",
+                    "role": "alert",
+                    "hidden": derived(self.failed, lambda f: not f),
+                },
+                self.failed,
+                ctx.el(
+                    "a",
+                    {
+                        "href": page.href("providers"),
+                        "hidden": derived(self.no_provider, lambda n: not n),
+                    },
+                    " Set up a provider",
+                ),
+            ),
+        )
+
+    def stop(self) -> None:
+        if self._running is not None:
+            self._running.stop()
+
+    async def write(self, beat: str | None, at: int | None) -> None:
+        """Generate into the chapter at ``at`` (default: its end)."""
+        if get(self.busy):
+            return
+        self.failed.set("")
+        self.no_provider.set(False)
+        text = self.editor.text
+        point = len(text) if at is None else max(0, min(at, len(text)))
+        writer = self.page.state.writing.story_writer
+        self.busy.set(True)
+        self.said.set("Building the prompt…")
+        dom = self.ctx.dom
+        try:
+            from app.state._story_writer import NoProviderError
+
+            try:
+                prompt = await writer.prompt(self.story_id, text[:point], beat=beat)
+            except NoProviderError as exc:
+                self.no_provider.set(True)
+                self.failed.set(str(exc))
+                self.said.set("")
+                return
+            except Exception as exc:
+                self.failed.set(str(exc).strip() or type(exc).__name__)
+                self.said.set("")
+                return
+            self.last = prompt
+            generation = writer.start(prompt)
+            self._running = generation
+            self.said.set("Writing…")
+            dom.set_attr(self.editor.textarea, "readonly", True)
+            dom.set_attr(self.editor.textarea, "aria-busy", "true")
+            before, after = text[:point], text[point:]
+            joiner = "" if not before or before[-1].isspace() else " "
+            written = ""
+            async for delta in generation:
+                if delta.kind != "text" or self.ctx.scope.disposed:
+                    continue
+                if not written:
+                    delta_text = delta.text.lstrip() if joiner else delta.text
+                    written = joiner + delta_text
+                else:
+                    written += delta.text
+                new = before + written + after
+                self.editor.set_text(new)
+                self.typed(new)
+            result = await generation.result()
+        finally:
+            self._running = None
+            if not self.ctx.scope.disposed:
+                dom.set_attr(self.editor.textarea, "readonly", None)
+                dom.set_attr(self.editor.textarea, "aria-busy", None)
+            self.busy.set(False)
+        await self.auto.flush()
+        words = plural(word_count(written), "word", "words")
+        if result.status == "done":
+            self.said.set(f"Done: {words} written.")
+        elif result.status == "stopped":
+            self.said.set(f"Stopped: {words} kept.")
+        else:
+            error = result.error
+            message = str(error) if error is not None else "The model did not answer."
+            self.failed.set(f"{message} ({words} kept.)")
+            self.said.set("")
