@@ -63,7 +63,7 @@ def _bench(args: argparse.Namespace) -> int:
 
     ensure_assets()  # the benchmark builds its own copy of the site (tools.browser)
     module = {"startup": "bench.startup", "db": "bench.db", "lore": "bench.lore",
-              "ui": "bench.ui", "chat": "bench.chat"}[args.which]
+              "ui": "bench.ui", "chat": "bench.chat", "writing": "bench.writing"}[args.which]
     return subprocess.run([sys.executable, "-m", module, *args.bench_args], cwd=ROOT).returncode
 
 
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     test.add_argument("pytest_args", nargs=argparse.REMAINDER)
     test.set_defaults(run=_test)
     bench = sub.add_parser("bench", help="run a benchmark: startup, db, lore or ui")
-    bench.add_argument("which", choices=["startup", "db", "lore", "ui", "chat"])
+    bench.add_argument("which", choices=["startup", "db", "lore", "ui", "chat", "writing"])
     bench.add_argument("bench_args", nargs=argparse.REMAINDER)
     bench.set_defaults(run=_bench)
     args = parser.parse_args(argv)

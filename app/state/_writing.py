@@ -12,6 +12,7 @@ domain, after which the app state reloads the levels those tables show.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -26,7 +27,7 @@ from app.domain import (
 )
 from app.domain._ordering import OrderedRepository
 from app.domain.lorebook import Audience, Layer, LoreChange
-from app.reactive import Readable, derived, query_store, readable
+from app.reactive import Readable, derived, readable
 
 from ._live_records import LiveRecords, Lookup
 
@@ -47,6 +48,10 @@ def _lookup(items: list[Any] | None) -> Lookup[Any]:
     return Lookup(True, items[0] if items else None)
 
 
+#: Tables whose changes can change the layers a scope sees.
+_SCOPE_TABLES = frozenset({"series", "stories", "characters", "chats", "modules", "module_links"})
+
+
 def _created(record: Any) -> tuple[Any, ...]:
     return (record.created_at, record.id)
 
@@ -64,6 +69,7 @@ class Writing:
         self._live: dict[tuple[str, tuple[tuple[str, Any], ...]], LiveRecords[Any]] = {}
         self._lore_cache: LayerCache | None = None
         self._story_writer: StoryWriter | None = None
+        self._tasks: set[asyncio.Future[Any]] = set()
 
     @property
     def story_writer(self) -> StoryWriter:
@@ -140,14 +146,37 @@ class Writing:
         """The layers a scope sees (``chain``), re-read when the scope moves (a story to
         another series, a module attached); ``None`` while reading, ``[]`` when the
         scope does not exist."""
+        lore = self.domain.lorebook
 
-        async def chain() -> list[Layer]:
-            try:
-                return await self.domain.lorebook.chain(level, scope_id)  # type: ignore[arg-type]
-            except LookupError:
-                return []
+        def start(set_value: Callable[[Any], None]) -> Callable[[], None]:
+            current: list[Any] = [object()]
+            reads = [0]
 
-        return query_store(chain, None, equals=lambda a, b: a == b)
+            async def read() -> None:
+                reads[0] += 1
+                number = reads[0]
+                try:
+                    found = await lore.chain(level, scope_id)  # type: ignore[arg-type]
+                except LookupError:
+                    found = []
+                if number == reads[0] and found != current[0]:
+                    current[0] = found
+                    set_value(found)
+
+            def changed(changes: list[Any]) -> None:
+                if any(c.table in _SCOPE_TABLES for c in changes):
+                    self._spawn(read())
+
+            unlisten = self.domain.store.on("changes", changed)
+            self._spawn(read())
+
+            def stop() -> None:
+                reads[0] += 1
+                unlisten()
+
+            return stop
+
+        return readable(None, start)
 
     def lore_seen(
         self, level: str, scope_id: str | None
@@ -329,7 +358,18 @@ class Writing:
         return await self._after(["lorebook_entries"], self.domain.lorebook.undo(change))
 
     # -- helpers for tests -------------------------------------------------------------------
+    def _spawn(self, work: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
     async def settle(self) -> None:
         """Wait until every live store's reads in flight have landed."""
-        for live in list(self._live.values()):
-            await live.settle()
+        while True:
+            for live in list(self._live.values()):
+                await live.settle()
+            waiting = [t for t in self._tasks if not t.done()]
+            if not waiting:
+                break
+            await asyncio.gather(*waiting, return_exceptions=True)
+        await asyncio.sleep(0)

@@ -172,22 +172,17 @@ class MarkedText:
             and old[len(old) - 1 - suffix].data.text == new[len(new) - 1 - suffix].text
         ):
             suffix += 1
-        last = len(new) - 1
-        # lines whose text is unchanged: patch only if their marks (or their newline) changed
+        # pieces whose text is unchanged: patch only if their marks (or newline) changed
         kept_head = old[:prefix]
         kept_tail = old[len(old) - suffix :]
         for offset, line in enumerate(kept_head):
-            self._patch(line, new[offset], offset == last)
+            self._patch(line, new[offset])
         for offset, line in enumerate(kept_tail):
-            index = len(new) - suffix + offset
-            self._patch(line, new[index], index == last)
+            self._patch(line, new[len(new) - suffix + offset])
         for line in old[prefix : len(old) - suffix]:
             dom.remove(line.node)
         before = kept_tail[0].node if kept_tail else self._tail
-        fresh = [
-            _Line(new[i], self._line_node(new[i], i == last))
-            for i in range(prefix, len(new) - suffix)
-        ]
+        fresh = [_Line(new[i], self._line_node(new[i])) for i in range(prefix, len(new) - suffix)]
         if len(fresh) > 1:
             fragment = dom.fragment()
             for line in fresh:
@@ -197,18 +192,17 @@ class MarkedText:
             dom.insert(self.mirror, fresh[0].node, before)
         self._lines = [*kept_head, *fresh, *kept_tail]
 
-    def _patch(self, line: _Line, data: LineMarks, is_last: bool) -> None:
-        was_last = line is self._lines[-1] if self._lines else False
-        if line.data.marks == data.marks and was_last == is_last:
+    def _patch(self, line: _Line, data: LineMarks) -> None:
+        if line.data.marks == data.marks and line.data.newline == data.newline:
             line.data = data
             return
-        fresh = self._line_node(data, is_last)
+        fresh = self._line_node(data)
         self.dom.insert(self.mirror, fresh, line.node)
         self.dom.remove(line.node)
         line.node = fresh
         line.data = data
 
-    def _line_node(self, data: LineMarks, is_last: bool) -> Node:
+    def _line_node(self, data: LineMarks) -> Node:
         dom = self.dom
         span = dom.element("span")
         for piece, mark in line_spans(data):
@@ -220,6 +214,6 @@ class MarkedText:
             dom.set_attr(node, "data-entries", " ".join(mark.entry_ids))
             dom.insert(node, dom.text(piece))
             dom.insert(span, node)
-        if not is_last:
+        if data.newline:
             dom.insert(span, dom.text("\n"))
         return span

@@ -11,10 +11,11 @@ entries the text activates and where each mention is:
 - **tag mentions**: ``@tag`` activates every enabled entry carrying that tag (case and
   accents ignored; a tag's spaces may be typed as ``-`` or ``_``).
 
-The text is matched line by line and each line's hits are cached by its text, so typing
-in a 50 KB chapter re-matches one line per keystroke; activation is then decided over all
-lines' hits (a secondary key typed on line 40 activates a name on line 2). A key that
-spans a line break is not marked (keys are names and phrases; a regex key meant to span
+The text is matched piece by piece (lines; long paragraphs cut after a sentence, see
+``pieces``) and each piece's hits are cached by its text, so typing in a 50 KB chapter
+re-matches one piece per keystroke; activation is then decided over all
+pieces' hits (a secondary key typed on line 40 activates a name on line 2). A key that
+spans a line break (or a cut between sentences) is not marked (keys are names and phrases; a regex key meant to span
 lines still activates in the prompt, where the whole text is scanned).
 """
 
@@ -30,7 +31,7 @@ from app.lore import LayerCache, Matcher, MatchOptions
 
 from ._search import fold
 
-__all__ = ["LineMarks", "Mark", "MentionIndex", "Mentions", "tag_key"]
+__all__ = ["PIECE", "LineMarks", "Mark", "MentionIndex", "Mentions", "pieces", "tag_key"]
 
 #: ``@`` then a tag (letters, digits, ``-``, ``_``, ``.``, ``'``), not inside a word or e-mail.
 _TAG = re.compile(r"(?<![\w@])@([^\W_](?:[\w\-.']*\w)?)")
@@ -56,8 +57,44 @@ class Mark:
 
 @dataclass(frozen=True, slots=True)
 class LineMarks:
+    """One piece of the text with its marks; ``newline``: a line break follows it (a
+    long paragraph is cut into several pieces at sentence ends, see ``pieces``)."""
+
     text: str
     marks: tuple[Mark, ...]
+    newline: bool = True
+
+
+#: Paragraphs longer than this are matched and drawn in pieces of about ``PIECE``
+#: characters, cut after a sentence, so that a keystroke in a 50 KB paragraph re-matches
+#: and redraws one piece.
+PIECE = 1000
+_SENTENCE_END = re.compile(r"[.!?…;:][\"'”’»)\]]*\s+")
+
+
+def pieces(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into (piece, a line break follows) — lines, and long lines cut after
+    a sentence (else after a space) near every ``PIECE`` characters. A cut is found from
+    the previous one, so an edit shifts the later pieces but (usually) leaves their text
+    as it was."""
+    out: list[tuple[str, bool]] = []
+    lines = text.split("\n")
+    last = len(lines) - 1
+    for number, line in enumerate(lines):
+        start = 0
+        while len(line) - start > PIECE + PIECE // 2:
+            window = line[start + PIECE // 2 : start + PIECE]
+            cut = 0
+            for found in _SENTENCE_END.finditer(window):
+                cut = found.end()
+            if not cut:
+                space = window.rfind(" ")
+                cut = space + 1 if space >= 0 else len(window)
+            cut += start + PIECE // 2
+            out.append((line[start:cut], False))
+            start = cut
+        out.append((line[start:], number != last))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +158,8 @@ class MentionIndex:
 
     # -- a whole text ----------------------------------------------------------------------
     def analyse(self, text: str) -> Mentions:
-        lines = text.split("\n")
+        cut = pieces(text)
+        lines = [piece for piece, _ in cut]
         found = [self._line(line) for line in lines]
         primary: dict[int, int] = {}
         secondary: dict[int, set[int]] = {}
@@ -148,8 +186,8 @@ class MentionIndex:
             counts[n] = counts.get(n, 0) + c
         order = sorted(counts, key=lambda n: first_seen[n])
         marked = tuple(
-            LineMarks(line, self._marks(hits, tags, active))
-            for line, (hits, tags) in zip(lines, found, strict=True)
+            LineMarks(line, self._marks(hits, tags, active), newline)
+            for (line, newline), (hits, tags) in zip(cut, found, strict=True)
         )
         entries = self.entries
         return Mentions(

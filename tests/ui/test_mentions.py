@@ -103,3 +103,32 @@ def test_overlapping_keys_of_one_entry_count_once():
     m = index.analyse("Up to the keep, then the keep again.")
     assert marked(m) == [("the keep", "key"), ("the keep", "key")]
     assert m.counts == {index.entries[0].id: 2}
+
+
+def test_long_paragraphs_are_cut_after_sentences_and_cuts_stay_put():
+    from app.ui._mentions import PIECE, pieces
+
+    sentence = "Mara walked along the old road. "
+    paragraph = sentence * 200  # 6,400 characters, one line
+    text = "Title\n" + paragraph + "\nEnd"
+    cut = pieces(text)
+    assert "".join(p + ("\n" if nl else "") for p, nl in cut) == text
+    assert [nl for _, nl in cut] == [True] + [False] * (len(cut) - 3) + [True, False]
+    assert all(len(p) <= PIECE + PIECE // 2 for p, _ in cut)
+    assert all(p.endswith(". ") for p, _ in cut[1:-2])
+    edited = "Title\n" + "Mara ran. " + paragraph + "\nEnd"
+    later = pieces(edited)
+    assert later[2:] == cut[2:] or sum(a != b for a, b in zip(later, cut, strict=False)) <= 2
+
+
+def test_an_edit_in_a_long_paragraph_rematches_one_piece():
+    index = MentionIndex([entry("Mara", ["Mara"])])
+    calls = []
+    find = index.matcher.find
+    index.matcher.find = lambda text: calls.append(text) or find(text)  # type: ignore[method-assign]
+    paragraph = "Mara walked along the old road. " * 200
+    first = index.analyse(paragraph)
+    assert sum(len(line.marks) for line in first.lines) == 200
+    calls.clear()
+    index.analyse(paragraph[:3000] + "x" + paragraph[3000:])
+    assert len(calls) == 1

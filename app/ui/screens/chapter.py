@@ -29,7 +29,7 @@ from app.ui._confirm import confirm_button
 from app.ui._guard import Guard
 from app.ui._inline_edit import inline_edit
 from app.ui._marked_text import MarkedText
-from app.ui._mentions import LineMarks, MentionIndex, Mentions
+from app.ui._mentions import LineMarks, MentionIndex, Mentions, pieces
 from app.ui._record_page import record_page, record_title
 from app.ui._sortable import SortableRow, sortable_list
 from app.ui._word_count import LineWordCounter, word_count
@@ -153,7 +153,7 @@ def _editor(
     def analyse(text: str) -> list[LineMarks]:
         found = index[0]
         if found is None:
-            return [LineMarks(line, ()) for line in text.split("\n")]
+            return [LineMarks(piece, (), newline) for piece, newline in pieces(text)]
         result = found.analyse(text)
         mentions.set(result)
         return list(result.lines)

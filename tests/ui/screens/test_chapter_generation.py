@@ -62,7 +62,7 @@ def text_of(t: Tab) -> str:
 
 
 async def test_without_a_provider_it_says_so_with_a_link(tab):
-    t, w = tab
+    t, _w = tab
     await click(t, button(t, "Continue writing"))
     (alert,) = [a for a in t.harness.query("div.error") if not t.dom.get_prop(a, "hidden")]
     assert "No LLM provider is set up yet" in t.harness.text(alert)
