@@ -123,10 +123,10 @@ async def test_a_value_the_field_cannot_take_is_explained_and_not_saved(tab):
 
 async def test_promote_says_who_sees_it_and_can_be_undone(tab):
     t, w = tab
-    note = t.harness.text(t.harness.query("section.level-story p.hint")[0])
-    assert (
-        "Promote moves an entry to the Series lorebook “Saga”: seen by the 1 story of the series “Saga”."
-        in note
+    want = "Promote moves an entry to the Series lorebook “Saga”: seen by the 1 story of the series “Saga”."
+    await eventually(  # who sees a layer is read in the background
+        lambda: want in t.harness.text(t.harness.query("section.level-story p.hint")[0]),
+        "the promote note",
     )
     await click(t, button(t, "Promote Night"))
     moved = await t.domain.lorebook.require(w["e"]["night"].id)
