@@ -17,7 +17,7 @@ from ._errors import CorsError, NetworkError, StreamError, cors_hint
 from ._http import Aborted, AbortSignal, HttpRequest
 from ._httpx import where
 
-__all__ = ["FetchResponse", "FetchTransport"]
+__all__ = ["FetchResponse", "FetchTransport", "mixed_content"]
 
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 
@@ -32,6 +32,17 @@ def _to_js(value: Any) -> Any:
     from pyodide.ffi import to_js
 
     return to_js(value, dict_converter=_js().Object.fromEntries)
+
+
+def mixed_content(page_protocol: str, url: str) -> bool:
+    """Whether a page served over `page_protocol` may not fetch `url` (plain http from an
+    https page, except localhost, which browsers treat as secure)."""
+    parts = urlsplit(url)
+    return (
+        page_protocol == "https:"
+        and parts.scheme == "http"
+        and (parts.hostname or "") not in _LOCAL_HOSTS
+    )
 
 
 def _error_name(error: BaseException) -> str:
@@ -134,6 +145,13 @@ class FetchTransport:
                 "work offline: check the base URL).",
                 detail=detail,
             )
+        if mixed_content(str(js.location.protocol), url):
+            return NetworkError(
+                f"The browser blocked {where(url)}: this page is served over HTTPS, and "
+                "browsers block plain-http addresses other than localhost (mixed content).",
+                "Use an https address for the server, or open Lorekeeper from http://localhost.",
+                detail=detail,
+            )
         reachable = False
         try:
             probe = _to_js(
@@ -151,17 +169,6 @@ class FetchTransport:
             )
         origin = str(js.location.origin)
         hint = cors_hint(url, origin)
-        parts = urlsplit(url)
-        if (
-            str(js.location.protocol) == "https:"
-            and parts.scheme == "http"
-            and (parts.hostname or "") not in _LOCAL_HOSTS
-        ):
-            hint += (
-                " This page is served over HTTPS, and browsers block plain-http addresses "
-                "other than localhost: use https for the server, or open Lorekeeper from "
-                "http://localhost."
-            )
         error = CorsError(
             f"The browser blocked the reply from {where(url)} (CORS): the server is running "
             "but does not allow this page.",

@@ -45,7 +45,7 @@ from ._keyed_list import FocusLost, KeyedList, Row
 from ._memory_dom import MemoryDom, MemoryEvent, Mutation
 from ._memory_node import MemoryNode
 from ._mount import Component, Mounted, mount
-from ._not_found import NOT_FOUND_TITLE
+from ._not_found import NOT_FOUND_TITLE, not_found
 from ._opening import Opening, Opens, enter, opens_record
 from ._outlet import APP_NAME, Outlet, Phase, Render, page_title
 from ._page import Page
@@ -111,6 +111,7 @@ __all__ = [
     "match",
     "matches",
     "mount",
+    "not_found",
     "opens_record",
     "page_title",
     "plan_keyed",

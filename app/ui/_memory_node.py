@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,31 +83,29 @@ class MemoryNode:
         return None
 
 
+_SIMPLE = re.compile(r"^([a-zA-Z][\w-]*)?((?:#[\w-]+|\[[\w-]+(?:=[^\]]*)?\])*)$")
+_PART = re.compile(r"#([\w-]+)|\[([\w-]+)(?:=([^\]]*))?\]")
+
+
 def _simple(selector: str) -> Callable[[MemoryNode], bool]:
-    tag, rest = selector, ""
-    for mark in "#[":
-        if mark in tag:
-            tag, rest = tag[: tag.index(mark)], tag[tag.index(mark) :] + rest
+    """A test for one ``tag#id[attr][attr=value]`` selector (each part optional)."""
+    found = _SIMPLE.match(selector)
+    if found is None or not selector:
+        raise ValueError(f"selector not understood by MemoryNode: {selector!r}")
+    tag = (found.group(1) or "").lower()
     wanted: list[tuple[str, str | None]] = []
-    while rest:
-        if rest.startswith("#"):
-            end = min((i for i in (rest.find("[", 1),) if i > 0), default=len(rest))
-            wanted.append(("id", rest[1:end]))
-            rest = rest[end:]
-        elif rest.startswith("["):
-            end = rest.index("]")
-            name, eq, value = rest[1:end].partition("=")
-            wanted.append((name, value.strip("\"'") if eq else None))
-            rest = rest[end + 1 :]
+    for id_, name, value in _PART.findall(found.group(2)):
+        if id_:
+            wanted.append(("id", id_))
         else:
-            raise ValueError(f"selector not understood by MemoryNode: {selector!r}")
+            wanted.append((name, value.strip("\"'") if value else None))
 
     def test(node: MemoryNode) -> bool:
-        if tag and node.tag != tag.lower():
+        if tag and node.tag != tag:
             return False
-        for name, value in wanted:
-            if name not in node.attrs or (value is not None and node.attrs[name] != value):
-                return False
-        return True
+        return all(
+            name in node.attrs and (value is None or node.attrs[name] == value)
+            for name, value in wanted
+        )
 
     return test

@@ -16,7 +16,7 @@ from app.state import Lookup
 
 from ._context import Ctx
 from ._dom import Node
-from ._not_found import NOT_FOUND_TITLE
+from ._not_found import NOT_FOUND_TITLE, not_found_message
 from ._page import Page
 
 __all__ = ["record_page", "record_title"]
@@ -64,18 +64,7 @@ def record_page(
             return body(c, record)
         if phase == "missing":
             back_href, back_label = back
-            return c.el(
-                "div",
-                {"class": "not-found"},
-                c.el(
-                    "p",
-                    None,
-                    f"There is no {noun} at ",
-                    c.el("code", None, page.match.address),
-                    ". It may have been deleted.",
-                ),
-                c.el("p", None, c.el("a", {"href": back_href}, back_label)),
-            )
+            return not_found_message(c, page.match.address, back_href, back_label, noun)
         return c.el("p", {"class": "loading", "role": "status"}, "Loading…")
 
     ctx.switch(holder, derived(lookup, _phase), view)

@@ -26,6 +26,7 @@ __all__ = [
     "READY",
     "assert_accessible",
     "axe_violations",
+    "chat_record",
     "create_character",
     "eventually_in_page",
     "go",
@@ -192,3 +193,12 @@ def create_character(page: Any, name: str) -> str:
     href = link.get_attribute("href")
     assert href is not None and href.startswith("#/characters/"), href
     return str(href.split("/")[-1])
+
+
+def chat_record(id: str, character_id: str, title: str) -> dict[str, Any]:
+    """A chat as the domain stores it, for ``seed`` (chats have no screen to create them
+    yet; once "New chat" exists, create them through it instead)."""
+    now = "2026-01-01T00:00:00Z"
+    return {"id": id, "created_at": now, "updated_at": now, "title": title,
+            "character_id": character_id, "folder_id": None, "persona_id": None, "preview": "",
+            "last_message_id": None, "last_message_at": None, "message_count": 0}

@@ -1,4 +1,5 @@
-"""axe-core on every route of the UI contract, and the shell at a phone's width.
+"""axe-core and the page title on every route of the UI contract, and the shell at a
+phone's width.
 
 Records are created first (a character through its screen, a chat seeded in IndexedDB
 until chats have a screen) so the routes with ids show real pages, not "Not found".
@@ -14,6 +15,7 @@ from playwright.sync_api import expect
 from tests.e2e._support import (
     assert_accessible,
     axe_violations,
+    chat_record,
     create_character,
     go,
     main_heading,
@@ -56,26 +58,7 @@ def _routes(ids: dict[str, str]) -> list[tuple[str, str]]:
 def _with_records(page: Any, url: str) -> dict[str, str]:
     open_app(page, url)
     ada = create_character(page, "Ada")
-    now = "2026-01-01T00:00:00Z"
-    seed(
-        page,
-        "chats",
-        [
-            {
-                "id": "chat-1",
-                "created_at": now,
-                "updated_at": now,
-                "title": "Breakfast",
-                "character_id": ada,
-                "folder_id": None,
-                "persona_id": None,
-                "preview": "",
-                "last_message_id": None,
-                "last_message_at": None,
-                "message_count": 0,
-            }
-        ],
-    )
+    seed(page, "chats", [chat_record("chat-1", ada, "Breakfast")])
     go(page, "#/series", heading="Stories")
     series = create_series(page, "Saga")
     go(page, f"#/series/{series}", heading="Saga")
@@ -86,11 +69,13 @@ def _with_records(page: Any, url: str) -> dict[str, str]:
     return {"character": ada, "series": series, "story": story, "chapter": chapter}
 
 
-def test_axe_finds_nothing_on_any_route(live_server: Any, page: Any) -> None:
+def test_axe_finds_nothing_on_any_route_and_each_title_names_the_page(live_server: Any,
+                                                                      page: Any) -> None:
     ids = _with_records(page, live_server.url("/"))
     found: dict[str, list[str]] = {}
     for route, heading in _routes(ids):
         go(page, route, heading=heading)
+        expect(page).to_have_title(f"{heading} — Lorekeeper")
         violations = axe_violations(page)
         if violations:
             found[route] = [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in violations]

@@ -1,5 +1,5 @@
-"""Every page of the screen table, as a person meets it: titles, "Not found", the skip
-link, and the Characters flow with the keyboard alone."""
+"""Pages as a person meets them: "Not found", the skip link, and the Characters flow
+with the keyboard alone. (Every route's title and heading: test_accessibility.py.)"""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.e2e._support import create_character, go, main_heading, main_nav, open_app, seed
+from tests.e2e._support import go, main_heading, main_nav, open_app
 
 
 def _watch_console(page: Any) -> list[str]:
@@ -45,31 +45,6 @@ def test_missing_records_show_not_found_without_a_traceback(live_server: Any, pa
     page.get_by_role("link", name="Back to Characters").click()
     expect(main_heading(page)).to_have_text("Characters")
     assert not [p for p in problems if "Traceback" in p or "Error" in p], problems
-
-
-def test_every_page_title_names_the_page(live_server: Any, page: Any) -> None:
-    open_app(page, live_server.url("/"))
-    ada = create_character(page, "Ada")
-    seed(page, "chats", [_chat("chat-1", ada, "Breakfast")])
-    for route, title in (
-        (f"#/characters/{ada}", "Ada"),
-        ("#/chats/chat-1", "Breakfast"),
-        ("#/personas", "Personas"),
-        ("#/series", "Stories"),
-        ("#/series/s1", "Series"),
-        ("#/stories/s1", "Story"),
-        ("#/stories/s1/chapters/c1", "Chapter"),
-        ("#/lorebook/global", "Global lorebook"),
-        (f"#/lorebook/character/{ada}", "Lorebook"),
-        ("#/presets", "Presets"),
-        ("#/settings", "Settings"),
-        ("#/settings/providers", "Providers"),
-        ("#/settings/sync", "Sync"),
-        ("#/library", "Library"),
-        ("#/characters", "Characters"),
-    ):
-        go(page, route, heading=title)
-        expect(page).to_have_title(f"{title} — Lorekeeper")
 
 
 def test_the_skip_link_comes_first_and_skips_to_the_content(live_server: Any, page: Any) -> None:
@@ -146,11 +121,3 @@ def test_the_characters_flow_with_the_keyboard_alone(live_server: Any, page: Any
     settings.focus()
     keys.press("Enter")
     expect(main_heading(page)).to_have_text("Settings")
-
-
-def _chat(id: str, character_id: str, title: str) -> dict[str, Any]:
-    """A chat record as the domain stores it (chats have no screen to create them yet)."""
-    now = "2026-01-01T00:00:00Z"
-    return {"id": id, "created_at": now, "updated_at": now, "title": title,
-            "character_id": character_id, "folder_id": None, "persona_id": None, "preview": "",
-            "last_message_id": None, "last_message_at": None, "message_count": 0}

@@ -98,3 +98,19 @@ def test_an_unknown_server_gets_every_fix_and_a_named_server_wins_over_the_port(
     assert "OLLAMA_ORIGINS" in hint and "Enable CORS" in hint
     assert "Enable CORS" in cors_hint("http://host:11434/v1", "o", "LM Studio")
     assert guess_server("https://openrouter.ai/api/v1") is KNOWN_SERVERS["OpenRouter"]
+
+
+@pytest.mark.parametrize(
+    ("page", "url", "blocked"),
+    [
+        ("https:", "http://192.168.1.20:11434/v1", True),
+        ("https:", "http://localhost:11434/v1", False),
+        ("https:", "http://127.0.0.1:1234/v1", False),
+        ("https:", "https://api.openai.com/v1", False),
+        ("http:", "http://192.168.1.20:11434/v1", False),
+    ],
+)
+def test_mixed_content_is_recognised_before_any_probe(page: str, url: str, blocked: bool) -> None:
+    from app.generation._fetch import mixed_content
+
+    assert mixed_content(page, url) is blocked

@@ -10,7 +10,7 @@ from app.ui import Match, Screen
 from app.ui._navigation import current_marker
 from app.ui.screens import SCREENS
 
-from ._support import Tab, open_tab
+from ._tab import Tab, open_tab
 
 RUN_IN_BROWSER = True
 

@@ -11,7 +11,7 @@ from app.state import Level
 from app.ui import Opening, enter, opens_record
 from app.ui._opening import opened_id
 
-from ._support import Tab, open_tab
+from ._tab import Tab, open_tab
 
 RUN_IN_BROWSER = True
 

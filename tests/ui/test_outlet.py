@@ -9,9 +9,12 @@ import pytest
 
 from app.reactive import get
 from app.state import Level
+from app.ui import Screen
+from app.ui.screens import SCREENS
 from tests._wait import eventually
 
-from ._support import Tab, open_tab, recording_logs, same
+from ._support import same
+from ._tab import Tab, open_tab, recording_logs
 
 RUN_IN_BROWSER = True
 
@@ -172,3 +175,15 @@ async def test_focus_moves_to_the_new_heading_after_navigation_only(tab: Tab) ->
     await tab.go("/characters/missing")
     (h1,) = tab.harness.query("main h1")
     assert same(tab.dom.focused(), h1)
+
+
+async def test_a_screen_can_show_the_not_found_page_itself() -> None:
+    """For records without a state level (a story): the same page, from the view."""
+    line = Screen("/stories/{id}", "story", "Story", module="tests.ui.screens._missing_story")
+    screens = tuple(line if s.name == "story" else s for s in SCREENS)
+    async with open_tab(screens=screens) as t:
+        await t.go("/stories/gone")
+        assert t.heading() == "Not found"
+        (what,) = [p for p in texts(t, "main p") if "#" in p]
+        assert what == "There is no story at #/stories/gone. It may have been deleted."
+        assert texts(t, "main a") == ["Back to Stories"]

@@ -8,7 +8,8 @@ import pytest
 
 from app.ui import SKIP_LINK
 
-from ._support import Tab, open_tab, same
+from ._support import same
+from ._tab import Tab, open_tab
 
 RUN_IN_BROWSER = True
 

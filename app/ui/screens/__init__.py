@@ -78,12 +78,12 @@ def lorebook_scope(params: Mapping[str, str]) -> Opening | None:
 _LEVEL = "|".join(LOREBOOK_LEVELS)
 
 SCREENS: tuple[Screen, ...] = (
-    Screen("/characters", "characters", "Characters", "characters", nav="Characters"),
+    Screen("/characters", "characters", "Characters", module="characters", nav="Characters"),
     Screen(
         "/characters/{id}",
         "character",
         character_name,
-        "character",
+        module="character",
         section="characters",
         opens=opens_record(Level.CHARACTER, "character"),
     ),
@@ -120,4 +120,4 @@ SCREENS: tuple[Screen, ...] = (
     Screen("/settings/providers", "providers", "Providers", section="settings"),
     Screen("/settings/sync", "sync", "Sync", section="settings"),
 )
-"""Screen(path, name, title, module, nav=…, section=…, opens=…): one line per page."""
+"""Screen(path, name, title, module=…, nav=…, section=…, opens=…): one line per page."""

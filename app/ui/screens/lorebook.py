@@ -37,6 +37,7 @@ from app.ui._bulk import Selection, UndoBar
 from app.ui._entry_editor import entry_editor, recover_drafts
 from app.ui._guard import Guard
 from app.ui._lore_view import PAGE, SORTS, LoreQuery, entry_name, facets, section_rows
+from app.ui._not_found import not_found_message
 from app.ui._record_page import record_title
 from app.ui._token_counts import TokenCounts
 
@@ -117,19 +118,8 @@ def render(ctx: Ctx, page: Page) -> Node:
         if p == "found":
             return _book(c, page, scope, found)
         if p == "missing":
-            return c.el(
-                "div",
-                {"class": "not-found"},
-                c.el(
-                    "p",
-                    None,
-                    f"There is no {scope.level} at ",
-                    c.el("code", None, page.match.address),
-                    ". It may have been deleted.",
-                ),
-                c.el(
-                    "p", None, c.el("a", {"href": page.href("global_lorebook")}, "Back to Lorebook")
-                ),
+            return not_found_message(
+                c, page.match.address, page.href("global_lorebook"), "Back to Lorebook", scope.level
             )
         return c.el("p", {"class": "loading", "role": "status"}, "Loading…")
 

@@ -6,7 +6,8 @@ from typing import Any
 
 from tests._wait import turns
 
-from .._support import IN_BROWSER, Tab
+from .._support import IN_BROWSER
+from .._tab import Tab
 
 
 async def settle(tab: Tab) -> None:

@@ -10,7 +10,8 @@ import pytest
 
 from app.ui._autosave import Journal
 
-from .._support import IN_BROWSER, Tab, open_tab
+from .._support import IN_BROWSER
+from .._tab import Tab, open_tab
 from ._writing import button, click, field, go, links, settle, submit_field
 
 RUN_IN_BROWSER = True

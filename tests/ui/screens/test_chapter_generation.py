@@ -12,7 +12,7 @@ import pytest
 from tests._wait import eventually
 from tests.generation._fake import GOOD_KEY, FakeLLM, browser_host_env, fake_llm
 
-from .._support import Tab, open_tab
+from .._tab import Tab, open_tab
 from ._writing import button, click, field, go, links, settle, submit_field
 
 RUN_IN_BROWSER = True

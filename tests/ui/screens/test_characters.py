@@ -11,12 +11,11 @@ from typing import Any
 
 import pytest
 
-from app.db import Database
-from app.domain import open_domain
 from app.ui.screens.characters import visible
 from tests._wait import eventually
 
-from .._support import ListenerCounter, Tab, open_library_for_test, open_tab, same
+from .._support import ListenerCounter, same
+from .._tab import Tab, another_tab, open_library_for_test, open_tab
 
 RUN_IN_BROWSER = True
 
@@ -54,6 +53,14 @@ def status(t: Tab) -> str:
 def field(t: Tab, id: str) -> Any:
     (node,) = t.harness.query(f"input[id={id}]")
     return node
+
+
+def start_rename(t: Tab, name: str) -> tuple[Any, Any]:
+    """Press "Rename" in ``name``'s row: the row and its "New name" field."""
+    li = row(t, name)
+    t.harness.fire(button(t, li, "Rename"), "click")
+    (edit,) = t.harness.query("input", li)
+    return li, edit
 
 
 async def submit(t: Tab, form: Any) -> None:
@@ -146,9 +153,7 @@ def test_visible_sorts_and_filters_by_folded_name() -> None:
 
 async def test_rename_saves_and_resorts_keeping_the_row_node(tab: Tab) -> None:
     h = tab.harness
-    li = row(tab, "Ada")
-    h.fire(button(tab, li, "Rename"), "click")
-    (edit,) = h.query("input", li)
+    li, edit = start_rename(tab, "Ada")
     assert same(tab.dom.focused(), edit)
     assert tab.dom.get_prop(edit, "value") == "Ada"
     h.type_into(edit, "Zelda")
@@ -165,9 +170,7 @@ async def test_renaming_out_of_the_search_keeps_focus_in_the_list(tab: Tab) -> N
     await tab.state.create_character({"name": "Adele"})
     h.type_into(field(tab, "character-search"), "ad")
     assert names(tab) == ["Ada", "Adele"]
-    li = row(tab, "Ada")
-    h.fire(button(tab, li, "Rename"), "click")
-    (edit,) = h.query("input", li)
+    li, edit = start_rename(tab, "Ada")
     h.type_into(edit, "Yvonne")
     await submit(tab, h.query("form", li)[0])
     assert names(tab) == ["Adele"]
@@ -180,9 +183,8 @@ async def test_renaming_the_last_match_away_focuses_the_search(tab: Tab) -> None
     h = tab.harness
     search = field(tab, "character-search")
     h.type_into(search, "zo")
-    li = row(tab, "zoe")
-    h.fire(button(tab, li, "Rename"), "click")
-    h.type_into(h.query("input", li)[0], "Quinn")
+    li, edit = start_rename(tab, "zoe")
+    h.type_into(edit, "Quinn")
     await submit(tab, h.query("form", li)[0])
     assert names(tab) == []
     assert same(tab.dom.focused(), search)
@@ -190,9 +192,7 @@ async def test_renaming_the_last_match_away_focuses_the_search(tab: Tab) -> None
 
 async def test_escape_cancels_rename(tab: Tab) -> None:
     h = tab.harness
-    li = row(tab, "bob")
-    h.fire(button(tab, li, "Rename"), "click")
-    (edit,) = h.query("input", li)
+    li, edit = start_rename(tab, "bob")
     h.type_into(edit, "robert")
     h.fire(edit, "keydown", key="Escape")
     assert h.query("input", li) == []
@@ -202,9 +202,7 @@ async def test_escape_cancels_rename(tab: Tab) -> None:
 
 async def test_an_empty_name_is_not_saved(tab: Tab) -> None:
     h = tab.harness
-    li = row(tab, "Ada")
-    h.fire(button(tab, li, "Rename"), "click")
-    (edit,) = h.query("input", li)
+    li, edit = start_rename(tab, "Ada")
     h.type_into(edit, "   ")
     await submit(tab, h.query("form", li)[0])
     assert await stored_names(tab) == ["Ada", "bob", "zoe"]
@@ -249,9 +247,7 @@ async def test_names_are_rendered_as_text(tab: Tab) -> None:
 
 async def test_writes_through_another_connection_show_up(tab: Tab) -> None:
     """Another tab (a second connection to the same database) writes; this one follows."""
-    db = tab.domain.store.db
-    other = await open_domain(Database(db.name, backend=db.backend))
-    try:
+    async with another_tab(tab) as other:
         theirs = other.characters
         created = await theirs.create({"name": "Bryn"})
         await eventually(lambda: names(tab) == ["Ada", "bob", "Bryn", "zoe"], "Bryn listed")
@@ -259,22 +255,15 @@ async def test_writes_through_another_connection_show_up(tab: Tab) -> None:
         await eventually(lambda: names(tab) == ["Ada", "bob", "Yara", "zoe"], "Yara renamed")
         await theirs.delete(created.id)
         await eventually(lambda: names(tab) == ["Ada", "bob", "zoe"], "Yara removed")
-    finally:
-        other.store.close()
 
 
 async def test_a_row_deleted_elsewhere_while_focused_leaves_focus_in_the_list(tab: Tab) -> None:
     h = tab.harness
-    li = row(tab, "bob")
-    h.fire(button(tab, li, "Rename"), "click")  # focus in bob's row
+    start_rename(tab, "bob")  # focus in bob's row
     bob = next(c for c in await tab.domain.characters.list() if c.name == "bob")
-    db = tab.domain.store.db
-    other = await open_domain(Database(db.name, backend=db.backend))
-    try:
+    async with another_tab(tab) as other:
         await other.characters.delete(bob.id)
         await eventually(lambda: len(h.query("li.character-row")) == 2, "bob's row gone")
-    finally:
-        other.store.close()
     (zoe,) = [a for a in h.query("li.character-row a") if h.text(a) == "zoe"]
     assert same(tab.dom.focused(), zoe)
 

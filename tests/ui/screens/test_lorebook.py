@@ -11,7 +11,8 @@ import pytest
 from app.ui._entry_fields import editable_fields
 from tests._wait import eventually
 
-from .._support import IN_BROWSER, Tab, open_tab
+from .._support import IN_BROWSER
+from .._tab import Tab, open_tab
 from ._writing import button, click, field, go, links, settle
 
 RUN_IN_BROWSER = True

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from .._support import Tab, open_tab
+from .._tab import Tab, open_tab
 from ._writing import button, click, field, links, settle, submit_field
 
 RUN_IN_BROWSER = True

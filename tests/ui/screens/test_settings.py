@@ -14,7 +14,8 @@ from app.ui._storage import StorageEstimate, format_bytes
 from app.ui.screens.settings import storage_sentence, storage_warning
 from tests._wait import eventually
 
-from .._support import IN_BROWSER, Tab, open_tab
+from .._support import IN_BROWSER
+from .._tab import Tab, open_tab
 from ._writing import button, click, field, go, links, settle
 
 RUN_IN_BROWSER = True

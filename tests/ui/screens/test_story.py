@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from .._support import Tab, open_tab
+from .._tab import Tab, open_tab
 from ._writing import button, click, field, go, links, settle, submit_field
 
 RUN_IN_BROWSER = True

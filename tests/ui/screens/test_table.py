@@ -12,7 +12,7 @@ from app.ui import Screen, check_table
 from app.ui._outlet import load_view
 from app.ui.screens import SCREENS
 
-from .._support import Tab, open_tab
+from .._tab import Tab, open_tab
 
 RUN_IN_BROWSER = True
 
@@ -118,7 +118,9 @@ async def test_every_page_opens_with_its_title(screen: Screen) -> None:
 
 
 async def test_adding_a_screen_is_one_module_and_one_line() -> None:
-    line = Screen("/places", "places", "Places", "tests.ui.screens._demo_screen", nav="Places")
+    line = Screen(
+        "/places", "places", "Places", module="tests.ui.screens._demo_screen", nav="Places"
+    )
     async with open_tab(["Ada"], screens=(*SCREENS, line)) as t:
         (ada,) = await t.domain.characters.list()
         await t.go(f"/characters/{ada.id}")
