@@ -33,7 +33,7 @@ SORTS: dict[str, str] = {
 }
 """Sort keys and how the "Sort by" menu names them."""
 
-PAGE = 50
+PAGE = 25
 """Rows shown per section before "Show more"."""
 
 

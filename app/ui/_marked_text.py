@@ -88,7 +88,9 @@ class MarkedText:
         }
         if describedby:
             attrs["aria-describedby"] = describedby
-        self.textarea = ctx.el("textarea", attrs, on={"input": self._input})
+        self.textarea = ctx.el(
+            "textarea", attrs, on={"input": self._input, "scroll": self._unscroll}
+        )
         self.mirror = ctx.el("div", {"class": "marked-mirror", "aria-hidden": "true"})
         self._tail = dom.text("\u200b")  # gives a trailing empty line its height
         dom.insert(self.mirror, self._tail)
@@ -118,8 +120,14 @@ class MarkedText:
         self._text = text
         self._on_text(text)
         self._render(self._analyse(text))
-        # the mirror gives the editor its height: the textarea never scrolls inside
-        self.dom.set_prop(self.textarea, "scrollTop", 0)
+
+    def _unscroll(self, event: Event) -> None:
+        """The mirror gives the editor its height, so the textarea never scrolls inside;
+        a browser that scrolls it anyway (the caret at a new last line, before the mirror
+        grew) is put back. (Done here, not on every input: reading or writing a scroll
+        position forces a layout of the whole text.)"""
+        if self.dom.get_prop(self.textarea, "scrollTop"):
+            self.dom.set_prop(self.textarea, "scrollTop", 0)
 
     def set_text(self, text: str) -> None:
         """Show ``text`` (generated text arriving, another tab's edit) keeping the caret
@@ -193,7 +201,9 @@ class MarkedText:
         self._lines = [*kept_head, *fresh, *kept_tail]
 
     def _patch(self, line: _Line, data: LineMarks) -> None:
-        if line.data.marks == data.marks and line.data.newline == data.newline:
+        if line.data is data or (
+            line.data.marks == data.marks and line.data.newline == data.newline
+        ):
             line.data = data
             return
         fresh = self._line_node(data)

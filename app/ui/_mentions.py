@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,12 +107,30 @@ class Mentions:
     counts: dict[str, int]
 
 
-# a line's raw hits: (start, end, entry number, is_primary, key index)
+# a piece's raw hits: (start, end, entry number, is_primary, key index)
 _Hit = tuple[int, int, int, bool, int]
 
 
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """What one piece of text holds, computed once per piece text: its key hits and @tag
+    hits, and per entry the mentions it counts (overlapping keys of one entry count
+    once), where the first one starts, and which secondary keys it holds."""
+
+    hits: tuple[_Hit, ...]
+    tags: tuple[tuple[int, int, str], ...]
+    primary: dict[int, int]
+    first: dict[int, int]
+    secondary: dict[int, frozenset[int]]
+
+
 class MentionIndex:
-    """The entries a text can mention (disabled ones are left out), ready to analyse texts."""
+    """The entries a text can mention (disabled ones are left out), ready to analyse texts.
+
+    Each piece's hits are kept by its text, and each piece's marks (and ``LineMarks``)
+    while the set of activated entries stays the same, so a keystroke costs one piece's
+    matching plus adding up small per-piece summaries.
+    """
 
     def __init__(
         self,
@@ -129,79 +147,108 @@ class MentionIndex:
             for tag in getattr(e, "tags", None) or ():
                 if tag.strip():
                     self._by_tag.setdefault(tag_key(tag), []).append(n)
-        self._lines: OrderedDict[str, tuple[tuple[_Hit, ...], tuple[tuple[int, int, str], ...]]]
-        self._lines = OrderedDict()
+        #: entries whose secondary keys decide: number -> (logic, indexes of their keys)
+        self._selective: dict[int, tuple[str, tuple[int, ...]]] = {}
+        for n, e in enumerate(self.entries):
+            wanted = tuple(i for i, k in enumerate(e.secondary_keys or ()) if str(k).strip())
+            if wanted and getattr(e, "selective", True):
+                self._selective[n] = (e.selective_logic, wanted)
+        self._pieces: OrderedDict[str, _Piece] = OrderedDict()
+        self._active: frozenset[int] = frozenset()
+        self._marked: dict[tuple[str, bool], LineMarks] = {}
 
-    # -- one line --------------------------------------------------------------------------
-    def _line(self, line: str) -> tuple[tuple[_Hit, ...], tuple[tuple[int, int, str], ...]]:
-        got = self._lines.get(line)
+    # -- one piece -------------------------------------------------------------------------
+    def _piece(self, text: str) -> _Piece:
+        got = self._pieces.get(text)
         if got is not None:
-            self._lines.move_to_end(line)
+            self._pieces.move_to_end(text)
             return got
         hits: list[_Hit] = []
-        if line.strip():
+        if text.strip():
             number = self._number
-            for entry, kind, key_index, start, end in self.matcher.find(line):
+            for entry, kind, key_index, start, end in self.matcher.find(text):
                 n = number.get(entry.id)
                 if n is not None and end > start:
                     hits.append((start, end, n, kind == "primary", key_index))
+        hits.sort()
         tags = tuple(
             (m.start(), m.end(), tag_key(m.group(1)))
-            for m in _TAG.finditer(line)
+            for m in _TAG.finditer(text)
             if tag_key(m.group(1)) in self._by_tag
         )
-        got = (tuple(hits), tags)
-        self._lines[line] = got
-        if len(self._lines) > LINE_CACHE:
-            self._lines.popitem(last=False)
+        primary: dict[int, int] = {}
+        first: dict[int, int] = {}
+        secondary: dict[int, set[int]] = {}
+        reach: dict[int, int] = {}  # where each entry's last counted mention ends
+        for start, end, n, is_primary, key_index in hits:
+            if is_primary:
+                if reach.get(n, -1) <= start:  # "keep" inside "the keep": one mention
+                    primary[n] = primary.get(n, 0) + 1
+                reach[n] = max(reach.get(n, -1), end)
+                first.setdefault(n, start)
+            else:
+                secondary.setdefault(n, set()).add(key_index)
+        got = _Piece(
+            tuple(hits),
+            tags,
+            primary,
+            first,
+            {n: frozenset(keys) for n, keys in secondary.items()},
+        )
+        self._pieces[text] = got
+        if len(self._pieces) > LINE_CACHE:
+            self._pieces.popitem(last=False)
         return got
 
     # -- a whole text ----------------------------------------------------------------------
     def analyse(self, text: str) -> Mentions:
         cut = pieces(text)
-        lines = [piece for piece, _ in cut]
-        found = [self._line(line) for line in lines]
+        found = [self._piece(piece) for piece, _ in cut]
         primary: dict[int, int] = {}
         secondary: dict[int, set[int]] = {}
         first_seen: dict[int, tuple[int, int]] = {}
-        reach: dict[int, tuple[int, int]] = {}  # where each entry's last counted mention ends
         tagged: dict[int, int] = {}
-        for row, (hits, tags) in enumerate(found):
-            for start, end, n, is_primary, key_index in sorted(hits):
-                if is_primary:
-                    # overlapping keys of one entry ("keep", "the keep") are one mention
-                    if reach.get(n, (-1, -1)) <= (row, start):
-                        primary[n] = primary.get(n, 0) + 1
-                    reach[n] = max(reach.get(n, (-1, -1)), (row, end))
-                    first_seen.setdefault(n, (row, start))
-                else:
-                    secondary.setdefault(n, set()).add(key_index)
-            for start, _end, key in tags:
+        for row, piece in enumerate(found):
+            for n, count in piece.primary.items():
+                primary[n] = primary.get(n, 0) + count
+                if n not in first_seen:
+                    first_seen[n] = (row, piece.first[n])
+            for n, keys in piece.secondary.items():
+                secondary.setdefault(n, set()).update(keys)
+            for start, _end, key in piece.tags:
                 for n in self._by_tag[key]:
                     tagged[n] = tagged.get(n, 0) + 1
                     first_seen.setdefault(n, (row, start))
-        active = {n for n in primary if self._secondary_ok(n, secondary.get(n, set()))}
+        active = frozenset(n for n in primary if self._secondary_ok(n, secondary.get(n, set())))
+        if active != self._active:  # what is marked changed: every piece's marks may
+            self._active = active
+            self._marked.clear()
         counts: dict[int, int] = {n: primary[n] for n in active}
         for n, c in tagged.items():
             counts[n] = counts.get(n, 0) + c
         order = sorted(counts, key=lambda n: first_seen[n])
-        marked = tuple(
-            LineMarks(line, self._marks(hits, tags, active), newline)
-            for (line, newline), (hits, tags) in zip(cut, found, strict=True)
-        )
+        marked = self._marked
+        lines = []
+        for (piece_text, newline), piece in zip(cut, found, strict=True):
+            known = marked.get((piece_text, newline))
+            if known is None:
+                known = LineMarks(piece_text, self._marks(piece, active), newline)
+                if len(marked) > LINE_CACHE:
+                    marked.clear()
+                marked[(piece_text, newline)] = known
+            lines.append(known)
         entries = self.entries
         return Mentions(
-            marked,
+            tuple(lines),
             tuple(entries[n] for n in order),
             {entries[n].id: counts[n] for n in order},
         )
 
     def _secondary_ok(self, n: int, seen: set[int]) -> bool:
-        entry = self.entries[n]
-        wanted = [i for i, k in enumerate(entry.secondary_keys or ()) if str(k).strip()]
-        if not wanted or not getattr(entry, "selective", True):
+        rule = self._selective.get(n)
+        if rule is None:  # no secondary keys (or not selective): the primary key suffices
             return True
-        logic = entry.selective_logic
+        logic, wanted = rule
         hit = [i in seen for i in wanted]
         if logic == "and_any":
             return any(hit)
@@ -211,19 +258,14 @@ class MentionIndex:
             return not any(hit)
         return not all(hit)  # not_all
 
-    def _marks(
-        self,
-        hits: Sequence[_Hit],
-        tags: Sequence[tuple[int, int, str]],
-        active: set[int],
-    ) -> tuple[Mark, ...]:
+    def _marks(self, piece: _Piece, active: frozenset[int]) -> tuple[Mark, ...]:
         spans: list[tuple[int, int, int, str]] = []
-        for start, end, n, is_primary, _key in hits:
+        for start, end, n, is_primary, _key in piece.hits:
             if n in active:
                 entry = self.entries[n]
                 if is_primary or entry.selective_logic in ("and_any", "and_all"):
                     spans.append((start, end, n, "key"))
-        for start, end, key in tags:
+        for start, end, key in piece.tags:
             spans.extend((start, end, n, "tag") for n in self._by_tag[key])
         if not spans:
             return ()

@@ -23,6 +23,8 @@ log = logging.getLogger("app.ui")
 
 BATCH = 100
 """Texts counted between two yields to the page."""
+REPORT_EVERY = 10
+"""Batches between two ``version`` changes (and the end)."""
 
 
 class TokenCounts:
@@ -84,12 +86,15 @@ class TokenCounts:
             self._counter = counter
             self._label.set(counter.label)
         count = self._counter
+        batches = 0
         while self._pending:
             batch = list(self._pending)[:BATCH]
             for text in batch:
                 self._pending.pop(text, None)
                 self._exact[text] = count(text)
-            self._version.set(self._version_value() + 1)
+            batches += 1
+            if batches % REPORT_EVERY == 0 or not self._pending:  # views re-read in steps
+                self._version.set(self._version_value() + 1)
             await asyncio.sleep(0)
 
     def _version_value(self) -> int:

@@ -28,6 +28,7 @@ from app.ui._autosave_field import autosave_field
 from app.ui._confirm import confirm_button
 from app.ui._guard import Guard
 from app.ui._inline_edit import inline_edit
+from app.ui._lore_view import entry_name
 from app.ui._marked_text import MarkedText
 from app.ui._mentions import LineMarks, MentionIndex, Mentions, pieces
 from app.ui._record_page import record_page, record_title
@@ -306,31 +307,33 @@ def _stamp(record: Any) -> int:
 def _mentioned(c: Ctx, page: Page, mentions: Readable[Mentions | None], lore: Any) -> Node:
     listing = c.el("ul", {"class": "mentioned", "aria-labelledby": "mentioned-heading"})
 
-    def items(found: Mentions | None) -> list[tuple[LorebookEntry, int]]:
+    # (id, name, level, scope id, count): plain values, so comparing the list on every
+    # keystroke is cheap and an unchanged list touches nothing
+    Item = tuple[str, str, str, str | None, int]
+
+    def items(found: Mentions | None) -> list[Item]:
         if found is None:
             return []
-        return [(e, found.counts[e.id]) for e in found.entries]
+        return [
+            (e.id, entry_name(e), e.level, e.scope_id, found.counts[e.id]) for e in found.entries
+        ]
 
-    def row(rc: Ctx, item: tuple[LorebookEntry, int]) -> Row[tuple[LorebookEntry, int]]:
-        entry, count = item
-        label = entry.name or (entry.keys[0] if entry.keys else "Untitled entry")
-        link = rc.el(
-            "a",
-            {"href": lorebook_href(page, entry.level, entry.scope_id, entry.id)},
-            label,
-        )
+    def row(rc: Ctx, item: Item) -> Row[Item]:
+        entry_id, label, level, scope_id, count = item
+        link = rc.el("a", {"href": lorebook_href(page, level, scope_id, entry_id)}, label)
         node = rc.el(
             "li",
             None,
             link,
             " ",
-            rc.el("span", {"class": "badge"}, LEVEL_NAMES.get(entry.level, entry.level)),
+            rc.el("span", {"class": "badge"}, LEVEL_NAMES.get(level, level)),
             " ",
             rc.el("span", {"class": "meta"}, plural(count, "mention", "mentions")),
         )
         return Row(node)
 
-    c.each(listing, derived(mentions, items), key=lambda item: (item[0].id, item[1]), render=row)
+    shown = derived(mentions, items, equals=lambda a, b: a == b)
+    c.each(listing, shown, key=lambda item: item, render=row)
 
     def summary(values: list[Any]) -> str:
         found, seen = values

@@ -29,14 +29,14 @@ from typing import Any
 from app.domain import LorebookEntry
 from app.domain.lorebook import Audience, Layer, LoreChange
 from app.lore import LintIssue, lint
-from app.reactive import Readable, Subscribable, Writable, derived, get, readable, writable
+from app.reactive import Readable, Subscribable, Writable, batch, derived, get, readable, writable
 from app.state import Lookup
 from app.ui import Ctx, Event, Node, Page, Row
 from app.ui._autosave import Journal
 from app.ui._bulk import Selection, UndoBar
 from app.ui._entry_editor import entry_editor, recover_drafts
 from app.ui._guard import Guard
-from app.ui._lore_view import PAGE, SORTS, LoreQuery, entry_name, facets, section_rows
+from app.ui._lore_view import PAGE, SORTS, LoreQuery, entry_name, facets, search_text, section_rows
 from app.ui._not_found import not_found_message
 from app.ui._record_page import record_title
 from app.ui._token_counts import TokenCounts
@@ -57,6 +57,7 @@ _KINDS = {
 }
 _PAGES = {"series": "series", "story": "story", "character": "character", "chat": "chat"}
 LINT_DELAY = 0.3
+UPKEEP_DELAY = 0.3
 
 
 def scope_of(page: Page) -> Layer:
@@ -159,13 +160,18 @@ class _Book:
         self.lore = self.writing.lore_seen(scope.level, scope.scope_id)
         self.undo = UndoBar(ctx, on_error=self.guard.fail)
         self._lint_timer: asyncio.TimerHandle | None = None
+        self._upkeep_timer: asyncio.TimerHandle | None = None
+        self.facets: Writable[tuple[list[str], list[str]]] = writable(([], []))
         self._tasks: set[asyncio.Future[Any]] = set()
         self.revealed = False  # ``?entry=`` was honoured
         self.recovered = False  # drafts left by a reload were saved
+        self._linted: tuple[Any, ...] | None = None
         ctx.scope.on_dispose(self._stop)
 
     def _stop(self) -> None:
         self.tokens.stop()
+        if self._upkeep_timer is not None:
+            self._upkeep_timer.cancel()
         if self._lint_timer is not None:
             self._lint_timer.cancel()
         for task in self._tasks:
@@ -218,6 +224,56 @@ class _Book:
         self.audiences.set(found)
 
     # -- lint and tokens ---------------------------------------------------------------------
+    def lint_changed(self, seen: dict[Layer, list[LorebookEntry]]) -> bool:
+        """Whether anything lint reads changed since the last run (toggling an entry or
+        editing its title does not)."""
+        stamp = tuple(
+            (
+                e.id,
+                e.level,
+                e.scope_id,
+                tuple(e.keys),
+                tuple(e.secondary_keys),
+                e.constant,
+                e.case_sensitive,
+                len(e.content),
+            )
+            for group in seen.values()
+            for e in group
+        )
+        if stamp == self._linted:
+            return False
+        self._linted = stamp
+        return True
+
+    async def warm_search(self, entries: list[LorebookEntry]) -> None:
+        """Fold every entry's searchable text ahead of the first keystroke, a batch at a
+        time so the page stays responsive."""
+        for start in range(0, len(entries), 250):
+            for e in entries[start : start + 250]:
+                search_text(e)
+            await asyncio.sleep(0)
+
+    def schedule_upkeep(self) -> None:
+        """After a pause in changes: count tokens, lint, fold for search, list the
+        categories and tags — each a pass over every entry, so not on every change."""
+        if self._upkeep_timer is not None:
+            self._upkeep_timer.cancel()
+        loop = asyncio.get_event_loop()
+        self._upkeep_timer = loop.call_later(UPKEEP_DELAY, self._upkeep)
+
+    def _upkeep(self) -> None:
+        self._upkeep_timer = None
+        seen = get(self.lore)
+        if seen is None:
+            return
+        everything = [e for group in seen.values() for e in group]
+        self.tokens.want(e.content for e in everything)
+        self.facets.set(facets(seen))
+        if self.lint_changed(seen):
+            self.spawn(self.run_lint())
+        self.spawn(self.warm_search(everything))
+
     def schedule_lint(self) -> None:
         if self._lint_timer is not None:
             self._lint_timer.cancel()
@@ -259,6 +315,18 @@ class _Book:
         else:
             self.undo.say(message(change))
         return True
+
+    async def toggle(self, entry: LorebookEntry) -> None:
+        """Enable or disable one entry (a single write the app state applies in place)."""
+        on = not entry.enabled
+        ok, _ = await self.guard.run(lambda: self.writing.update_entry(entry.id, {"enabled": on}))
+        if not ok:
+            return
+
+        async def undo() -> None:
+            await self.writing.update_entry(entry.id, {"enabled": not on})
+
+        self.undo.done(f"{'Enabled' if on else 'Disabled'} “{entry_name(entry)}”.", undo)
 
     async def set_enabled(self, ids: Sequence[str], on: bool) -> None:
         await self.act(
@@ -330,8 +398,9 @@ def _book(ctx: Ctx, page: Page, scope: Layer, found: Readable[Lookup[Any]]) -> N
     )
 
     def typed(event: Event) -> None:
-        book.query.set(get(book.query).with_(text=str(dom.get_prop(search, "value"))))
-        book.limits.set({})
+        with batch():  # one recomputation of the sections per keystroke
+            book.query.set(get(book.query).with_(text=str(dom.get_prop(search, "value"))))
+            book.limits.set({})
 
     ctx.on(search, "input", typed)
 
@@ -350,8 +419,9 @@ def _book(ctx: Ctx, page: Page, scope: Layer, found: Readable[Lookup[Any]]) -> N
         ctx.watch(options, fill)
 
         def changed(event: Event) -> None:
-            book.query.set(get(book.query).with_(**{field: str(dom.get_prop(select, "value"))}))
-            book.limits.set({})
+            with batch():
+                book.query.set(get(book.query).with_(**{field: str(dom.get_prop(select, "value"))}))
+                book.limits.set({})
 
         ctx.on(select, "change", changed)
         return ctx.el("div", {"class": "field"}, ctx.el("label", {"for": id}, label), select)
@@ -360,10 +430,11 @@ def _book(ctx: Ctx, page: Page, scope: Layer, found: Readable[Lookup[Any]]) -> N
         levels = list(dict.fromkeys(layer.level for layer in book.layers(seen)))
         return [("", "All levels"), *[(lv, LEVEL_NAMES[lv]) for lv in levels]]
 
-    def facet_options(index: int, everything: str) -> Callable[[Any], list[tuple[str, str]]]:
-        def options(seen: Any) -> list[tuple[str, str]]:
-            values = facets(seen or {})[index]
-            return [("", everything), *[(v, v) for v in values]]
+    def facet_options(
+        index: int, everything: str
+    ) -> Callable[[tuple[list[str], list[str]]], list[tuple[str, str]]]:
+        def options(found: tuple[list[str], list[str]]) -> list[tuple[str, str]]:
+            return [("", everything), *[(v, v) for v in found[index]]]
 
         return options
 
@@ -391,9 +462,9 @@ def _book(ctx: Ctx, page: Page, scope: Layer, found: Readable[Lookup[Any]]) -> N
                 "lore-category",
                 "Category",
                 "category",
-                derived(lore, facet_options(0, "All categories")),
+                derived(book.facets, facet_options(0, "All categories")),
             ),
-            menu("lore-tag", "Tag", "tag", derived(lore, facet_options(1, "All tags"))),
+            menu("lore-tag", "Tag", "tag", derived(book.facets, facet_options(1, "All tags"))),
         ),
     )
 
@@ -430,6 +501,9 @@ def _book(ctx: Ctx, page: Page, scope: Layer, found: Readable[Lookup[Any]]) -> N
 
     def sync_all(values: list[Any]) -> None:
         ids, _seen, _query = values
+        if not ids:  # the common case, and free: nothing selected
+            dom.set_prop(select_all, "checked", False)
+            return
         matching = own_matching()
         dom.set_prop(select_all, "checked", bool(matching) and all(i in ids for i in matching))
 
@@ -513,9 +587,9 @@ def _book(ctx: Ctx, page: Page, scope: Layer, found: Readable[Lookup[Any]]) -> N
     def on_lore(seen: Any) -> None:
         if seen is None:
             return
-        book.selection.keep_only(e.id for e in seen.get(scope, []))
-        book.tokens.want(e.content for group in seen.values() for e in group)
-        book.schedule_lint()
+        if get(book.selection.count):
+            book.selection.keep_only(e.id for e in seen.get(scope, []))
+        book.schedule_upkeep()
         layers = tuple(seen)
         if layers != shown_layers[0]:
             shown_layers[0] = layers
@@ -561,14 +635,31 @@ def _section(c: Ctx, book: _Book, key: str) -> Node:
     def group(seen: Any) -> list[LorebookEntry]:
         return [e for layer, es in (seen or {}).items() if _section_key(layer) == key for e in es]
 
+    last: list[Any] = [None, None]  # (the layers' lists, query, limit) -> rows
+
     def rows(values: list[Any]) -> Any:
         seen, query, limits = values
-        return section_rows(group(seen), query, limits.get(key, PAGE))
+        lists = tuple(id(es) for layer, es in (seen or {}).items() if _section_key(layer) == key)
+        stamp = (lists, query, limits.get(key, PAGE))
+        if stamp != last[0]:  # another section's change leaves these rows as they were
+            last[0] = stamp
+            last[1] = section_rows(group(seen), query, limits.get(key, PAGE))
+        return last[1]
 
     shown = derived([book.lore, book.query, book.limits], rows)
 
+    def movable(seen: Any) -> bool:
+        """Whether this section's entries can move one level (all share their layer)."""
+        layers = [x for x in book.layers(seen) if _section_key(x) == key]
+        if not layers or key == "module":
+            return False
+        probe = LorebookEntry.model_construct(level=layers[0].level, scope_id=layers[0].scope_id)
+        return (book.promotion(probe) if own_section else book.demotion(probe)) is not None
+
+    can_move = derived(book.lore, movable)
+
     def render_row(rc: Ctx, entry: LorebookEntry) -> Row[LorebookEntry]:
-        return _entry_row(rc, book, entry, own_section, note_id)
+        return _entry_row(rc, book, entry, own_section, note_id, can_move)
 
     c.each(
         listing, derived(shown, lambda s: list(s.entries)), key=lambda e: e.id, render=render_row
@@ -629,35 +720,56 @@ def _section(c: Ctx, book: _Book, key: str) -> Node:
 
 
 def _entry_row(
-    c: Ctx, book: _Book, first: LorebookEntry, own: bool, note_id: str
+    c: Ctx,
+    book: _Book,
+    first: LorebookEntry,
+    own: bool,
+    note_id: str,
+    can_move: Readable[bool],
 ) -> Row[LorebookEntry]:
-    entry: Writable[LorebookEntry] = writable(first)
-    entry_id = first.id
-    name = derived(entry, entry_name)
-    li = c.el("li", {"class": "lore-entry", "data-id": entry_id})
+    """One entry's row. Its texts are patched from the entry (``paint``), so a row costs
+    a handful of nodes and five subscriptions (tokens, lint, selection, the open editor,
+    whether its section can promote/demote) even with 5,000 entries in the book."""
     dom = c.dom
+    entry: Writable[LorebookEntry] = writable(first)  # the editor follows it
+    entry_id = first.id
+    level = first.level
+    li = c.el("li", {"class": "lore-entry", "data-id": entry_id})
+    name_text = dom.text("")
+    keys_text = dom.text("")
+    tokens_text = dom.text("")
+    off = c.el("span", {"class": "off"}, "Disabled")
+    lint_list = c.el("ul", {"class": "lint"})
+    labelled: list[tuple[Node, str]] = []  # (node, "Edit {}") aria-labels naming the entry
 
-    def tokens(values: list[Any]) -> str:
-        e, _version = values
+    def named(node: Node, pattern: str) -> Node:
+        labelled.append((node, pattern))
+        return node
+
+    painters: list[Callable[[LorebookEntry], None]] = []  # what else each kind of row shows
+
+    def paint(e: LorebookEntry) -> None:
+        name = entry_name(e)
+        dom.set_data(name_text, name)
+        dom.set_data(keys_text, _keys_line(e))
+        dom.set_attr(off, "hidden", e.enabled)
+        for node, pattern in labelled:
+            dom.set_attr(node, "aria-label", pattern.format(name))
+        count_tokens(e)
+        for painter in painters:
+            painter(e)
+
+    def count_tokens(e: LorebookEntry) -> None:
         n, exact = book.tokens.count(e.content)
-        return f"{'' if exact else '≈'}{plural(n, 'token', 'tokens')}"
+        dom.set_data(tokens_text, f"{'' if exact else '≈'}{plural(n, 'token', 'tokens')}")
 
-    def keys_line(e: LorebookEntry) -> str:
-        keys = ", ".join(k for k in e.keys if k.strip())
-        if e.constant:
-            return "Always active" + (f" · keys: {keys}" if keys else "")
-        return f"Keys: {keys}" if keys else "No keys"
+    shown_issues: list[tuple[str, ...]] = [()]
 
-    def issues_of(found: dict[str, list[LintIssue]]) -> list[str]:
-        return [issue.message for issue in found.get(entry_id, [])]
-
-    lint_list = c.el(
-        "ul", {"class": "lint", "aria-label": derived(name, lambda n: f"Problems with {n}")}
-    )
-
-    issues_store = derived(book.issues, lambda found: tuple(issues_of(found)))
-
-    def fill_issues(messages: tuple[str, ...]) -> None:
+    def fill_issues(found: dict[str, list[LintIssue]]) -> None:
+        messages = tuple(issue.message for issue in found.get(entry_id, ()))
+        if messages == shown_issues[0]:
+            return
+        shown_issues[0] = messages
         dom.set_text(lint_list, "")
         for message in messages:
             item = dom.element("li")
@@ -665,94 +777,100 @@ def _entry_row(
             dom.insert(lint_list, item)
         dom.set_attr(lint_list, "hidden", not messages)
 
-    c.watch(issues_store, fill_issues)
+    named(lint_list, "Problems with {}")
+    c.watch(book.issues, fill_issues)
+    c.watch(book.tokens.version, lambda _v: count_tokens(get(entry)))
 
     actions = c.el("div", {"class": "actions"})
-    parts: list[Node | None] = []
+    checkbox = None
     if own:
-        checkbox = c.el(
-            "input",
-            {
-                "type": "checkbox",
-                "id": f"select-{entry_id}",
-                "aria-label": derived(name, lambda n: f"Select {n}"),
-                ".checked": book.selection.has(entry_id),
-            },
+        checkbox = named(
+            c.el(
+                "input",
+                {
+                    "type": "checkbox",
+                    "id": f"select-{entry_id}",
+                    ".checked": book.selection.has(entry_id),
+                },
+            ),
+            "Select {}",
         )
+        box = checkbox
         c.on(
-            checkbox,
+            box,
             "change",
-            lambda ev: book.selection.set(entry_id, bool(dom.get_prop(checkbox, "checked"))),
+            lambda ev: book.selection.set(entry_id, bool(dom.get_prop(box, "checked"))),
         )
-        parts.append(checkbox)
     summary = c.el(
         "div",
         {"class": "entry-summary"},
-        *parts,
-        c.el("strong", {"class": "entry-name"}, name),
-        None if own else c.el("span", {"class": "badge"}, LEVEL_NAMES[first.level]),
-        c.el("span", {"class": "off", "hidden": derived(entry, lambda e: e.enabled)}, "Disabled"),
-        c.el("span", {"class": "meta"}, derived([entry, book.tokens.version], tokens)),
+        checkbox,
+        c.el("strong", {"class": "entry-name"}, name_text),
+        None if own else c.el("span", {"class": "badge"}, LEVEL_NAMES[level]),
+        off,
+        c.el("span", {"class": "meta"}, tokens_text),
     )
-    details = c.el("p", {"class": "meta keys"}, derived(entry, keys_line))
-
-    async def promote(event: Event) -> None:
-        target = book.promotion(get(entry))
-        if target is not None:
-            await book.move([entry_id], target, "Promoted")
-
-    async def demote(event: Event) -> None:
-        target = book.demotion(get(entry))
-        if target is not None:
-            await book.move([entry_id], target, "Demoted")
-
+    details = c.el("p", {"class": "meta keys"}, keys_text)
+    hidden = derived(can_move, lambda ok: not ok)
     editor_holder = c.el("div", {"class": "entry-editor-holder"})
+
     if own:
         expanded = derived(book.open, lambda current: current == entry_id)
-        toggle = c.el(
-            "button",
-            {
-                "type": "button",
-                "aria-expanded": derived(expanded, lambda e: "true" if e else "false"),
-                "aria-label": derived(name, lambda n: f"Edit {n}"),
-            },
-            "Edit",
-            on={"click": lambda ev: book.open.set(None if get(expanded) else entry_id)},
-        )
+
+        async def promote(event: Event) -> None:
+            target = book.promotion(get(entry))
+            if target is not None:
+                await book.move([entry_id], target, "Promoted")
+
+        toggle_label = dom.text("Disable")
         enable = c.el(
             "button",
-            {
-                "type": "button",
-                "aria-label": derived(
-                    entry, lambda e: f"{'Disable' if e.enabled else 'Enable'} {entry_name(e)}"
+            {"type": "button"},
+            toggle_label,
+            on={"click": lambda ev: book.toggle(get(entry))},
+        )
+        for node in (
+            named(
+                c.el(
+                    "button",
+                    {
+                        "type": "button",
+                        "aria-expanded": derived(expanded, lambda x: "true" if x else "false"),
+                    },
+                    "Edit",
+                    on={"click": lambda ev: book.open.set(None if get(expanded) else entry_id)},
                 ),
-            },
-            derived(entry, lambda e: "Disable" if e.enabled else "Enable"),
-            on={"click": lambda ev: book.set_enabled([entry_id], not get(entry).enabled)},
-        )
-        delete = c.el(
-            "button",
-            {
-                "type": "button",
-                "class": "danger",
-                "aria-label": derived(name, lambda n: f"Delete {n}"),
-            },
-            "Delete",
-            on={"click": lambda ev: book.delete([entry_id])},
-        )
-        promote_button = c.el(
-            "button",
-            {
-                "type": "button",
-                "aria-label": derived(name, lambda n: f"Promote {n}"),
-                "aria-describedby": note_id,
-                "hidden": derived(book.lore, lambda _s: book.promotion(get(entry)) is None),
-            },
-            "Promote",
-            on={"click": promote},
-        )
-        for node in (toggle, enable, promote_button, delete):
+                "Edit {}",
+            ),
+            enable,
+            named(
+                c.el(
+                    "button",
+                    {"type": "button", "aria-describedby": note_id, "hidden": hidden},
+                    "Promote",
+                    on={"click": promote},
+                ),
+                "Promote {}",
+            ),
+            named(
+                c.el(
+                    "button",
+                    {"type": "button", "class": "danger"},
+                    "Delete",
+                    on={"click": lambda ev: book.delete([entry_id])},
+                ),
+                "Delete {}",
+            ),
+        ):
             dom.insert(actions, node)
+
+        base_paint = paint
+
+        def paint(e: LorebookEntry) -> None:
+            base_paint(e)
+            word = "Disable" if e.enabled else "Enable"
+            dom.set_data(toggle_label, word)
+            dom.set_attr(enable, "aria-label", f"{word} {entry_name(e)}")
 
         async def save(eid: str, values: dict[str, Any]) -> None:
             await book.writing.update_entry(eid, values)
@@ -776,35 +894,55 @@ def _entry_row(
 
         c.switch(editor_holder, expanded, draw_editor, after=focus_title)
     else:
-        level = first.level
-        link = c.el(
-            "a",
-            {
-                "href": lorebook_href(book.page, level, first.scope_id, entry_id),
-                "aria-label": derived(
-                    name, lambda n: f"Edit in the {LEVEL_NAMES[level]} lorebook: {n}"
+
+        async def demote(event: Event) -> None:
+            target = book.demotion(get(entry))
+            if target is not None:
+                await book.move([entry_id], target, "Demoted")
+
+        where = f"Edit in the {LEVEL_NAMES[level]} lorebook"
+        dom.insert(
+            actions,
+            named(
+                c.el(
+                    "a", {"href": lorebook_href(book.page, level, first.scope_id, entry_id)}, where
                 ),
-            },
-            f"Edit in the {LEVEL_NAMES[level]} lorebook",
+                where + ": {}",
+            ),
         )
-        demote_button = c.el(
-            "button",
-            {
-                "type": "button",
-                "aria-label": derived(name, lambda n: f"Demote {n}"),
-                "aria-describedby": note_id,
-                "hidden": derived(book.lore, lambda _s: book.demotion(get(entry)) is None),
-            },
-            "Demote",
-            on={"click": demote},
+        dom.insert(
+            actions,
+            named(
+                c.el(
+                    "button",
+                    {"type": "button", "aria-describedby": note_id, "hidden": hidden},
+                    "Demote",
+                    on={"click": demote},
+                ),
+                "Demote {}",
+            ),
         )
-        dom.insert(actions, link)
-        dom.insert(actions, demote_button)
-        preview = c.el("p", {"class": "preview"}, derived(entry, lambda e: e.content[:240]))
-        dom.insert(editor_holder, preview)
-    dom.insert(li, summary)
-    dom.insert(li, details)
-    dom.insert(li, lint_list)
-    dom.insert(li, actions)
-    dom.insert(li, editor_holder)
-    return Row(li, entry.set)
+        preview = dom.text("")
+        dom.insert(editor_holder, c.el("p", {"class": "preview"}, preview))
+        base_paint = paint
+
+        def paint(e: LorebookEntry) -> None:
+            base_paint(e)
+            dom.set_data(preview, e.content[:240])
+
+    paint(first)
+    for node in (summary, details, lint_list, actions, editor_holder):
+        dom.insert(li, node)
+
+    def update(e: LorebookEntry) -> None:
+        entry.set(e)
+        paint(e)
+
+    return Row(li, update)
+
+
+def _keys_line(e: LorebookEntry) -> str:
+    keys = ", ".join(k for k in e.keys if k.strip())
+    if e.constant:
+        return "Always active" + (f" · keys: {keys}" if keys else "")
+    return f"Keys: {keys}" if keys else "No keys"

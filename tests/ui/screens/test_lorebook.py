@@ -160,6 +160,8 @@ async def test_search_and_filters(tab):
     assert rows(t, "story") == ["Dawn"]
     t.harness.type_into(search, "")
     tag = field(t, "Tag")
+    # the menus list the tags in use once the book has settled after a change
+    await eventually(lambda: "mood" in t.harness.text(tag), "the tag in the menu")
     t.dom.set_prop(tag, "value", "mood")
     t.harness.fire(tag, "change")
     await settle(t)
