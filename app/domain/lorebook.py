@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Literal, get_args
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple, get_args
 
 from pydantic import Field, field_validator, model_validator
 
+from ._cascade import delete_cascading
 from ._db_errors import translate_db_errors
 from ._entity import Entity
 from ._entity_type import CONTEXT, EntityType, InStore, Ref, Shown
+from ._errors import FieldError, InvalidDataError, NotFoundError
 from ._feature import Feature
+from ._ids import format_utc
 from ._repository import Repository, require_record
 from ._scope import check_scope_id
 
@@ -19,6 +23,9 @@ __all__ = [
     "LEVELS",
     "LOREBOOK_ENTRY",
     "SCOPED_LEVELS",
+    "Audience",
+    "Layer",
+    "LoreChange",
     "LorebookEntry",
     "LorebookLevel",
     "LorebookRepository",
@@ -184,11 +191,15 @@ class LorebookRepository(Repository[LorebookEntry]):
                 entries += await self.by_level("module", module_id, include_disabled=False)
         return entries
 
-    async def _enabled_module_ids(self, chat_id: str, character_id: str | None) -> list[str]:
+    async def _enabled_module_ids(self, chat_id: str | None, character_id: str | None) -> list[str]:
         if not self.store.has_table("modules"):
             return []
         links = self.store.table("module_links")
-        found = await links.where("[target_level+target_id]").equals(["chat", chat_id]).to_array()
+        found = []
+        if chat_id:
+            found += (
+                await links.where("[target_level+target_id]").equals(["chat", chat_id]).to_array()
+            )
         if character_id:
             found += (
                 await links.where("[target_level+target_id]")
@@ -227,7 +238,119 @@ class LorebookRepository(Repository[LorebookEntry]):
         """Entries of `category`, optionally of one level (and scope)."""
         return await self._filtered("category", category, level, scope_id)
 
-    # -- promotion and demotion -----------------------------------------------------------
+    # -- scopes ---------------------------------------------------------------------------
+    async def chain(self, level: LorebookLevel, scope_id: str | None = None) -> list[Layer]:
+        """The layers a scope sees, from the top: a story sees global, its series (if
+        any) and itself; a chat global, its character (if any), itself and its enabled
+        modules; a character global, itself and its enabled modules; a series global
+        and itself; a module only itself. `NotFoundError` if the scope does not exist."""
+        async with translate_db_errors(), self.store.transaction("r", *self._scope_tables()):
+            if level == "global":
+                return [Layer("global", None)]
+            if scope_id is None:
+                raise InvalidDataError(
+                    [FieldError("scope_id", f'required when level is "{level}"')]
+                )
+            record = await require_record(
+                self.store, _SCOPE_TABLES[level], scope_id, level.replace("_", " ")
+            )
+            if level == "module":
+                return [Layer("module", scope_id)]
+            layers = [Layer("global", None)]
+            if level == "story":
+                if record.get("series_id"):
+                    layers.append(Layer("series", record["series_id"]))
+                return [*layers, Layer("story", scope_id)]
+            if level == "series":
+                return [*layers, Layer("series", scope_id)]
+            if level == "character":
+                modules = await self._enabled_module_ids(None, scope_id)
+                return [
+                    *layers,
+                    Layer("character", scope_id),
+                    *(Layer("module", m) for m in modules),
+                ]
+            character_id = record.get("character_id")
+            if character_id:
+                layers.append(Layer("character", character_id))
+            modules = await self._enabled_module_ids(scope_id, character_id)
+            return [*layers, Layer("chat", scope_id), *(Layer("module", m) for m in modules)]
+
+    def _scope_tables(self) -> list[str]:
+        """Tables read to follow a scope chain."""
+        names = ["series", "stories", "characters", "chats", "modules", "module_links"]
+        return [t for t in names if self.store.has_table(t)]
+
+    async def seen_by(
+        self, level: LorebookLevel, scope_id: str | None = None
+    ) -> dict[Layer, list[LorebookEntry]]:
+        """Every entry (disabled ones too) of each layer the scope sees, layer by layer."""
+        tables = (self.table_name, *self._scope_tables())
+        async with translate_db_errors(), self.store.transaction("r", *tables):
+            layers = await self.chain(level, scope_id)
+            return {layer: await self.by_level(layer.level, layer.scope_id) for layer in layers}
+
+    async def promotion(self, entry_id: str) -> Layer | None:
+        """Where "Promote" moves an entry: one level up its scope chain (story → its
+        series, else global; chat → its character, else global; series and character →
+        global). None for global and module entries."""
+        entry = await self.require(entry_id)
+        if entry.level in ("global", "module"):
+            return None
+        layers = await self.chain(entry.level, entry.scope_id)
+        own = layers.index(Layer(entry.level, entry.scope_id))
+        return layers[own - 1]
+
+    async def demotion(
+        self, entry_id: str, level: LorebookLevel, scope_id: str | None
+    ) -> Layer | None:
+        """Where "Demote" moves an entry seen from the scope `level`/`scope_id`: one level
+        down the scope chain, toward that scope. None when the entry is the scope's own,
+        a module's, or not seen there."""
+        entry = await self.require(entry_id)
+        layers = [x for x in await self.chain(level, scope_id) if x.level != "module"]
+        here = Layer(entry.level, entry.scope_id)
+        if here not in layers or here == layers[-1]:
+            return None
+        return layers[layers.index(here) + 1]
+
+    async def audience(self, layer: Layer) -> Audience:
+        """Who sees the entries of `layer`: a sentence for the screen, and a count."""
+        level, scope_id = layer
+        if level == "global":
+            return Audience(layer, "", "every story and every chat", None)
+        table = _SCOPE_TABLES[level]
+        async with translate_db_errors():
+            record = await require_record(self.store, table, scope_id, level)
+            name = str(record.get("name") or record.get("title") or "")
+            if level == "series":
+                count = (
+                    await self.store.table("stories").where("series_id").equals(scope_id).count()
+                )
+                noun = "story" if count == 1 else "stories"
+                return Audience(layer, name, f"the {count} {noun} of the series “{name}”", count)
+            if level == "character":
+                count = (
+                    await self.store.table("chats").where("character_id").equals(scope_id).count()
+                )
+                noun = "chat" if count == 1 else "chats"
+                return Audience(layer, name, f"the {count} {noun} with “{name}”", count)
+            if level == "module":
+                links = (
+                    await self.store.table("module_links")
+                    .where("module_id")
+                    .equals(scope_id)
+                    .count()
+                )
+                noun = "character or chat" if links == 1 else "characters and chats"
+                return Audience(layer, name, f"the {links} {noun} using the module “{name}”", links)
+        if level == "story":
+            return Audience(layer, name, f"only the story “{name}”", 1)
+        return Audience(
+            layer, name or "this chat", f"only the chat “{name}”" if name else "only this chat", 1
+        )
+
+    # -- promotion, demotion and moves ----------------------------------------------------
     async def move(
         self, entry_id: str, level: LorebookLevel, scope_id: str | None = None
     ) -> LorebookEntry:
@@ -246,6 +369,120 @@ class LorebookRepository(Repository[LorebookEntry]):
 
     async def demote_to_story(self, entry_id: str, story_id: str) -> LorebookEntry:
         return await self.move(entry_id, "story", story_id)
+
+    # -- bulk operations, each undoable -----------------------------------------------------
+    async def set_enabled(self, ids: Sequence[str], enabled: bool) -> LoreChange:
+        """Enable or disable entries, in one transaction; returns what `undo` reverses."""
+        what = "Enabled" if enabled else "Disabled"
+        return await self._change_many(ids, {"enabled": enabled}, what)
+
+    async def move_many(
+        self, ids: Sequence[str], level: LorebookLevel, scope_id: str | None = None
+    ) -> LoreChange:
+        """Move entries to one level and scope (ids kept), in one transaction."""
+        return await self._change_many(ids, {"level": level, "scope_id": scope_id}, "Moved")
+
+    async def delete_many(self, ids: Sequence[str]) -> LoreChange:
+        """Delete entries in one transaction; `undo` puts them back as they were."""
+        unique = list(dict.fromkeys(ids))
+        async with translate_db_errors(), self.store.transaction("rw", *self.tables_used):
+            records = await self._records(unique)
+            await delete_cascading(self.store, self.entity.kind, unique)
+        return LoreChange("Deleted", tuple(records), None)
+
+    async def undo(self, change: LoreChange) -> int:
+        """Reverse a bulk operation: deleted entries come back with their ids; changed
+        fields get their earlier values (other edits made since are kept). Entries
+        deleted since are left alone; one that cannot go back (its scope is gone) fails
+        the whole undo with nothing changed. Returns how many entries changed."""
+        now = self.store.clock()
+        done = 0
+        async with translate_db_errors(), self.store.transaction("rw", *self.tables_used):
+            for before in change.before:
+                current = await self.get(before["id"])
+                if change.fields is None:
+                    if current is None:
+                        entity = self.load({**before, "updated_at": format_utc(now)})
+                        await self._check(entity)
+                        await self.table.add(entity.to_record())
+                        done += 1
+                    continue
+                if current is None:
+                    continue
+                restore = {f: before[f] for f in change.fields}
+                if any(getattr(current, f) != v for f, v in restore.items()):
+                    await self._apply_update(current, restore)
+                    done += 1
+        return done
+
+    async def _records(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+        records = await self.table.bulk_get(list(ids))
+        missing = [i for i, r in zip(ids, records, strict=True) if r is None]
+        if missing:
+            raise NotFoundError(self.kind, missing[0])
+        return [dict(r) for r in records]
+
+    async def _change_many(
+        self, ids: Sequence[str], changes: dict[str, Any], what: str
+    ) -> LoreChange:
+        unique = list(dict.fromkeys(ids))
+        self._check_changes(changes)
+        async with translate_db_errors(), self.store.transaction("rw", *self.tables_used):
+            records = await self._records(unique)
+            checked = False
+            for record in records:
+                current = self.load(record)
+                if all(getattr(current, f) == v for f, v in changes.items()):
+                    continue
+                # the target is the same for every entry: check its references once
+                await self._apply_update(current, changes, check=not checked)
+                checked = True
+        return LoreChange(what, tuple(records), tuple(changes))
+
+
+class Layer(NamedTuple):
+    """One scope layer: a level and its scope (None for global)."""
+
+    level: LorebookLevel
+    scope_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """Who sees a layer's entries: `who` is a phrase for the screen ("the 3 stories of
+    the series “Saga”"); `count` how many stories, chats or links (None: everything)."""
+
+    layer: Layer
+    name: str
+    who: str
+    count: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class LoreChange:
+    """A bulk operation done: what it did ("Deleted", "Disabled", ...), the entries as
+    they were before, and which fields it changed (None: it deleted them)."""
+
+    what: str
+    before: tuple[dict[str, Any], ...]
+    fields: tuple[str, ...] | None
+
+    @property
+    def count(self) -> int:
+        return len(self.before)
+
+    @property
+    def ids(self) -> list[str]:
+        return [str(r["id"]) for r in self.before]
+
+
+_SCOPE_TABLES = {
+    "series": "series",
+    "story": "stories",
+    "character": "characters",
+    "chat": "chats",
+    "module": "modules",
+}
 
 
 async def upgrade_story_entries_to_levels(tx: Any) -> None:

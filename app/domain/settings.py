@@ -31,10 +31,16 @@ class AppSettings(Model):
     send_on_enter: bool = True
     active_persona_id: str | None = None
     default_provider_config_id: str | None = None
+    #: Matching defaults; a lorebook entry may override case and whole words.
+    lore_case_sensitive: bool = False
+    lore_match_whole_words: bool = True
     lore_scan_depth: int = Field(default=2, ge=0, le=1000)
     lore_token_budget: int = Field(default=2048, ge=0)
     lore_recursive_scanning: bool = True
+    lore_max_recursion: int = Field(default=3, ge=0, le=20)
     sync_enabled: bool = False
+    #: Warn when the library uses this share of the storage the browser gives us.
+    storage_warning_percent: int = Field(default=80, ge=10, le=99)
 
 
 class SettingRecord(Model):

@@ -23,8 +23,10 @@ from ._domain_backend import DomainBackend
 from ._hierarchy import LOADED
 from ._layout import SETTINGS, Layout, Placement
 from ._levels import Level
+from ._live_records import LiveRecords, Lookup
 from ._loader import Source, load_level
 from ._views import Views
+from ._writing import Writing
 
 __all__ = [
     "LOADED",
@@ -35,8 +37,11 @@ __all__ = [
     "ExternalListener",
     "Layout",
     "Level",
+    "LiveRecords",
+    "Lookup",
     "Placement",
     "Source",
     "Views",
+    "Writing",
     "load_level",
 ]

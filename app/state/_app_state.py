@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from app.domain.files import Files
     from app.domain.library import CancelToken, ImportChoice, Incoming, Progress
 
+    from ._writing import Writing
+
 __all__ = ["AppState"]
 
 _GONE = 1 << 62
@@ -48,6 +50,17 @@ class AppState(Shows):
         #: The app-wide ``app.lore.LayerCache`` (kept in step with lorebook edits by the
         #: boot), so building a prompt does not re-index unchanged lore; None: no cache.
         self.lore_cache = lore_cache
+        self._writing: Writing | None = None
+
+    @property
+    def writing(self) -> Writing:
+        """Series, stories, chapters, scene beats and every scope's lorebook: live stores
+        of what the writing pages show, and their operations (see ``Writing``)."""
+        if self._writing is None:
+            from ._writing import Writing
+
+            self._writing = Writing(self, self._backend.domain)
+        return self._writing
 
     def _newest_write(self, record: Any, number: int) -> bool:
         """True if no write to ``record`` that started after write ``number`` has returned."""

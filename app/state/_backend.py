@@ -10,6 +10,7 @@ from ._levels import Level
 from ._loader import Source
 
 if TYPE_CHECKING:
+    from app.domain import Domain
     from app.domain.files import Files
 
 __all__ = ["Backend", "ExternalListener"]
@@ -30,6 +31,12 @@ class Backend(Source, Protocol):
 
     @property
     def layout(self) -> Layout: ...
+
+    @property
+    def domain(self) -> Domain:
+        """The repositories themselves, for the pages that show records no level holds
+        (``AppState.writing``)."""
+        ...
 
     async def load_settings(self) -> Any: ...
 

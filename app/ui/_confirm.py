@@ -1,5 +1,9 @@
 """Asking first: an inline ``alertdialog`` with "Delete" (or another action) and "Cancel".
 
+Two forms: ``confirm_box`` is the question box itself (the caller inserts it and puts it
+away); ``confirm_button`` is a destructive button ("Delete story") that turns into that box
+in place, and back (focus on the button again) on "Cancel", Escape or once the action ran.
+
 Focus lands on "Cancel"; Escape cancels. Used wherever a record is deleted from a list
 or a page (UI.md: destructive actions ask first)::
 
@@ -11,14 +15,16 @@ or a page (UI.md: destructive actions ask first)::
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ._context import Ctx
+from app.reactive import Subscribable, writable
+
+from ._context import AttrValue, Child, Ctx
 from ._dom import Event, Node
 
-__all__ = ["Confirm", "confirm_box", "on_escape"]
+__all__ = ["Confirm", "confirm_box", "confirm_button", "on_escape"]
 
 _ids = itertools.count(1)
 
@@ -44,7 +50,7 @@ class Confirm:
 
 def confirm_box(
     ctx: Ctx,
-    question: str,
+    question: Child | Subscribable[str],
     *,
     on_confirm: Callable[[Event], Any],
     on_cancel: Callable[[], Any],
@@ -68,3 +74,52 @@ def confirm_box(
         on={"keydown": on_escape(on_cancel)},
     )
     return Confirm(box, cancel)
+
+
+def confirm_button(
+    ctx: Ctx,
+    *,
+    text: str,
+    label: AttrValue = None,
+    question: Child | Subscribable[str],
+    action: str = "Delete",
+    run: Callable[[], Awaitable[object]],
+    css: str = "danger",
+) -> Node:
+    """``text`` is the button's visible text, ``label`` its accessible name when that
+    says more ("Delete Chapter 2"); ``question`` is asked before ``run`` is called."""
+    dom = ctx.dom
+    asking = writable(False)
+    holder = ctx.el("div", {"class": "confirm-holder"})
+    own: dict[str, Node] = {}
+
+    def show(value: bool, focus: str) -> None:
+        if ctx.scope.disposed:
+            return
+        asking.set(value)
+        node = own.get(focus)
+        if node is not None:
+            dom.call(node, "focus")
+
+    def trigger(c: Ctx) -> Node:
+        attrs: dict[str, AttrValue] = {"type": "button", "class": css}
+        if label is not None:
+            attrs["aria-label"] = label
+        own["trigger"] = c.el("button", attrs, text, on={"click": lambda ev: show(True, "cancel")})
+        return own["trigger"]
+
+    def dialog(c: Ctx) -> Node:
+        async def confirmed(event: Event) -> None:
+            await run()
+            if not ctx.scope.disposed:
+                show(False, "trigger")
+
+        box = confirm_box(
+            c, question, on_confirm=confirmed, on_cancel=lambda: show(False, "trigger"),
+            action=action,
+        )
+        own["cancel"] = box.cancel
+        return box.node
+
+    ctx.switch(holder, asking, lambda c, value: dialog(c) if value else trigger(c))
+    return holder

@@ -48,6 +48,10 @@ class MemoryEvent:
     default_prevented: bool = False
     #: What a drag carries (``files``), as the browser's ``DataTransfer``.
     dataTransfer: Any = None
+    altKey: bool = False
+    ctrlKey: bool = False
+    shiftKey: bool = False
+    metaKey: bool = False
 
     def preventDefault(self) -> None:
         self.default_prevented = True

@@ -13,6 +13,7 @@ from ._navigation import navigation
 from ._outlet import APP_NAME, Outlet
 from ._router import Router
 from ._screen import Screen
+from ._theme import theme_of
 
 __all__ = ["SKIP_LINK", "shell"]
 
@@ -37,7 +38,7 @@ def shell(ctx: Ctx, router: Router, outlet: Outlet, screens: Sequence[Screen]) -
     )
     return ctx.el(
         "div",
-        {"class": "shell"},
+        {"class": "shell", "data-theme": theme_of(outlet.state.settings)},
         ctx.el(
             "a",
             {"class": "skip-link", "href": "#main"},

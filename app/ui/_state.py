@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     )
     from app.domain.files import Files
     from app.domain.library import CancelToken, ImportChoice, Incoming, Progress
+    from app.state import Writing
     from app.sync import SyncStatus
 
 __all__ = ["CharacterRecord", "ChatRecord", "SyncControls", "UiState"]
@@ -97,6 +98,16 @@ class UiState(Protocol):
     @property
     def active_chat_id(self) -> Subscribable[str | None]: ...
 
+    @property
+    def settings(self) -> Subscribable[AppSettings | None]:
+        """Every setting (defaults filled in); ``None`` until loaded."""
+        ...
+
+    @property
+    def writing(self) -> Writing:
+        """Series, stories, chapters, scene beats and every scope's lorebook (live)."""
+        ...
+
     # -- levels ----------------------------------------------------------------------------
     async def load_global(self) -> bool: ...
 
@@ -132,9 +143,6 @@ class UiState(Protocol):
     async def delete_character(self, character_id: str) -> None: ...
 
     # -- the chat workspace: stores ----------------------------------------------------------
-    @property
-    def settings(self) -> Subscribable[AppSettings | None]: ...
-
     @property
     def personas(self) -> Subscribable[Sequence[Persona]]: ...
 

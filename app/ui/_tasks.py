@@ -32,4 +32,10 @@ class Tasks:
 
     async def settle(self) -> None:
         while self.pending:
-            await asyncio.gather(*list(self.pending), return_exceptions=True)
+            waiting = [task for task in self.pending if not task.done()]
+            if waiting:
+                await asyncio.gather(*waiting, return_exceptions=True)
+            else:
+                # finished, but their done callbacks (which forget them) have not run yet:
+                # awaiting a done task need not yield (Pyodide's loop resolves it at once)
+                await asyncio.sleep(0)

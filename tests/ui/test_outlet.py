@@ -108,7 +108,8 @@ async def test_a_lorebook_page_opens_its_scope(tab: Tab) -> None:
     yara = await character_id(tab, "Yara")
     await tab.go(f"/lorebook/character/{yara}")
     assert get(tab.state.active_character_id) == yara
-    assert tab.heading() == "Lorebook"
+    await tab.state.writing.settle()  # the page names its scope once it has read it
+    assert tab.heading() == "Lorebook: Yara"
     await tab.go("/lorebook/story/some-story")
     assert get(tab.state.active_character_id) is None
     await tab.go("/lorebook/character/nobody")

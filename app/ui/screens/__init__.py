@@ -41,6 +41,30 @@ def chat_title(page: Page) -> Subscribable[str]:
     return derived([page.state.active_chat, page.state.active_character], title)
 
 
+def series_name(page: Page) -> Subscribable[str]:
+    from app.ui._record_page import record_title
+
+    return record_title(page.state.writing.series(page.params["id"]), lambda s: s.name, "Series")
+
+
+def story_title(page: Page) -> Subscribable[str]:
+    from app.ui._record_page import record_title
+
+    return record_title(page.state.writing.story(page.params["id"]), lambda s: s.title, "Story")
+
+
+def chapter_title(page: Page) -> Subscribable[str]:
+    from app.ui.screens.chapter import title
+
+    return title(page)
+
+
+def lorebook_title(page: Page) -> Subscribable[str]:
+    from app.ui.screens.lorebook import title
+
+    return title(page)
+
+
 def lorebook_scope(params: Mapping[str, str]) -> Opening | None:
     """A character's or a chat's lorebook opens that character or chat."""
     level, scope_id = params["level"], params["scope_id"]
@@ -72,21 +96,28 @@ SCREENS: tuple[Screen, ...] = (
         opens=opens_record(Level.CHAT, "chat"),
     ),
     Screen("/personas", "personas", "Personas", "personas", nav="Personas"),
-    Screen("/series", "series_list", "Stories", nav="Stories"),
-    Screen("/series/{id}", "series", "Series", section="series_list"),
-    Screen("/stories/{id}", "story", "Story", section="series_list"),
-    Screen("/stories/{id}/chapters/{chapter_id}", "chapter", "Chapter", section="series_list"),
-    Screen("/lorebook/global", "global_lorebook", "Global lorebook", nav="Lorebook"),
+    Screen("/series", "series_list", "Stories", "series_list", nav="Stories"),
+    Screen("/series/{id}", "series", series_name, "series", section="series_list"),
+    Screen("/stories/{id}", "story", story_title, "story", section="series_list"),
+    Screen(
+        "/stories/{id}/chapters/{chapter_id}",
+        "chapter",
+        chapter_title,
+        "chapter",
+        section="series_list",
+    ),
+    Screen("/lorebook/global", "global_lorebook", "Global lorebook", "lorebook", nav="Lorebook"),
     Screen(
         f"/lorebook/{{level:{_LEVEL}}}/{{scope_id}}",
         "lorebook",
-        "Lorebook",
+        lorebook_title,
+        "lorebook",
         section="global_lorebook",
         opens=lorebook_scope,
     ),
     Screen("/presets", "presets", "Presets", "presets", nav="Presets"),
     Screen("/library", "library", "Library", "library", nav="Library"),
-    Screen("/settings", "settings", "Settings", nav="Settings"),
+    Screen("/settings", "settings", "Settings", "settings", nav="Settings"),
     Screen("/settings/providers", "providers", "Providers", "providers", section="settings"),
     Screen("/settings/sync", "sync", "Sync", "sync", section="settings"),
 )

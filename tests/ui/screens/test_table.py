@@ -79,19 +79,37 @@ async def _address(t: Tab, screen: Screen) -> str:
     """An address of ``screen`` whose records exist."""
     (character,) = await t.domain.characters.list()
     chat = await t.state.create_chat(character.id, {"title": "Breakfast"})
-    params = {"id": "x1", "chapter_id": "ch1", "level": "story", "scope_id": "st1"}
+    saga = await t.domain.series.create({"name": "Saga"})
+    story = await t.domain.stories.stories.create({"title": "Dune", "series_id": saga.id})
+    chapter = await t.domain.stories.chapters.create({"story_id": story.id, "title": "Arrakis"})
+    params = {"id": story.id, "chapter_id": chapter.id, "level": "story", "scope_id": story.id}
     if screen.name in ("character", "lorebook"):
         params.update(id=character.id, level="character", scope_id=character.id)
-    if screen.name == "chat":
+    if screen.name in ("chat",):
         params["id"] = chat.id
+    if screen.name == "series":
+        params["id"] = saga.id
     return screen.route.href(**{k: params[k] for k in screen.route.params})[1:]
+
+
+#: Pages whose title names their record (the others' is the table's string).
+RECORD_TITLES = {
+    "character": "Ada",
+    "chat": "Breakfast",
+    "series": "Saga",
+    "story": "Dune",
+    "chapter": "Arrakis",
+    "lorebook": "Lorebook: Ada",
+}
 
 
 @pytest.mark.parametrize("screen", SCREENS, ids=lambda s: s.name)
 async def test_every_page_opens_with_its_title(screen: Screen) -> None:
     async with open_tab(["Ada"]) as t:
         await t.go(await _address(t, screen))
-        expected = {"character": "Ada", "chat": "Breakfast"}.get(screen.name, screen.title)
+        await t.state.writing.settle()
+        await t.app.settle()
+        expected = RECORD_TITLES.get(screen.name, screen.title)
         assert t.heading() == expected
         assert t.title() == f"{expected} — Lorekeeper"
         built = t.harness.query("main p.muted")

@@ -1,0 +1,293 @@
+"""A story (``#/stories/{id}``): title, series (or none), synopsis, its chapters in order
+(add, rename, reorder, delete), word counts, its lorebook, and deleting it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.domain import Chapter, Story
+from app.reactive import Readable, derived, get
+from app.ui import Ctx, Event, Node, Page, prevent_default
+from app.ui._autosave_field import autosave_field
+from app.ui._confirm import confirm_button
+from app.ui._guard import Guard
+from app.ui._inline_edit import inline_edit
+from app.ui._record_page import record_page
+from app.ui._sortable import SortableRow, sortable_list
+from app.ui._word_count import word_count
+
+from ._common import plural
+
+__all__ = ["chapter_name", "render"]
+
+NO_SERIES = ""
+
+
+def chapter_name(chapter: Chapter, index: int) -> str:
+    """A chapter's name in lists and buttons: its title, or "Chapter N" by position."""
+    return chapter.title.strip() or f"Chapter {index + 1}"
+
+
+def _stamp(record: Any) -> int:
+    return int(record.updated_at.timestamp() * 1000)
+
+
+def render(ctx: Ctx, page: Page) -> Node:
+    writing = page.state.writing
+    story_id = page.params["id"]
+    lookup = writing.story(story_id)
+
+    def back() -> Node:
+        def target(found: Any) -> tuple[str, str]:
+            story = found.record
+            if story is not None and story.series_id:
+                return page.href("series", id=story.series_id), "Back to the series"
+            return page.href("series_list"), "All stories"
+
+        where = derived(lookup, target)
+        return ctx.el(
+            "p",
+            {"class": "back"},
+            ctx.el(
+                "a",
+                {"href": derived(where, lambda w: w[0])},
+                ctx.el("span", {"aria-hidden": "true"}, "← "),
+                derived(where, lambda w: w[1]),
+            ),
+        )
+
+    def body(c: Ctx, story: Readable[Story]) -> Node:
+        guard = Guard(c)
+        title = derived(story, lambda s: s.title if s is not None else "")
+        chapters = writing.chapters_of(story_id)
+
+        async def rename(text: str) -> bool:
+            ok, _ = await guard.run(lambda: writing.update_story(story_id, {"title": text}))
+            return ok
+
+        async def delete() -> None:
+            series_id = get(story).series_id if get(story) is not None else None
+            ok, _ = await guard.run(lambda: writing.delete_story(story_id))
+            if ok:
+                if series_id:
+                    page.navigate("series", id=series_id)
+                else:
+                    page.navigate("series_list")
+
+        # -- series ------------------------------------------------------------------------
+        select = c.el("select", {"id": "story-series"})
+        all_series = writing.series_list
+
+        def fill(values: list[Any]) -> None:
+            series_list, current = values
+            dom = c.dom
+            dom.set_text(select, "")
+            options = [(NO_SERIES, "No series (on its own)")]
+            options += [(s.id, s.name) for s in series_list or ()]
+            chosen = (current.series_id if current is not None else None) or NO_SERIES
+            for value, text in options:
+                option = dom.element("option")
+                dom.set_attr(option, "value", value)
+                dom.insert(option, dom.text(text))
+                dom.insert(select, option)
+            dom.set_prop(select, "value", chosen)
+
+        c.watch(derived([all_series, story], lambda vs: vs), fill)
+
+        async def change_series(event: Event) -> None:
+            value = str(c.dom.get_prop(select, "value"))
+            await guard.run(lambda: writing.assign_series(story_id, value or None))
+
+        c.on(select, "change", change_series)
+        series_link = c.el(
+            "p",
+            {"class": "meta"},
+            derived(
+                [all_series, story],
+                lambda vs: _series_sentence(vs[0], vs[1]),
+            ),
+        )
+
+        # -- chapters ----------------------------------------------------------------------
+        new_chapter = c.el(
+            "input",
+            {"id": "new-chapter", "type": "text", "maxlength": "300", "autocomplete": "off"},
+        )
+
+        async def add_chapter(event: Event) -> None:
+            text = str(c.dom.get_prop(new_chapter, "value")).strip()
+            ok, _ = await guard.run(lambda: writing.create_chapter(story_id, {"title": text}))
+            if ok:
+                c.dom.set_prop(new_chapter, "value", "")
+            c.dom.call(new_chapter, "focus")
+
+        async def move(chapter: Chapter, delta: int) -> None:
+            await writing.move_chapter(chapter.id, delta)
+
+        def chapter_row(rc: Ctx, row: SortableRow[Chapter]) -> Node:
+            chapter_id = get(row.item).id
+            words = derived(row.item, lambda ch: plural(word_count(ch.content), "word", "words"))
+            raw_title = derived(row.item, lambda ch: ch.title)
+
+            async def rename_chapter(text: str) -> bool:
+                ok, _ = await guard.run(lambda: writing.update_chapter(chapter_id, {"title": text}))
+                return ok
+
+            async def delete_chapter() -> None:
+                await guard.run(lambda: writing.delete_chapter(chapter_id))
+
+            return rc.el(
+                "div",
+                {"class": "row-view"},
+                rc.el(
+                    "a",
+                    {
+                        "class": "name",
+                        "href": page.href("chapter", id=story_id, chapter_id=chapter_id),
+                    },
+                    row.name,
+                ),
+                rc.el("span", {"class": "meta"}, words),
+                rc.el(
+                    "div",
+                    {"class": "actions"},
+                    inline_edit(
+                        rc,
+                        value=raw_title,
+                        field_label="Chapter title",
+                        button_label=derived(row.name, lambda n: f"Rename {n}"),
+                        save=rename_chapter,
+                        required=False,
+                    ),
+                    confirm_button(
+                        rc,
+                        text="Delete",
+                        label=derived(row.name, lambda n: f"Delete {n}"),
+                        question=derived(
+                            row.name,
+                            lambda n: (
+                                f"Delete “{n}” with its text and scene beats? "
+                                "This cannot be undone."
+                            ),
+                        ),
+                        run=delete_chapter,
+                    ),
+                ),
+            )
+
+        chapter_list, chapter_status = sortable_list(
+            c,
+            derived(chapters, lambda items: items or []),
+            key=lambda ch: ch.id,
+            name=chapter_name,
+            render=chapter_row,
+            move=move,
+            label="Chapters",
+            on_error=guard.fail,
+        )
+
+        def totals(items: list[Chapter] | None) -> str:
+            if items is None:
+                return ""
+            if not items:
+                return "No chapters yet. Add the first one above."
+            words = sum(word_count(ch.content) for ch in items)
+            return f"{plural(len(items), 'chapter', 'chapters')}, {plural(words, 'word', 'words')}"
+
+        synopsis, _ = autosave_field(
+            c,
+            id="story-synopsis",
+            label="Synopsis",
+            value=derived(story, lambda s: s.synopsis if s is not None else ""),
+            save=lambda text: writing.update_story(story_id, {"synopsis": text}),
+            journal_key=f"story:{story_id}:synopsis",
+            multiline=True,
+            stored_at_ms=_stamp(get(story)),
+        )
+        return c.el(
+            "div",
+            None,
+            c.el(
+                "div",
+                {"class": "actions page-actions"},
+                inline_edit(
+                    c,
+                    value=title,
+                    field_label="Story title",
+                    button_label="Rename story",
+                    save=rename,
+                ),
+                c.el(
+                    "a",
+                    {"href": page.href("lorebook", level="story", scope_id=story_id)},
+                    "Story lorebook",
+                ),
+            ),
+            guard.node,
+            c.el(
+                "div",
+                {"class": "field"},
+                c.el("label", {"for": "story-series"}, "Series"),
+                select,
+                series_link,
+            ),
+            synopsis,
+            c.el(
+                "section",
+                {"class": "block", "aria-labelledby": "chapters-heading"},
+                c.el("h2", {"id": "chapters-heading"}, "Chapters"),
+                c.el(
+                    "form",
+                    {"class": "create-form", "aria-label": "Add a chapter"},
+                    c.el("label", {"for": "new-chapter"}, "New chapter"),
+                    c.el(
+                        "div",
+                        {"class": "field-row"},
+                        new_chapter,
+                        c.el("button", {"type": "submit", "class": "primary"}, "Add chapter"),
+                    ),
+                    on={"submit": prevent_default(add_chapter)},
+                ),
+                c.el("p", {"class": "status"}, derived(chapters, totals)),
+                chapter_list,
+                chapter_status,
+            ),
+            c.el(
+                "section",
+                {"class": "block danger-zone", "aria-labelledby": "delete-heading"},
+                c.el("h2", {"id": "delete-heading"}, "Delete"),
+                confirm_button(
+                    c,
+                    text="Delete story",
+                    question=derived(
+                        title,
+                        lambda t: (
+                            f"Delete the story “{t}” with its chapters, scene beats and "
+                            "story lorebook? This cannot be undone."
+                        ),
+                    ),
+                    run=delete,
+                ),
+            ),
+        )
+
+    return record_page(
+        ctx,
+        page,
+        lookup,
+        noun="story",
+        name=lambda s: s.title,
+        back=(page.href("series_list"), "Back to Stories"),
+        body=body,
+        css="story-page",
+        before_heading=back(),
+    )
+
+
+def _series_sentence(series_list: Any, story: Any) -> str:
+    if story is None or not story.series_id:
+        return "This story stands on its own."
+    for s in series_list or ():
+        if s.id == story.series_id:
+            return f"Part of the series “{s.name}”."
+    return ""
