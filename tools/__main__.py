@@ -111,6 +111,9 @@ def _test(args: argparse.Namespace) -> int:
                           cwd=ROOT)
     if ruff.returncode != 0:
         return ruff.returncode
+    mypy = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT)  # strict, over app/
+    if mypy.returncode != 0:
+        return mypy.returncode
     command = [sys.executable, "-m", "pytest", *args.pytest_args]
     env = {**os.environ, "LK_REQUIRE_ALL_TIERS": "0" if args.pytest_args else "1"}
     return subprocess.run(command, cwd=ROOT, env=env).returncode
@@ -154,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     user.add_argument("name")
     _data_arguments(user)
     user.set_defaults(run=_user, open_registration=False, cors_origin=[])
-    test = sub.add_parser("test", help="ruff + every test tier (extra args go to pytest)")
+    test = sub.add_parser("test", help="ruff, mypy + every test tier (extra args go to pytest)")
     test.add_argument("pytest_args", nargs=argparse.REMAINDER)
     test.set_defaults(run=_test)
     bench = sub.add_parser("bench", help=f"run a benchmark: {', '.join(BENCHES)}")
