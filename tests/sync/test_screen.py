@@ -8,20 +8,15 @@ from typing import Any
 import pytest
 
 from app.reactive import get
-from app.server import ServerConfig
 from app.sync import MemoryTabs, SyncHandle, resume_sync, stop_all
 from tests._wait import eventually
-from tests.server._support import running_app
-from tests.sync._server import SERVER, asgi_transport
+from tests.sync._server import PASSWORD, SERVER, asgi_transport, server_app
 from tests.ui._tab import Tab, open_tab
 
 
 @pytest.fixture
 async def app(tmp_path: Any) -> AsyncIterator[Any]:
-    config = ServerConfig(database_url=f"sqlite+aiosqlite:///{tmp_path / 's.sqlite3'}",
-                          purge_interval_s=0)
-    async with running_app(config) as running:
-        await running.state.server.accounts.create_user("ana", "correct horse")
+    async with server_app(tmp_path, "ana") as running:
         yield running
     await stop_all()
 
@@ -48,7 +43,7 @@ async def sign_in(tab: Tab) -> None:
     h = tab.harness
     await tab.go("#/settings/sync")
     for fid, value in (("sync-server", SERVER), ("sync-username", "ana"),
-                       ("sync-password", "correct horse")):
+                       ("sync-password", PASSWORD)):
         (node,) = h.query(f"input[id={fid}]")
         h.type_into(node, value)
     (form,) = h.query("form.sync-sign-in")
