@@ -21,13 +21,26 @@ async def app(tmp_path: Any) -> AsyncIterator[Any]:
     await stop_all()
 
 
+def sync_options(tab: Tab, app: Any) -> dict[str, Any]:
+    """The boot's sync options for ``tab``, with an in-process server and tabs."""
+    return {"transport": asgi_transport(app), "tabs": MemoryTabs.group()(), "debounce_s": 0,
+            "backoff": None, "listen_for_pokes": False, "periodic_s": 3600,
+            "on_applied": tab.library.domain.store.receive_external}
+
+
 def connect(tab: Tab, app: Any) -> None:
     """What the boot does (``Library.app_state``), with an in-process server and tabs."""
-    store = tab.library.domain.store
-    tab.state.sync = SyncHandle(store.db, transport=asgi_transport(app),
-                                tabs=MemoryTabs.group()(), debounce_s=0, backoff=None,
-                                listen_for_pokes=False, periodic_s=3600,
-                                on_applied=store.receive_external)
+    tab.state.sync = SyncHandle(tab.library.domain.store.db, **sync_options(tab, app))
+
+
+async def pushed(tab: Tab) -> None:
+    """Wait until ``tab``'s replica has nothing left to push."""
+    replica = tab.state.sync.service().replica
+
+    async def nothing_pending() -> bool:
+        return await replica.pending() == 0
+
+    await eventually(nothing_pending, "the push", timeout=20)
 
 
 def shown_names(tab: Tab) -> list[str]:
@@ -63,12 +76,7 @@ async def test_two_devices_sync_through_the_screen(app: Any) -> None:
         # an edit on the laptop reaches the phone after a sync (no poke here: sync now)
         aria = next(c for c in await laptop.domain.characters.list() if c.name == "Aria")
         await laptop.state.rename_character(aria.id, "Aria the Bold")
-        replica = laptop.state.sync.service().replica
-
-        async def pushed() -> bool:
-            return await replica.pending() == 0
-
-        await eventually(pushed, "the laptop's push", timeout=20)
+        await pushed(laptop)
         phone.state.sync.wake("now")
 
         async def renamed() -> bool:
@@ -104,19 +112,10 @@ async def test_a_sync_resumed_at_boot_shows_what_it_pulls(app: Any) -> None:
         await sign_in(laptop)
         await sign_in(phone)
         await stop_all()  # both "reload": the sync services are gone, the links stay
-        store = phone.library.domain.store
-        resumed = await resume_sync(store.db, transport=asgi_transport(app),
-                                    tabs=MemoryTabs.group()(), debounce_s=0, backoff=None,
-                                    listen_for_pokes=False, periodic_s=3600,
-                                    on_applied=store.receive_external)
+        resumed = await resume_sync(phone.library.domain.store.db, **sync_options(phone, app))
         assert resumed is not None
         aria = next(c for c in await laptop.domain.characters.list() if c.name == "Aria")
         await laptop.state.rename_character(aria.id, "Aria the Bold")
-        replica = laptop.state.sync.service().replica
-
-        async def pushed() -> bool:
-            return await replica.pending() == 0
-
-        await eventually(pushed, "the laptop's push", timeout=20)
+        await pushed(laptop)
         resumed.wake("now")
         await eventually(lambda: "Aria the Bold" in shown_names(phone), "the pull shown")
