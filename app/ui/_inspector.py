@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._context import Ctx
 from ._dom import Node
@@ -34,8 +34,12 @@ __all__ = [
     "REASON_LABELS",
     "PromptInspector",
     "ScopeNamer",
+    "prompt_report",
     "report_view",
 ]
+
+if TYPE_CHECKING:
+    from app.generation import BuiltPrompt, GenerationResult
 
 INSPECTOR_TITLE = "Prompt inspector"
 
@@ -95,6 +99,46 @@ def _reason(code: str) -> str:
 
 def default_scope_name(level: str, scope_id: str | None) -> str:
     return LEVEL_NAMES.get(level, level.capitalize())
+
+
+def prompt_report(
+    built: BuiltPrompt,
+    result: GenerationResult | None = None,
+    *,
+    provider: str = "",
+    keep_text: bool = True,
+) -> dict[str, Any]:
+    """The plain-JSON report this inspector shows: the prompt (``keep_text=False`` drops
+    the parts' text where the caller keeps it elsewhere, as a chat's messages do), how the
+    request ended (none yet: a preview) and its settings (the body without the messages;
+    never the key)."""
+    prompt = built.to_dict()
+    if not keep_text:
+        prompt["parts"] = [{k: v for k, v in p.items() if k != "text"} for p in prompt["parts"]]
+    report: dict[str, Any] = {"prompt": prompt}
+    if result is not None:
+        body = result.request_body if isinstance(result.request_body, Mapping) else {}
+        error = result.error
+        report["result"] = {
+            "status": result.status,
+            "model": result.model or "",
+            "requested_model": str(body.get("model") or ""),
+            "provider": provider,
+            "finish_reason": result.finish_reason,
+            "seconds": round(result.seconds, 3),
+            "usage": None
+            if result.usage is None
+            else {
+                "prompt_tokens": result.usage.prompt_tokens,
+                "completion_tokens": result.usage.completion_tokens,
+            },
+            "error": "" if error is None else str(error),
+        }
+        report["request"] = {
+            k: v for k, v in body.items() if k not in ("messages", "prompt", "system")
+        }
+    plain: dict[str, Any] = json.loads(json.dumps(report, ensure_ascii=False, default=str))
+    return plain  # tuples become lists: stored as JSON
 
 
 def report_view(ctx: Ctx, report: Mapping[str, Any], scope_name: ScopeNamer | None = None) -> Node:

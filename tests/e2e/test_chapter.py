@@ -96,3 +96,31 @@ def test_the_editor_fits_a_phone(live_server: Any, page: Any) -> None:
     field = textbox(page, "Chapter text").bounding_box()
     assert mirror is not None and field is not None
     assert abs(mirror["height"] - field["height"]) < 1  # the layers line up
+
+
+def test_continue_writing_streams_in_and_the_inspector_shows_what_was_sent(
+    live_server: Any, page: Any
+) -> None:
+    from tests.e2e._chat import REPLY, fake_server, seed_provider
+
+    _story, _chapter = open_chapter(page, live_server.url("/"), "Mara waited.")
+    base_url, _run = fake_server().base_url("ok")
+    seed_provider(page, base_url)  # reloads: the chapter stays open
+    expect(main_heading(page)).to_have_text("Arrakis")
+    page.get_by_role("button", name="Continue writing").click()
+    area = textbox(page, "Chapter text")
+    expect(area).to_have_value("Mara waited. " + REPLY)
+    expect(page.get_by_role("status").filter(has_text="Done:")).to_have_count(1)
+    page.get_by_role("button", name="Prompt inspector for the last request").click()
+    dialog = page.get_by_role("dialog", name="Prompt inspector")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Mara waited.")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    stored_where(
+        page,
+        "chapters",
+        "(all, want) => all.some((c) => c.content === want)",
+        "Mara waited. " + REPLY,
+        "the written text saved",
+    )

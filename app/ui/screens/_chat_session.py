@@ -18,15 +18,15 @@ Nothing here touches the DOM: the screen binds ``generating``, ``target``, ``liv
 
 from __future__ import annotations
 
-import json
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from app.reactive import Readable, get, readonly, writable
 from app.ui import Tasks, UiState
+from app.ui._inspector import prompt_report
 
 if TYPE_CHECKING:
     from app.domain import Message, ProviderConfig
@@ -85,34 +85,9 @@ def fill_names(text: str, char: str, user: str) -> str:
 def stored_report(
     built: BuiltPrompt, result: GenerationResult, config: ProviderConfig
 ) -> dict[str, Any]:
-    """What a reply keeps for the prompt inspector: the prompt (the parts without their
-    text, which the messages already hold), how the request ended, and the request's
-    settings (the body without the messages; never the key)."""
-    prompt = built.to_dict()
-    prompt["parts"] = [{k: v for k, v in part.items() if k != "text"} for part in prompt["parts"]]
-    body = result.request_body if isinstance(result.request_body, Mapping) else {}
-    error = result.error
-    report = {
-        "prompt": prompt,
-        "result": {
-            "status": result.status,
-            "model": result.model or "",
-            "requested_model": str(body.get("model") or ""),
-            "provider": config.name,
-            "finish_reason": result.finish_reason,
-            "seconds": round(result.seconds, 3),
-            "usage": None
-            if result.usage is None
-            else {
-                "prompt_tokens": result.usage.prompt_tokens,
-                "completion_tokens": result.usage.completion_tokens,
-            },
-            "error": "" if error is None else str(error),
-        },
-        "request": {k: v for k, v in body.items() if k not in ("messages", "prompt", "system")},
-    }
-    plain: dict[str, Any] = json.loads(json.dumps(report, ensure_ascii=False, default=str))
-    return plain  # tuples become lists: stored as JSON
+    """What a reply keeps for the prompt inspector: the prompt without the parts' text
+    (the messages already hold it), how the request ended, and its settings (never the key)."""
+    return prompt_report(built, result, provider=config.name, keep_text=False)
 
 
 class ChatSession:

@@ -27,6 +27,8 @@ from app.ui._autosave_field import autosave_field
 from app.ui._confirm import confirm_button
 from app.ui._guard import Guard
 from app.ui._inline_edit import inline_edit
+from app.ui._inspector import LEVEL_NAMES as SCOPE_WORDS
+from app.ui._inspector import PromptInspector, prompt_report
 from app.ui._lore_view import entry_name
 from app.ui._marked_text import MarkedText
 from app.ui._mentions import LineMarks, MentionIndex, Mentions, pieces
@@ -425,6 +427,18 @@ def _beats(
             beat = get(item.item)
             await generator.write(beat.content, beat.position)
 
+        async def preview(event: Event) -> None:
+            await flush()
+            beat = get(item.item)
+            await generator.preview(beat.content, beat.position, preview_button)
+
+        preview_button = rc.el(
+            "button",
+            {"type": "button", "aria-label": derived(item.name, lambda n: f"Prompt for {n}")},
+            "Prompt",
+            on={"click": preview},
+        )
+
         return rc.el(
             "div",
             {"class": "beat"},
@@ -460,6 +474,7 @@ def _beats(
                     "Write this beat",
                     on={"click": write_beat},
                 ),
+                preview_button,
                 confirm_button(
                     rc,
                     text="Delete",
@@ -534,8 +549,22 @@ class _Generator:
         self.said = writable("")
         self.failed = writable("")
         self.no_provider = writable(False)
-        self.last: Any = None  # the last request (for the prompt inspector)
+        #: what the last request sent and how it went (for the prompt inspector)
+        self.last_report: Writable[dict[str, Any] | None] = writable(None)
         self._running: Any = None
+        self.inspector = PromptInspector(
+            ctx, scope_name=lambda level, _scope: SCOPE_WORDS.get(level, level.capitalize())
+        )
+        self.inspect_button = ctx.el(
+            "button",
+            {
+                "type": "button",
+                "hidden": derived(self.last_report, lambda r: r is None),
+                "aria-label": "Prompt inspector for the last request",
+            },
+            "Prompt inspector",
+            on={"click": lambda ev: self._inspect_last()},
+        )
         self.stop_button = ctx.el(
             "button",
             {"type": "button", "class": "danger", "hidden": derived(self.busy, lambda b: not b)},
@@ -557,7 +586,13 @@ class _Generator:
             "section",
             {"class": "block generate", "aria-labelledby": "generate-heading"},
             ctx.el("h2", {"id": "generate-heading"}, "Write with the model"),
-            ctx.el("div", {"class": "actions"}, self.continue_button, self.stop_button),
+            ctx.el(
+                "div",
+                {"class": "actions"},
+                self.continue_button,
+                self.stop_button,
+                self.inspect_button,
+            ),
             ctx.el("p", {"class": "status", "role": "status"}, self.said),
             ctx.el(
                 "div",
@@ -576,7 +611,35 @@ class _Generator:
                     " Set up a provider",
                 ),
             ),
+            self.inspector.node,
         )
+
+    def _inspect_last(self) -> None:
+        report = get(self.last_report)
+        if report is not None:
+            self.inspector.open(report, opener=self.inspect_button)
+
+    async def preview(self, beat: str, at: int, opener: Node) -> None:
+        """What writing ``beat`` at ``at`` would send, in the prompt inspector (nothing is
+        sent)."""
+        from app.state._story_writer import NoProviderError
+
+        self.failed.set("")
+        self.no_provider.set(False)
+        text = self.editor.text
+        point = max(0, min(at, len(text)))
+        writer = self.page.state.writing.story_writer
+        try:
+            prompt = await writer.prompt(self.story_id, text[:point], beat=beat)
+        except NoProviderError as exc:
+            self.no_provider.set(True)
+            self.failed.set(str(exc))
+            return
+        except Exception as exc:
+            self.failed.set(str(exc).strip() or type(exc).__name__)
+            return
+        if not self.ctx.scope.disposed:
+            self.inspector.open(prompt_report(prompt.built), opener=opener)
 
     def stop(self) -> None:
         if self._running is not None:
@@ -608,7 +671,7 @@ class _Generator:
                 self.failed.set(str(exc).strip() or type(exc).__name__)
                 self.said.set("")
                 return
-            self.last = prompt
+            self.last_report.set(prompt_report(prompt.built))
             generation = writer.start(prompt)
             self._running = generation
             self.said.set("Writing…")
@@ -635,6 +698,9 @@ class _Generator:
                 dom.set_attr(self.editor.textarea, "readonly", None)
                 dom.set_attr(self.editor.textarea, "aria-busy", None)
             self.busy.set(False)
+        self.last_report.set(
+            prompt_report(prompt.built, result, provider=prompt.endpoint.model or "")
+        )
         await self.auto.flush()
         words = plural(word_count(written), "word", "words")
         if result.status == "done":

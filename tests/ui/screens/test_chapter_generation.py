@@ -115,3 +115,48 @@ async def test_stop_keeps_what_arrived(tab, fake_llm):
     assert (await t.domain.stories.chapters.require(w["chapter"].id)).content == kept
     assert (await fake_llm.ended(run))["closed_early"]
     assert t.harness.attr(field(t, "Chapter text"), "readonly") is None
+
+
+def inspector_lore(t: Tab) -> dict[str, list[str]]:
+    """The open prompt inspector's lore rows: entry name -> its cells."""
+    h = t.harness
+    (dialog,) = h.query("dialog")
+    assert h.attr(dialog, "open") is not None
+    rows = h.query("section.inspector-lore tbody tr", dialog)
+    return {h.text(h.children(r)[0]): [h.text(x) for x in h.children(r)] for r in rows}
+
+
+async def test_the_last_request_opens_in_the_prompt_inspector(tab, fake_llm):
+    t, _w = tab
+    await provider(t, fake_llm, "ok")
+    assert not [b for b in t.harness.query("button") if t.harness.text(b) == "Prompt inspector"
+                and not t.dom.get_prop(b, "hidden")]  # nothing sent yet
+    await click(t, button(t, "Continue writing"))
+    await eventually(lambda: "Done:" in t.harness.text(t.harness.root), "the generation to end")
+    await settle(t)
+    opener = button(t, "Prompt inspector for the last request")
+    await click(t, opener)
+    lore = inspector_lore(t)
+    assert lore["Mara"][1:3] == ["Story", "In"]
+    (dialog,) = t.harness.query("dialog")
+    assert "Mara waited." in t.harness.text(dialog)
+    assert "Complete" in t.harness.text(dialog)  # how the request ended
+
+
+async def test_what_a_beat_would_send_is_one_click_away_and_sends_nothing(tab, fake_llm):
+    t, w = tab
+    await t.domain.stories.save_chapter_text(w["chapter"].id, "Mara slept.\n\nThe end came.")
+    await settle(t)
+    area = field(t, "Chapter text")
+    t.dom.call(area, "setSelectionRange", len("Mara slept.\n\n"), len("Mara slept.\n\n"))
+    await submit_field(t, "New scene beat", "A stranger knocks.")
+    run = await provider(t, fake_llm, "ok")
+    await click(t, button(t, "Prompt for Beat 1"))
+    await eventually(lambda: any(t.harness.attr(d, "open") is not None
+                                 for d in t.harness.query("dialog")), "the inspector open")
+    (dialog,) = t.harness.query("dialog")
+    text = t.harness.text(dialog)
+    assert "A stranger knocks." in text and "Mara slept." in text
+    assert "The end came." not in text  # only the text before the beat's point
+    assert inspector_lore(t)["Mara"][1:3] == ["Story", "In"]  # the story's lore went in
+    assert (await fake_llm.log(run))["requests"] == []  # nothing was sent
