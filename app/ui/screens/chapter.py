@@ -32,7 +32,7 @@ from app.ui._marked_text import MarkedText
 from app.ui._mentions import LineMarks, MentionIndex, Mentions, pieces
 from app.ui._record_page import record_page, record_title
 from app.ui._sortable import SortableRow, sortable_list
-from app.ui._text_autosave import Autosave
+from app.ui._text_autosave import TextAutosave
 from app.ui._word_count import LineWordCounter, word_count
 
 from ._common import LEVEL_NAMES, lorebook_href, plural
@@ -165,7 +165,7 @@ def _editor(
     async def save(text: str) -> None:
         await writing.save_chapter_text(chapter_id, text)
 
-    auto = Autosave(c, key, save, saved_text=first.content)
+    auto = TextAutosave(c, key, save, saved_text=first.content)
     counter = LineWordCounter()
     words = writable(plural(counter(first.content), "word", "words"))
 
@@ -173,7 +173,7 @@ def _editor(
         auto.changed(text)
         words.set(plural(counter(text), "word", "words"))
 
-    recovered = auto.journal.recover(key, first.content, _stamp(first))
+    recovered = auto.recover(first.updated_at)
     editor = MarkedText(
         c,
         id="chapter-text",
@@ -182,7 +182,7 @@ def _editor(
         on_text=typed,
         describedby="chapter-words chapter-saved",
     )
-    if recovered is not None:  # typed before a reload and never saved: save it now
+    if recovered is not None:  # typed before a reload and never saved (it saves after the pause)
         typed(recovered)
 
     def rebuild(values: list[Any]) -> None:
@@ -297,10 +297,6 @@ def _editor(
     )
 
 
-def _stamp(record: Any) -> int:
-    return int(record.updated_at.timestamp() * 1000)
-
-
 # -- mentioned entries ------------------------------------------------------------------------------
 
 
@@ -372,7 +368,7 @@ def _beats(
     chapter_id: str,
     editor: MarkedText,
     guard: Guard,
-    flush: Callable[[], Awaitable[None]],
+    flush: Callable[[], Awaitable[object]],
     generator: _Generator,
 ) -> Node:
     writing = page.state.writing
@@ -406,7 +402,7 @@ def _beats(
             save=lambda text: writing.update_beat(beat_id, {"content": text}),
             journal_key=f"beat:{beat_id}:content",
             multiline=True,
-            stored_at_ms=_stamp(get(item.item)),
+            stored_at=get(item.item).updated_at,
         )
 
         def go_to(event: Event) -> None:
@@ -522,7 +518,7 @@ class _Generator:
         story_id: str,
         editor: MarkedText,
         typed: Callable[[str], None],
-        auto: Autosave,
+        auto: TextAutosave,
     ) -> None:
         self.ctx = ctx
         self.page = page

@@ -56,7 +56,7 @@ def render(ctx: Ctx, page: Page) -> Node:
             save=save_description,
             journal_key=f"series:{series_id}:description",
             multiline=True,
-            stored_at_ms=int(get(series).updated_at.timestamp() * 1000),
+            stored_at=get(series).updated_at,
         )
         stories = writing.stories_in(series_id)
         listing, status = story_rows(c, page, stories, guard, label="Stories in this series")

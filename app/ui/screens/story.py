@@ -28,10 +28,6 @@ def chapter_name(chapter: Chapter, index: int) -> str:
     return chapter.title.strip() or f"Chapter {index + 1}"
 
 
-def _stamp(record: Any) -> int:
-    return int(record.updated_at.timestamp() * 1000)
-
-
 def render(ctx: Ctx, page: Page) -> Node:
     writing = page.state.writing
     story_id = page.params["id"]
@@ -202,7 +198,7 @@ def render(ctx: Ctx, page: Page) -> Node:
             save=lambda text: writing.update_story(story_id, {"synopsis": text}),
             journal_key=f"story:{story_id}:synopsis",
             multiline=True,
-            stored_at_ms=_stamp(get(story)),
+            stored_at=get(story).updated_at,
         )
         return c.el(
             "div",
