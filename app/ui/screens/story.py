@@ -9,14 +9,13 @@ from app.domain import Chapter, Story
 from app.reactive import Readable, derived, get
 from app.ui import Ctx, Event, Node, Page, prevent_default
 from app.ui._autosave_field import autosave_field
-from app.ui._confirm import confirm_button
 from app.ui._guard import Guard
-from app.ui._inline_edit import inline_edit
 from app.ui._record_page import record_page
 from app.ui._sortable import SortableRow, sortable_list
 from app.ui._word_count import word_count
 
-from ._common import plural
+from ._common import back_link, delete_section, page_actions, plural, row_actions
+from .series_list import story_delete_question
 
 __all__ = ["chapter_name", "render"]
 
@@ -41,16 +40,7 @@ def render(ctx: Ctx, page: Page) -> Node:
             return page.href("series_list"), "All stories"
 
         where = derived(lookup, target)
-        return ctx.el(
-            "p",
-            {"class": "back"},
-            ctx.el(
-                "a",
-                {"href": derived(where, lambda w: w[0])},
-                ctx.el("span", {"aria-hidden": "true"}, "← "),
-                derived(where, lambda w: w[1]),
-            ),
-        )
+        return back_link(ctx, derived(where, lambda w: w[0]), derived(where, lambda w: w[1]))
 
     def body(c: Ctx, story: Readable[Story]) -> Node:
         guard = Guard(c)
@@ -144,30 +134,17 @@ def render(ctx: Ctx, page: Page) -> Node:
                     row.name,
                 ),
                 rc.el("span", {"class": "meta"}, words),
-                rc.el(
-                    "div",
-                    {"class": "actions"},
-                    inline_edit(
-                        rc,
-                        value=raw_title,
-                        field_label="Chapter title",
-                        button_label=derived(row.name, lambda n: f"Rename {n}"),
-                        save=rename_chapter,
-                        required=False,
+                row_actions(
+                    rc,
+                    name=row.name,
+                    value=raw_title,
+                    required=False,
+                    field_label="Chapter title",
+                    rename=rename_chapter,
+                    question=lambda n: (
+                        f"Delete “{n}” with its text and scene beats? This cannot be undone."
                     ),
-                    confirm_button(
-                        rc,
-                        text="Delete",
-                        label=derived(row.name, lambda n: f"Delete {n}"),
-                        question=derived(
-                            row.name,
-                            lambda n: (
-                                f"Delete “{n}” with its text and scene beats? "
-                                "This cannot be undone."
-                            ),
-                        ),
-                        run=delete_chapter,
-                    ),
+                    delete=delete_chapter,
                 ),
             )
 
@@ -203,19 +180,14 @@ def render(ctx: Ctx, page: Page) -> Node:
         return c.el(
             "div",
             None,
-            c.el(
-                "div",
-                {"class": "actions page-actions"},
-                inline_edit(
-                    c,
-                    value=title,
-                    field_label="Story title",
-                    button_label="Rename story",
-                    save=rename,
-                ),
-                c.el(
-                    "a",
-                    {"href": page.href("lorebook", level="story", scope_id=story_id)},
+            page_actions(
+                c,
+                name=title,
+                field_label="Story title",
+                button_label="Rename story",
+                rename=rename,
+                lorebook=(
+                    page.href("lorebook", level="story", scope_id=story_id),
                     "Story lorebook",
                 ),
             ),
@@ -248,22 +220,11 @@ def render(ctx: Ctx, page: Page) -> Node:
                 chapter_list,
                 chapter_status,
             ),
-            c.el(
-                "section",
-                {"class": "block danger-zone", "aria-labelledby": "delete-heading"},
-                c.el("h2", {"id": "delete-heading"}, "Delete"),
-                confirm_button(
-                    c,
-                    text="Delete story",
-                    question=derived(
-                        title,
-                        lambda t: (
-                            f"Delete the story “{t}” with its chapters, scene beats and "
-                            "story lorebook? This cannot be undone."
-                        ),
-                    ),
-                    run=delete,
-                ),
+            delete_section(
+                c,
+                button="Delete story",
+                question=derived(title, story_delete_question),
+                delete=delete,
             ),
         )
 
