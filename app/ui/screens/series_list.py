@@ -39,18 +39,25 @@ def create_form(
     form_label: str,
     guard: Guard,
     create: Callable[[str], Awaitable[Any]],
-    empty: str,
+    empty: str | None,
 ) -> Node:
-    """A one-field form ("New series" + "Create series") that clears itself on success."""
+    """A one-field form ("New series" + "Create series") that clears itself on success;
+    ``empty`` says why an empty value is refused (None: it is taken)."""
     dom = ctx.dom
     field = ctx.el(
         "input",
-        {"id": id, "type": "text", "required": True, "maxlength": "300", "autocomplete": "off"},
+        {
+            "id": id,
+            "type": "text",
+            "required": empty is not None,
+            "maxlength": "300",
+            "autocomplete": "off",
+        },
     )
 
     async def submit(event: Event) -> None:
         text = str(dom.get_prop(field, "value")).strip()
-        if not text:
+        if not text and empty is not None:
             guard.fail(empty)
             dom.call(field, "focus")
             return

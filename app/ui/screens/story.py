@@ -7,7 +7,7 @@ from typing import Any
 
 from app.domain import Chapter, Story
 from app.reactive import Readable, derived, get
-from app.ui import Ctx, Event, Node, Page, prevent_default
+from app.ui import Ctx, Event, Node, Page
 from app.ui._autosave_field import autosave_field
 from app.ui._guard import Guard
 from app.ui._record_page import record_page
@@ -15,7 +15,7 @@ from app.ui._sortable import SortableRow, sortable_list
 from app.ui._word_count import word_count
 
 from ._common import back_link, delete_section, page_actions, plural, row_actions
-from .series_list import story_delete_question
+from .series_list import create_form, story_delete_question
 
 __all__ = ["chapter_name", "render"]
 
@@ -95,17 +95,8 @@ def render(ctx: Ctx, page: Page) -> Node:
         )
 
         # -- chapters ----------------------------------------------------------------------
-        new_chapter = c.el(
-            "input",
-            {"id": "new-chapter", "type": "text", "maxlength": "300", "autocomplete": "off"},
-        )
-
-        async def add_chapter(event: Event) -> None:
-            text = str(c.dom.get_prop(new_chapter, "value")).strip()
-            ok, _ = await guard.run(lambda: writing.create_chapter(story_id, {"title": text}))
-            if ok:
-                c.dom.set_prop(new_chapter, "value", "")
-            c.dom.call(new_chapter, "focus")
+        async def add_chapter(text: str) -> object:
+            return await writing.create_chapter(story_id, {"title": text})
 
         async def move(chapter: Chapter, delta: int) -> None:
             await writing.move_chapter(chapter.id, delta)
@@ -204,17 +195,15 @@ def render(ctx: Ctx, page: Page) -> Node:
                 "section",
                 {"class": "block", "aria-labelledby": "chapters-heading"},
                 c.el("h2", {"id": "chapters-heading"}, "Chapters"),
-                c.el(
-                    "form",
-                    {"class": "create-form", "aria-label": "Add a chapter"},
-                    c.el("label", {"for": "new-chapter"}, "New chapter"),
-                    c.el(
-                        "div",
-                        {"class": "field-row"},
-                        new_chapter,
-                        c.el("button", {"type": "submit", "class": "primary"}, "Add chapter"),
-                    ),
-                    on={"submit": prevent_default(add_chapter)},
+                create_form(
+                    c,
+                    id="new-chapter",
+                    label="New chapter",
+                    button="Add chapter",
+                    form_label="Add a chapter",
+                    guard=guard,
+                    create=add_chapter,
+                    empty=None,  # an untitled chapter is named by its place
                 ),
                 c.el("p", {"class": "status"}, derived(chapters, totals)),
                 chapter_list,
