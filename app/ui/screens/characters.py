@@ -21,7 +21,8 @@ from app.ui import (
     prevent_default,
 )
 from app.ui._card_import import card_import
-from app.ui._confirm import confirm_box, on_escape
+from app.ui._confirm import confirm_box
+from app.ui._inline_edit import edit_form
 from app.ui._sample_offer import sample_offer
 
 __all__ = ["render", "sort_key", "visible"]
@@ -224,26 +225,14 @@ def _character_row(
                 name.set(value)
                 show("view", "rename")
 
-        return c.el(
-            "form",
-            {"class": "row-rename", "aria-label": derived(name, lambda n: f"Rename {n}")},
-            c.el("label", {"for": field_id}, "New name"),
-            c.el(
-                "div",
-                {"class": "field-row"},
-                field,
-                c.el("button", {"type": "submit", "class": "primary"}, "Save"),
-                c.el(
-                    "button",
-                    {"type": "button"},
-                    "Cancel",
-                    on={"click": lambda ev: show("view", "rename")},
-                ),
-            ),
-            on={
-                "submit": prevent_default(save),
-                "keydown": on_escape(lambda: show("view", "rename")),
-            },
+        return edit_form(
+            c,
+            css="row-rename",
+            form_label=derived(name, lambda n: f"Rename {n}"),
+            field_label="New name",
+            field=(field_id, field),
+            submit=save,
+            cancel=lambda: show("view", "rename"),
         )
 
     def confirm(c: Ctx) -> Node:
