@@ -35,7 +35,7 @@ from app.ui._sortable import SortableRow, sortable_list
 from app.ui._text_autosave import TextAutosave
 from app.ui._word_count import LineWordCounter, word_count
 
-from ._common import LEVEL_NAMES, lorebook_href, plural
+from ._common import LEVEL_NAMES, back_link, lorebook_href, plural
 from .story import chapter_name
 
 __all__ = ["match_options", "render", "title"]
@@ -119,16 +119,7 @@ def render(ctx: Ctx, page: Page) -> Node:
         back=(page.href("story", id=story_id), "Back to the story"),
         body=body,
         css="chapter-page",
-        before_heading=ctx.el(
-            "p",
-            {"class": "back"},
-            ctx.el(
-                "a",
-                {"href": page.href("story", id=story_id)},
-                ctx.el("span", {"aria-hidden": "true"}, "← "),
-                derived(story, story_title),
-            ),
-        ),
+        before_heading=back_link(ctx, page.href("story", id=story_id), derived(story, story_title)),
     )
 
 

@@ -20,6 +20,8 @@ from app.ui._autosave import Autosave
 from app.ui._avatar import AvatarPicker
 from app.ui._confirm import confirm_row
 
+from ._common import back_link
+
 if TYPE_CHECKING:
     from app.domain import Character, Chat
 
@@ -238,16 +240,7 @@ def render(ctx: Ctx, page: Page) -> Node:
     return ctx.el(
         "section",
         {"class": "screen character-editor", "aria-labelledby": "screen-title"},
-        ctx.el(
-            "p",
-            {"class": "back"},
-            ctx.el(
-                "a",
-                {"href": page.href("characters")},
-                ctx.el("span", {"aria-hidden": "true"}, "← "),
-                "All characters",
-            ),
-        ),
+        back_link(ctx, page.href("characters"), "All characters"),
         header,
         ctx.el(
             "p",
