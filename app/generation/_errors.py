@@ -116,6 +116,23 @@ class StreamError(GenerationError):
             "The partial reply was kept; try again or continue it.",
         )
 
+    @classmethod
+    def bad_chunk(cls, service: str, detail: str = "") -> StreamError:
+        """A piece of the stream that is not JSON."""
+        return cls(
+            f"{service} sent a piece of the reply that is not JSON.",
+            "The partial reply was kept.",
+            detail=detail,
+        )
+
+    @classmethod
+    def reported(cls, service: str, said: str) -> StreamError:
+        """The server sent an error inside the stream, after the reply had begun."""
+        return cls(
+            f"{service} reported an error during the reply.",
+            f"The partial reply was kept. The server said: {said}",
+        )
+
 
 @dataclass(frozen=True)
 class KnownServer:

@@ -15,12 +15,12 @@ module; see bench/chat/README.md.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from bench._cli import bench_parser, report
 
 __all__ = ["CASES", "Case", "main"]
 
@@ -144,10 +144,7 @@ def table(results: list[dict[str, Any]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.chat", description=__doc__.splitlines()[0]
-    )
-    parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    parser = bench_parser("python -m bench.chat", __doc__)
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--no-browser", action="store_true", help="CPython only")
     parser.add_argument("--only", help="comma-separated case keys to run (default: all)")
@@ -161,9 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         for row in r["rows"].values():
             row.pop("value", None)
-    print(table(results))
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    report(table(results), results, args.json)
     return 0
 
 

@@ -19,14 +19,13 @@ the reference row. Target: read + import ≤ 2 s in Chromium, with the bar movin
 
 from __future__ import annotations
 
-import argparse
 import itertools
-import json
 import statistics
 import sys
 import time
-from pathlib import Path
 from typing import Any
+
+from bench._cli import bench_parser, report
 
 from ._data import world_info_bytes
 
@@ -170,20 +169,15 @@ def table(results: list[dict[str, Any]], entries: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.library",
-                                     description=__doc__.splitlines()[0])
+    parser = bench_parser("python -m bench.library", __doc__)
     parser.add_argument("--entries", type=int, default=5_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     parser.add_argument("--no-browser", action="store_true", help="CPython only")
     args = parser.parse_args(argv)
     results = [measure_cpython(args.entries, args.runs)]
     if not args.no_browser:
         results.insert(0, measure_browser(args.entries, args.runs))
-    print(table(results, args.entries))
-    if args.json:
-        args.json.write_text(json.dumps({"entries": args.entries, "results": results},
-                                        indent=2) + "\n", encoding="utf-8")
+    report(table(results, args.entries), {"entries": args.entries, "results": results}, args.json)
     if args.no_browser:
         return 0
     browser = results[0]

@@ -12,16 +12,15 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import concurrent.futures
-import json
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from app.sync import NetworkError
+from bench._cli import bench_parser, report
 from bench.sync._clients import Device, character
 from bench.sync._servers import PASSWORD, server_process
 from tools.postgres import ThrowawayPostgres
@@ -134,9 +133,7 @@ def table(results: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.sync",
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    parser = bench_parser("python -m bench.sync", __doc__)
     parser.add_argument("--changes", type=int, default=10_000)
     parser.add_argument("--library", type=int, default=100_000)
     parser.add_argument("--no-browser", action="store_true")
@@ -153,9 +150,7 @@ def main(argv: list[str] | None = None) -> int:
             postgres.stop()
     if not args.no_browser:
         results["browser"] = _browser_figures(args.library)
-    print(table(results))
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    report(table(results), results, args.json)
     ok = all(s["a_to_b"]["total_s"] <= TARGET_S for s in results["servers"])
     return 0 if ok else 1
 

@@ -12,11 +12,11 @@ list shows it (``_cross_tab.py``; target ≤ 100 ms).
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
+
+from bench._cli import bench_parser, report
 
 TARGET_MS = 16.0
 CROSS_TAB_TARGET_MS = 100.0
@@ -82,15 +82,12 @@ def table(result: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.ui", description=__doc__.splitlines()[0])
-    parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    parser = bench_parser("python -m bench.ui", __doc__)
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args(argv)
     result = measure(args.rows, args.repeat)
-    print(table(result))
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    report(table(result), result, args.json)
     one_row = [
         v for k, v in result.items() if isinstance(v, dict) and k not in ("mount", "cross_tab")
     ]

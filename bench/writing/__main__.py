@@ -9,11 +9,11 @@ in paragraphs and as one 50 KB paragraph. Search targets ≤ 100 ms per keystrok
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
+
+from bench._cli import bench_parser, report
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"search_keystroke_ms": 100.0, "keystroke_ms": 30.0}
@@ -58,17 +58,12 @@ def table(r: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.writing", description=__doc__.splitlines()[0]
-    )
-    parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    parser = bench_parser("python -m bench.writing", __doc__)
     parser.add_argument("--entries", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args(argv)
     result = measure(args.entries, args.repeat)
-    print(table(result))
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    report(table(result), result, args.json)
     ok = (
         result["search_keystroke_ms"] <= TARGETS["search_keystroke_ms"]
         and result["chapter_paragraphs"]["keystroke_ms"] <= TARGETS["keystroke_ms"]

@@ -70,6 +70,19 @@ class BrowserSuite(pytest.File):
                                                   index=index)
 
 
+_HEAP_LIMIT = 1 << 30
+"""WebAssembly memory never shrinks: once a page's Pyodide heap passes 1 GiB (the 100k-record
+and 8 MB-text cases add up), the next case starts on a fresh page rather than let a later
+allocation take the renderer down (Chromium's "Target crashed")."""
+
+
+def _renew_if_heap_grew(session: Any) -> None:
+    heap = session.page.evaluate("() => window.pyodide._module.HEAPU8.length")
+    if int(heap) > _HEAP_LIMIT:
+        session.new_page()
+        session.run_python("import tests.browser._runner")
+
+
 class BrowserTestFailure(Exception):
     def __init__(self, report: str) -> None:
         super().__init__(report)
@@ -104,6 +117,7 @@ class BrowserItem(pytest.Item):
             session.run_python("import tests.browser._runner")
             raise BrowserTestFailure(f"{error}\n{console}") from None
         result = json.loads(raw)
+        _renew_if_heap_grew(session)
         if result["outcome"] == "skipped":
             pytest.skip(result["report"])
         if result["outcome"] == "failed":

@@ -139,19 +139,6 @@ async def test_delete_with_cleanup_passes_references_to_restore():
     assert calls == ["unlink", "delete", ("restore", ["ref-1", "ref-2"])]
 
 
-@pytest.fixture
-async def faulty():
-    from app.domain import open_domain
-    from tests.domain._support import FaultInjector, memory_db
-
-    db = memory_db()
-    injector = FaultInjector()
-    db.use(injector)
-    domain = await open_domain(db)
-    yield domain, injector
-    await db.delete()
-
-
 async def test_storage_fault_while_attaching_removes_the_created_module(faulty):
     from app.db.errors import QuotaExceededError
 

@@ -18,19 +18,8 @@ from app.domain import (
     open_domain,
     to_domain_error,
 )
-from tests.domain._support import FaultInjector, memory_db
 
 RUN_IN_BROWSER = True
-
-
-@pytest.fixture
-async def faulty():
-    db = memory_db()
-    injector = FaultInjector()
-    db.use(injector)
-    domain = await open_domain(db)
-    yield domain, injector
-    await db.delete()
 
 
 async def test_storage_full_becomes_storage_full_error(faulty):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.domain import StorageFullError, open_domain
+from app.domain import StorageFullError
 
 RUN_IN_BROWSER = True
 
@@ -62,19 +62,6 @@ async def test_saving_the_same_text_writes_nothing(domain, chapter):
     domain.store.on("changes", seen.append)
     await domain.stories.save_chapter_text(chapter.id, TEXT)
     assert seen == []
-
-
-@pytest.fixture
-async def faulty():
-    from tests.domain._support import FaultInjector, memory_db
-
-    db = memory_db()
-    injector = FaultInjector()
-    db.use(injector)
-    domain = await open_domain(db)
-    yield domain, injector
-    domain.store.close()
-    await db.delete()
 
 
 async def test_text_and_beats_are_saved_together_or_not_at_all(faulty):

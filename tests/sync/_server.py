@@ -2,22 +2,52 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
 
 from app.db import Database
+from app.server import ServerConfig
 from app.sync._httpx import HttpxTransport
 from app.sync._replica import Replica
 from app.sync._schema import SyncSchema
+from tests.server._support import running_app
 from tests.sync._library import SCHEMA, make_library
 
-__all__ = ["SERVER", "Device", "asgi_transport", "records_of"]
+__all__ = [
+    "PASSWORD",
+    "SERVER",
+    "Device",
+    "asgi_transport",
+    "records_of",
+    "server_app",
+    "sqlite_config",
+]
 
 SERVER = "http://lk.test"
+#: Every test account's password.
+PASSWORD = "correct horse"
 _devices = itertools.count(1)
+
+
+def sqlite_config(tmp_path: Path, name: str = "s.sqlite3", **options: Any) -> ServerConfig:
+    """A server on a fresh SQLite file in ``tmp_path``, without the periodic purge."""
+    url = f"sqlite+aiosqlite:///{tmp_path / name}"
+    return ServerConfig(database_url=url, purge_interval_s=0, **options)
+
+
+@contextlib.asynccontextmanager
+async def server_app(tmp_path: Path, *users: str, **options: Any) -> AsyncIterator[Any]:
+    """The server app (lifespan running) of ``sqlite_config``, with an account for each of
+    ``users`` (password ``PASSWORD``)."""
+    async with running_app(sqlite_config(tmp_path, **options)) as running:
+        for user in users:
+            await running.state.server.accounts.create_user(user, PASSWORD)
+        yield running
 
 
 def asgi_transport(app: Any) -> HttpxTransport:
@@ -41,7 +71,7 @@ class Device:
         await self.db.open()
         return self
 
-    async def sign_in(self, username: str, password: str = "correct horse") -> Device:
+    async def sign_in(self, username: str, password: str = PASSWORD) -> Device:
         await self.replica.sign_in(SERVER, username, password)
         return self
 

@@ -9,24 +9,18 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
-from app.server import ServerConfig
 from app.server._schema import clients, users
 from app.server._schema import records as server_records
 from app.sync._api import ApiError
 from app.sync._protocol import MAX_DRIFT_MS
 from app.sync._replica import Progress, SignedOutError, UpgradeRequiredError
 from app.sync._state import LINK, WRITER
-from tests.server._support import running_app
-from tests.sync._server import Device, records_of
+from tests.sync._server import Device, records_of, server_app
 
 
 @pytest.fixture
 async def app(tmp_path: Any) -> AsyncIterator[Any]:
-    config = ServerConfig(database_url=f"sqlite+aiosqlite:///{tmp_path / 's.sqlite3'}",
-                          purge_interval_s=0, open_registration=True)
-    async with running_app(config) as running:
-        await running.state.server.accounts.create_user("ana", "correct horse")
-        await running.state.server.accounts.create_user("bob", "correct horse")
+    async with server_app(tmp_path, "ana", "bob", open_registration=True) as running:
         yield running
 
 

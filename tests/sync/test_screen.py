@@ -8,31 +8,39 @@ from typing import Any
 import pytest
 
 from app.reactive import get
-from app.server import ServerConfig
 from app.sync import MemoryTabs, SyncHandle, resume_sync, stop_all
 from tests._wait import eventually
-from tests.server._support import running_app
-from tests.sync._server import SERVER, asgi_transport
+from tests.sync._server import PASSWORD, SERVER, asgi_transport, server_app
 from tests.ui._tab import Tab, open_tab
 
 
 @pytest.fixture
 async def app(tmp_path: Any) -> AsyncIterator[Any]:
-    config = ServerConfig(database_url=f"sqlite+aiosqlite:///{tmp_path / 's.sqlite3'}",
-                          purge_interval_s=0)
-    async with running_app(config) as running:
-        await running.state.server.accounts.create_user("ana", "correct horse")
+    async with server_app(tmp_path, "ana") as running:
         yield running
     await stop_all()
 
 
+def sync_options(tab: Tab, app: Any) -> dict[str, Any]:
+    """The boot's sync options for ``tab``, with an in-process server and tabs."""
+    return {"transport": asgi_transport(app), "tabs": MemoryTabs.group()(), "debounce_s": 0,
+            "backoff": None, "listen_for_pokes": False, "periodic_s": 3600,
+            "on_applied": tab.library.domain.store.receive_external}
+
+
 def connect(tab: Tab, app: Any) -> None:
     """What the boot does (``Library.app_state``), with an in-process server and tabs."""
-    store = tab.library.domain.store
-    tab.state.sync = SyncHandle(store.db, transport=asgi_transport(app),
-                                tabs=MemoryTabs.group()(), debounce_s=0, backoff=None,
-                                listen_for_pokes=False, periodic_s=3600,
-                                on_applied=store.receive_external)
+    tab.state.sync = SyncHandle(tab.library.domain.store.db, **sync_options(tab, app))
+
+
+async def pushed(tab: Tab) -> None:
+    """Wait until ``tab``'s replica has nothing left to push."""
+    replica = tab.state.sync.service().replica
+
+    async def nothing_pending() -> bool:
+        return await replica.pending() == 0
+
+    await eventually(nothing_pending, "the push", timeout=20)
 
 
 def shown_names(tab: Tab) -> list[str]:
@@ -48,7 +56,7 @@ async def sign_in(tab: Tab) -> None:
     h = tab.harness
     await tab.go("#/settings/sync")
     for fid, value in (("sync-server", SERVER), ("sync-username", "ana"),
-                       ("sync-password", "correct horse")):
+                       ("sync-password", PASSWORD)):
         (node,) = h.query(f"input[id={fid}]")
         h.type_into(node, value)
     (form,) = h.query("form.sync-sign-in")
@@ -68,12 +76,7 @@ async def test_two_devices_sync_through_the_screen(app: Any) -> None:
         # an edit on the laptop reaches the phone after a sync (no poke here: sync now)
         aria = next(c for c in await laptop.domain.characters.list() if c.name == "Aria")
         await laptop.state.rename_character(aria.id, "Aria the Bold")
-        replica = laptop.state.sync.service().replica
-
-        async def pushed() -> bool:
-            return await replica.pending() == 0
-
-        await eventually(pushed, "the laptop's push", timeout=20)
+        await pushed(laptop)
         phone.state.sync.wake("now")
 
         async def renamed() -> bool:
@@ -109,19 +112,10 @@ async def test_a_sync_resumed_at_boot_shows_what_it_pulls(app: Any) -> None:
         await sign_in(laptop)
         await sign_in(phone)
         await stop_all()  # both "reload": the sync services are gone, the links stay
-        store = phone.library.domain.store
-        resumed = await resume_sync(store.db, transport=asgi_transport(app),
-                                    tabs=MemoryTabs.group()(), debounce_s=0, backoff=None,
-                                    listen_for_pokes=False, periodic_s=3600,
-                                    on_applied=store.receive_external)
+        resumed = await resume_sync(phone.library.domain.store.db, **sync_options(phone, app))
         assert resumed is not None
         aria = next(c for c in await laptop.domain.characters.list() if c.name == "Aria")
         await laptop.state.rename_character(aria.id, "Aria the Bold")
-        replica = laptop.state.sync.service().replica
-
-        async def pushed() -> bool:
-            return await replica.pending() == 0
-
-        await eventually(pushed, "the laptop's push", timeout=20)
+        await pushed(laptop)
         resumed.wake("now")
         await eventually(lambda: "Aria the Bold" in shown_names(phone), "the pull shown")

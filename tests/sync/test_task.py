@@ -9,17 +9,16 @@ from typing import Any
 import pytest
 
 from app.reactive import get
-from app.server import ServerConfig
 from app.sync._api import HttpResponse
 from app.sync._service import SyncService
 from app.sync._status import SyncStatus
 from app.sync._tabs import MemoryTabs
 from app.sync._task import Backoff
 from tests._wait import eventually
-from tests.server._support import running_app, serving
+from tests.server._support import serving
 from tests.sync._library import SCHEMA, make_library
 from tests.sync._net import SwitchableTransport
-from tests.sync._server import SERVER, asgi_transport
+from tests.sync._server import PASSWORD, SERVER, asgi_transport, server_app, sqlite_config
 
 FAST = Backoff(base=0.01, cap=0.05)
 
@@ -45,10 +44,7 @@ async def status_where(service: SyncService, check: Callable[[SyncStatus], bool]
 
 @pytest.fixture
 async def app(tmp_path: Any) -> AsyncIterator[Any]:
-    config = ServerConfig(database_url=f"sqlite+aiosqlite:///{tmp_path / 's.sqlite3'}",
-                          purge_interval_s=0)
-    async with running_app(config) as running:
-        await running.state.server.accounts.create_user("ana", "correct horse")
+    async with server_app(tmp_path, "ana") as running:
         yield running
 
 
@@ -107,7 +103,7 @@ def test_the_status_says_what_ui_md_names() -> None:
 
 async def test_a_local_write_wakes_the_task_and_is_pushed(tab: Any) -> None:
     service = await tab(periodic_s=3600)
-    await service.sign_in(SERVER, "ana", "correct horse")
+    await service.sign_in(SERVER, "ana", PASSWORD)
     await status_where(service, lambda s: s.state == "synced", "synced")
     assert service.task is not None
     before = service.task.syncs
@@ -116,7 +112,7 @@ async def test_a_local_write_wakes_the_task_and_is_pushed(tab: Any) -> None:
                        and service.task.syncs > before, "synced after the write")
     assert await service.replica.pending() == 0
     other = await tab(periodic_s=3600, tabs=MemoryTabs.group()())
-    await other.sign_in(SERVER, "ana", "correct horse")
+    await other.sign_in(SERVER, "ana", PASSWORD)
     await status_where(other, lambda s: s.state == "synced", "synced")
     assert await other.db.notes.get("n1") == {"id": "n1", "title": "hello"}
 
@@ -125,7 +121,7 @@ async def test_offline_backs_off_then_online_syncs_at_once(tab: Any, app: Any) -
     transport = SwitchableTransport(asgi_transport(app))
     service = await tab(transport=transport, periodic_s=3600,
                         backoff=Backoff(base=30, cap=60))  # long: only "online" can help
-    await service.sign_in(SERVER, "ana", "correct horse")
+    await service.sign_in(SERVER, "ana", PASSWORD)
     await status_where(service, lambda s: s.state == "synced", "synced")
     transport.offline = True
     await service.db.notes.put({"id": "n1", "title": "written offline"})
@@ -141,7 +137,7 @@ async def test_offline_backs_off_then_online_syncs_at_once(tab: Any, app: Any) -
 async def test_retries_keep_going_until_the_server_answers(tab: Any, app: Any) -> None:
     transport = SwitchableTransport(asgi_transport(app))
     service = await tab(transport=transport, periodic_s=3600)
-    await service.sign_in(SERVER, "ana", "correct horse")
+    await service.sign_in(SERVER, "ana", PASSWORD)
     await status_where(service, lambda s: s.state == "synced", "synced")
     failing = [3]
 
@@ -160,7 +156,7 @@ async def test_retries_keep_going_until_the_server_answers(tab: Any, app: Any) -
 async def test_rate_limits_wait_as_long_as_the_server_says(tab: Any, app: Any) -> None:
     transport = SwitchableTransport(asgi_transport(app))
     service = await tab(transport=transport, periodic_s=3600)
-    await service.sign_in(SERVER, "ana", "correct horse")
+    await service.sign_in(SERVER, "ana", PASSWORD)
     await status_where(service, lambda s: s.state == "synced", "synced")
     transport.answer = lambda m, u: HttpResponse(
         429, {"retry-after": "42"},
@@ -173,7 +169,7 @@ async def test_rate_limits_wait_as_long_as_the_server_says(tab: Any, app: Any) -
 
 async def test_a_rejected_change_shows_in_the_status(tab: Any) -> None:
     service = await tab(periodic_s=3600)
-    await service.sign_in(SERVER, "ana", "correct horse")
+    await service.sign_in(SERVER, "ana", PASSWORD)
     await service.db.notes.put({"id": "huge", "body": "x" * (5 * 1024 * 1024 + 1)})
     status = await status_where(service, lambda s: bool(s.rejected), "showing the rejection")
     assert [(r["table"], r["id"]) for r in status.rejected] == [("notes", "huge")]
@@ -184,21 +180,21 @@ async def test_a_rejected_change_shows_in_the_status(tab: Any) -> None:
 
 async def test_signing_out_stops_syncing_and_signing_in_resumes(tab: Any) -> None:
     service = await tab(periodic_s=3600)
-    await service.sign_in(SERVER, "ana", "correct horse")
+    await service.sign_in(SERVER, "ana", PASSWORD)
     await status_where(service, lambda s: s.state == "synced", "synced")
     await service.sign_out()
     await status_where(service, lambda s: s.state == "signed_out", "signed out")
     await service.db.notes.put({"id": "n1"})
     waiting = await status_where(service, lambda s: s.pending == 1, "one waiting")
     assert waiting.text == "Signed out — 1 change waiting"
-    await service.sign_in(SERVER, "ana", "correct horse")
+    await service.sign_in(SERVER, "ana", PASSWORD)
     await status_where(service, lambda s: s.state == "synced" and s.pending == 0, "synced")
 
 
 async def test_one_tab_syncs_and_the_others_hear_its_status(tab: Any) -> None:
     group = MemoryTabs.group()
     first = await tab(tabs=group(), periodic_s=3600)
-    await first.sign_in(SERVER, "ana", "correct horse")
+    await first.sign_in(SERVER, "ana", PASSWORD)
     await status_where(first, lambda s: s.state == "synced", "synced")
     second = await tab(db=first.db, tabs=group(), periodic_s=3600)
     assert first.leading and not second.leading
@@ -225,10 +221,8 @@ async def test_one_tab_syncs_and_the_others_hear_its_status(tab: Any) -> None:
 async def test_a_poke_wakes_the_task_without_waiting_for_the_minute(tmp_path: Any) -> None:
     from app.sync._httpx import HttpxTransport
 
-    config = ServerConfig(database_url=f"sqlite+aiosqlite:///{tmp_path / 'p.sqlite3'}",
-                          purge_interval_s=0)
-    async with serving(config) as (app, origin):
-        await app.state.server.accounts.create_user("ana", "correct horse")
+    async with serving(sqlite_config(tmp_path, "p.sqlite3")) as (app, origin):
+        await app.state.server.accounts.create_user("ana", PASSWORD)
         services = []
         for _ in range(2):
             db = make_library()
@@ -237,7 +231,7 @@ async def test_a_poke_wakes_the_task_without_waiting_for_the_minute(tmp_path: An
                                   MemoryTabs.group()(), periodic_s=3600, backoff=FAST,
                                   debounce_s=0)
             service.start()
-            await service.sign_in(origin, "ana", "correct horse")
+            await service.sign_in(origin, "ana", PASSWORD)
             await status_where(service, lambda s: s.state == "synced", "synced")
             services.append(service)
         writer, reader = services

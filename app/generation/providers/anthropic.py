@@ -25,6 +25,7 @@ from .._provider import (
     StreamEvent,
     TextDelta,
     Usage,
+    with_default_path,
 )
 from .._registry import register_provider
 from .._secret import Secret
@@ -95,20 +96,14 @@ class AnthropicStreamState:
         try:
             data = json.loads(event.data)
         except ValueError:
-            raise StreamError(
-                f"{self.service} sent a piece of the reply that is not JSON.",
-                "The partial reply was kept.",
-            ) from None
+            raise StreamError.bad_chunk(self.service) from None
         kind = data.get("type") or event.type
         if kind == "error":
             error = data.get("error") or {}
             status = _ERROR_STATUS.get(str(error.get("type")), 0)
             if status in (429, 529, 401, 403) or status >= 500:
                 raise error_for_status(status, {}, json.dumps(data), service=self.service)
-            raise StreamError(
-                f"{self.service} reported an error during the reply.",
-                f"The partial reply was kept. The server said: {error.get('message', '')}",
-            )
+            raise StreamError.reported(self.service, str(error.get("message", "")))
         if kind == "message_start":
             message = data.get("message") or {}
             self.model = message.get("model")
@@ -164,8 +159,6 @@ class Anthropic(HttpProvider):
     models_path: ClassVar[str] = "models?limit=1000"
 
     def base_url(self, endpoint: Endpoint) -> str:
-        from .._provider import with_default_path
-
         return with_default_path(endpoint.base_url or "https://api.anthropic.com")
 
     def headers(self, endpoint: Endpoint) -> dict[str, str | Secret]:

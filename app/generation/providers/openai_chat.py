@@ -86,11 +86,7 @@ class OpenAIStreamState:
         try:
             chunk = json.loads(data)
         except ValueError:
-            raise StreamError(
-                f"{self.service} sent a piece of the reply that is not JSON.",
-                "The partial reply was kept.",
-                detail=data[:200],
-            ) from None
+            raise StreamError.bad_chunk(self.service, detail=data[:200]) from None
         return self.on_json(chunk, streamed=True)
 
     def on_json(self, data: Any, streamed: bool = False) -> list[StreamEvent]:
@@ -100,10 +96,7 @@ class OpenAIStreamState:
             status = data["error"].get("code") if isinstance(data["error"], dict) else None
             if isinstance(status, int) and status >= 400:
                 raise error_for_status(status, {}, json.dumps(data), service=self.service)
-            raise StreamError(
-                f"{self.service} reported an error during the reply.",
-                f"The partial reply was kept. The server said: {server_message(json.dumps(data))}",
-            )
+            raise StreamError.reported(self.service, server_message(json.dumps(data)))
         out: list[StreamEvent] = []
         self.model = data.get("model") or self.model
         usage = data.get("usage")

@@ -31,8 +31,9 @@ from ._mapping import (
     logic_from_st,
     position_from_st,
     read_fields,
-    read_value,
+    read_spelled,
     write_fields,
+    write_spelled,
 )
 from ._undecorate import apply_decorators, undecorated
 
@@ -134,8 +135,7 @@ def entry_from_json(obj: Any, path: str, fmt: str) -> LoreEntry:
         kept["character_filter"] = copy.deepcopy(obj["character_filter"])
     fields = read_fields(er, EXT_FIELDS, {})
     for f in RECURSION:
-        present = [s for s in _spellings(f) if er.raw(s.name) is not None]
-        fields[f.attr] = read_value(er, present[0]) if present else f.missing
+        fields[f.attr] = read_spelled(er, _spellings(f))
     if not 0 <= fields["probability"] <= 100:
         raise FormatError(
             f"{path}.extensions.probability: must be 0-100, got {fields['probability']}"
@@ -187,13 +187,7 @@ def _set_ext(ext: dict[str, Any], key: str, value: Any, default: Any) -> None:
 
 def _write_recursion(ext: dict[str, Any], entry: Any, original: dict[str, Any]) -> None:
     for f in RECURSION:
-        written = False
-        for spelling in _spellings(f):
-            if spelling.name in original:
-                write_fields(ext, entry, [spelling], original)
-                written = True
-        if not written:
-            write_fields(ext, entry, [f], {})
+        write_spelled(ext, entry, _spellings(f), original)
 
 
 def entry_to_json(entry: Any, index: int, fmt: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
@@ -35,8 +35,10 @@ __all__ = [
     "logic_from_st",
     "position_from_st",
     "read_fields",
+    "read_spelled",
     "read_value",
     "write_fields",
+    "write_spelled",
 ]
 
 #: SillyTavern `selectiveLogic` codes.
@@ -111,6 +113,15 @@ def read_fields(r: Reader, maps: Iterable[FieldMap], kept: dict[str, Any]) -> di
     return out
 
 
+def read_spelled(r: Reader, spellings: Sequence[FieldMap]) -> Any:
+    """The model value of a field a file may spell more than one way (camelCase and
+    snake_case): the first spelling present and not null wins."""
+    for spelling in spellings:
+        if r.raw(spelling.name) is not None:
+            return read_value(r, spelling)
+    return spellings[0].missing
+
+
 def _same(f: FieldMap, raw: Any, value: Any) -> bool:
     """Whether `raw` (as it was in the file) reads as the model value `value`."""
     try:
@@ -137,6 +148,24 @@ def write_fields(
             out[f.name] = copy.deepcopy(raw) if _same(f, raw, value) else _plain(value)
         elif always or value != f.missing:
             out[f.name] = _plain(value)
+
+
+def write_spelled(
+    out: dict[str, Any],
+    entry: Any,
+    spellings: Sequence[FieldMap],
+    kept: dict[str, Any],
+    *,
+    always: bool = False,
+) -> None:
+    """Write a field a file may spell more than one way: in every spelling the imported
+    file had (see `write_fields`), else in the first spelling (when its value differs
+    from what its absence means, or when `always`)."""
+    had = [spelling for spelling in spellings if spelling.name in kept]
+    if had:
+        write_fields(out, entry, had, kept)
+    else:
+        write_fields(out, entry, spellings[:1], {}, always=always)
 
 
 def _plain(value: Any) -> Any:

@@ -31,8 +31,9 @@ from ._mapping import (
     logic_from_st,
     position_from_st,
     read_fields,
-    read_value,
+    read_spelled,
     write_fields,
+    write_spelled,
 )
 from ._undecorate import apply_decorators, undecorated
 
@@ -93,16 +94,20 @@ MODELLED = frozenset(
 )
 
 
+def _spellings(f: FieldMap) -> list[FieldMap]:
+    """SillyTavern's camelCase spelling first, then the snake_case one."""
+    return [f, FieldMap(f.attr, f.attr, f.kind, f.missing)]
+
+
 def _recursion_fields(r: Reader, kept: dict[str, Any]) -> dict[str, Any]:
     """Recursion flags in either spelling (camelCase wins); both are kept as written."""
     out: dict[str, Any] = {}
     for f in RECURSION:
-        spellings = [f, FieldMap(f.attr, f.attr, f.kind, f.missing)]
+        spellings = _spellings(f)
         for spelling in spellings:
             if r.has(spelling.name):
                 kept[spelling.name] = copy.deepcopy(r.obj[spelling.name])
-        present = [s for s in spellings if r.raw(s.name) is not None]
-        out[f.attr] = read_value(r, present[0]) if present else f.missing
+        out[f.attr] = read_spelled(r, spellings)
     return out
 
 
@@ -193,13 +198,7 @@ def _entry_to_st(entry: Any, uid: Any) -> dict[str, Any]:
     if entry.depth is None and "depth" not in kept and full:
         out["depth"] = 4  # SillyTavern has no "unset" depth; its default is 4
     for f in RECURSION:
-        written = False
-        for name in (f.name, f.attr):
-            if name in kept:
-                write_fields(out, entry, [FieldMap(name, f.attr, f.kind, f.missing)], kept)
-                written = True
-        if not written:
-            write_fields(out, entry, [f], {}, always=full)
+        write_spelled(out, entry, _spellings(f), kept, always=full)
     character_filter = character_filter_value(entry, kept.get("characterFilter"))
     if character_filter is not None:
         out["characterFilter"] = character_filter
