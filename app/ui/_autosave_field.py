@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from app.reactive import Subscribable, get
 
 from ._context import Ctx
 from ._dom import Node
-from ._text_autosave import Autosave
+from ._text_autosave import TextAutosave
 
 __all__ = ["autosave_field"]
 
@@ -23,14 +24,14 @@ def autosave_field(
     journal_key: str,
     multiline: bool = False,
     hint: str = "",
-    stored_at_ms: int = 0,
-) -> tuple[Node, Autosave]:
+    stored_at: datetime | None = None,
+) -> tuple[Node, TextAutosave]:
     """The field with its label and a "Saved" status; the stored value follows ``value``
     while the person is not editing (another tab's change shows up)."""
     dom = ctx.dom
     initial = str(get(value))
-    auto = Autosave(ctx, journal_key, save, saved_text=initial)
-    recovered = auto.journal.recover(journal_key, initial, stored_at_ms)
+    auto = TextAutosave(ctx, journal_key, save, saved_text=initial)
+    recovered = auto.recover(stored_at)
     status_id = f"{id}-status"
     attrs: dict[str, object] = {"id": id, "aria-describedby": status_id, ".value": initial}
     if multiline:
@@ -54,9 +55,8 @@ def autosave_field(
             auto.saved_elsewhere(stored)
 
     ctx.watch(value, follow)
-    if recovered is not None:  # typed before a reload, never saved: save it now
+    if recovered is not None:  # typed before a reload, never saved: show it (it saves)
         dom.set_prop(field, "value", recovered)
-        auto.changed(recovered)
     node = ctx.el(
         "div",
         {"class": "autosave-field"},

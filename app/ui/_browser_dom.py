@@ -37,6 +37,14 @@ class LocalStorage:
         except Exception:
             pass
 
+    def keys(self) -> list[str]:
+        try:
+            storage = self._window.localStorage
+            found = (storage.key(i) for i in range(int(storage.length)))
+            return [key for key in found if isinstance(key, str)]
+        except Exception:
+            return []
+
 
 class BrowserDom:
     """Implements the ``Dom`` protocol on ``js.document``.

@@ -1,8 +1,9 @@
 """Asking first: an inline ``alertdialog`` with "Delete" (or another action) and "Cancel".
 
-Two forms: ``confirm_box`` is the question box itself (the caller inserts it and puts it
+Three forms: ``confirm_box`` is the question box itself (the caller inserts it and puts it
 away); ``confirm_button`` is a destructive button ("Delete story") that turns into that box
-in place, and back (focus on the button again) on "Cancel", Escape or once the action ran.
+in place, and back (focus on the button again) on "Cancel", Escape or once the action ran;
+``confirm_row`` does the same for a whole list row whose view holds a "Delete" button.
 
 Focus lands on "Cancel"; Escape cancels. Used wherever a record is deleted from a list
 or a page (UI.md: destructive actions ask first)::
@@ -24,7 +25,7 @@ from app.reactive import Subscribable, writable
 from ._context import AttrValue, Child, Ctx
 from ._dom import Event, Node
 
-__all__ = ["Confirm", "confirm_box", "confirm_button", "on_escape"]
+__all__ = ["Confirm", "confirm_box", "confirm_button", "confirm_row", "on_escape"]
 
 _ids = itertools.count(1)
 
@@ -115,7 +116,10 @@ def confirm_button(
                 show(False, "trigger")
 
         box = confirm_box(
-            c, question, on_confirm=confirmed, on_cancel=lambda: show(False, "trigger"),
+            c,
+            question,
+            on_confirm=confirmed,
+            on_cancel=lambda: show(False, "trigger"),
             action=action,
         )
         own["cancel"] = box.cancel
@@ -123,3 +127,48 @@ def confirm_button(
 
     ctx.switch(holder, asking, lambda c, value: dialog(c) if value else trigger(c))
     return holder
+
+
+def confirm_row(
+    ctx: Ctx,
+    holder: Node,
+    *,
+    view: Callable[[Ctx, Node], Node],
+    label: AttrValue,
+    question: Callable[[], Child | Subscribable[str]],
+    delete: Callable[[], Awaitable[bool]],
+) -> None:
+    """Shows in ``holder`` the row's ``view`` (given its "Delete" button, whose accessible
+    name is ``label``) or, once that is pressed, in its place the ``question``; ``delete()``
+    returns False when the row stays (then the view comes back). Focus moves to "Cancel"
+    when asked and back to "Delete" after."""
+    asking = writable(False)
+    focus: dict[bool, Node] = {}
+
+    def shown(c: Ctx) -> Node:
+        button = c.el(
+            "button",
+            {"type": "button", "class": "danger", "aria-label": label},
+            "Delete",
+            on={"click": lambda ev: asking.set(True)},
+        )
+        focus[False] = button
+        return view(c, button)
+
+    def ask(c: Ctx) -> Node:
+        async def confirmed(event: Event) -> None:
+            if not await delete():
+                asking.set(False)
+
+        box = confirm_box(c, question(), on_confirm=confirmed, on_cancel=lambda: asking.set(False))
+        focus[True] = box.cancel
+        return box.node
+
+    seen = [False]
+
+    def after(value: bool, node: Node | None) -> None:
+        if seen[0] and value in focus:
+            ctx.dom.call(focus[value], "focus")
+        seen[0] = True
+
+    ctx.switch(holder, asking, lambda c, value: ask(c) if value else shown(c), after=after)

@@ -2,7 +2,7 @@
 
 One control per field of ``editable_fields()``, grouped in fieldsets. Every change is
 parsed (a value the field cannot take is explained next to the form and not saved) and
-the form's values are saved through ``Autosave`` — journalled at once, stored after a
+the form's values are saved through ``TextAutosave`` — journalled at once, stored after a
 pause or when the editor closes — so an edit survives a reload. While the person is not
 editing, the form follows the stored entry (another tab's edit shows up).
 """
@@ -15,10 +15,11 @@ from typing import Any
 
 from app.reactive import Subscribable, derived, get, writable
 
+from ._autosave import Journal
 from ._context import Ctx
 from ._dom import Node
 from ._entry_fields import GROUPS, FieldSpec, editable_fields, format_value, parse_value
-from ._text_autosave import Autosave
+from ._text_autosave import TextAutosave, journalled_text
 
 __all__ = ["entry_editor", "field_id", "recover_drafts"]
 
@@ -42,7 +43,7 @@ def journal_key(entry_id: str) -> str:
 
 
 async def recover_drafts(
-    journal: Any,
+    journal: Journal,
     entries: list[Any],
     save: Callable[[str, dict[str, Any]], Awaitable[object]],
 ) -> int:
@@ -58,11 +59,11 @@ async def recover_drafts(
         if key not in wanted:
             continue
         stored = _dump(_stored_values(entry, specs))
-        text = journal.recover(key, stored, int(entry.updated_at.timestamp() * 1000))
+        text = journalled_text(journal, key, stored, entry.updated_at)
         if text is None:
             continue
         await save(entry.id, json.loads(text))
-        journal.clear(key, text)
+        journal.clear(key)
         saved += 1
     return saved
 
@@ -73,7 +74,7 @@ def entry_editor(
     *,
     save: Callable[[str, dict[str, Any]], Awaitable[object]],
     on_error: Callable[[str], None],
-) -> tuple[Node, Autosave, dict[str, Node]]:
+) -> tuple[Node, TextAutosave, dict[str, Node]]:
     """The form for one entry; returns it, its autosave and its controls by field."""
     dom = ctx.dom
     first = get(entry)
@@ -86,7 +87,7 @@ def entry_editor(
         await save(entry_id, json.loads(text))
 
     key = journal_key(entry_id)
-    auto = Autosave(ctx, key, store, saved_text=_dump(_stored_values(first, specs)))
+    auto = TextAutosave(ctx, key, store, saved_text=_dump(_stored_values(first, specs)))
 
     def read_form() -> dict[str, Any] | None:
         values: dict[str, Any] = {}
@@ -188,10 +189,9 @@ def entry_editor(
             fill(stored)
 
     ctx.watch(entry, follow)
-    recovered = auto.journal.recover(key, auto.latest, int(first.updated_at.timestamp() * 1000))
-    if recovered is not None:  # edited before a reload, never saved: show and save it
+    recovered = auto.recover(first.updated_at)
+    if recovered is not None:  # edited before a reload, never saved: show it (it saves)
         fill(json.loads(recovered))
-        auto.changed(recovered)
     form = ctx.el(
         "form",
         {"class": "entry-editor", "aria-label": "Edit entry"},

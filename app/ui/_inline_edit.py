@@ -8,13 +8,42 @@ from itertools import count
 
 from app.reactive import Subscribable, get, writable
 
+from ._confirm import on_escape
 from ._context import AttrValue, Ctx
 from ._dom import Event, Node
 from ._handlers import prevent_default
 
-__all__ = ["inline_edit"]
+__all__ = ["edit_form", "inline_edit"]
 
 _ids = count(1)
+
+
+def edit_form(
+    ctx: Ctx,
+    *,
+    css: str,
+    form_label: AttrValue,
+    field_label: str,
+    field: tuple[str, Node],
+    submit: Callable[[Event], Awaitable[None]],
+    cancel: Callable[[], object],
+) -> Node:
+    """The labelled ``field`` (``(id, node)``) with "Save" and "Cancel" in a row; Escape
+    cancels too."""
+    field_id, node = field
+    return ctx.el(
+        "form",
+        {"class": css, "aria-label": form_label},
+        ctx.el("label", {"for": field_id}, field_label),
+        ctx.el(
+            "div",
+            {"class": "field-row"},
+            node,
+            ctx.el("button", {"type": "submit", "class": "primary"}, "Save"),
+            ctx.el("button", {"type": "button"}, "Cancel", on={"click": lambda ev: cancel()}),
+        ),
+        on={"submit": prevent_default(submit), "keydown": on_escape(cancel)},
+    )
 
 
 def inline_edit(
@@ -76,28 +105,14 @@ def inline_edit(
             if text == current or await save(text):
                 show(False, "button")
 
-        def keydown(event: Event) -> None:
-            if event.key == "Escape":
-                event.preventDefault()
-                show(False, "button")
-
-        return c.el(
-            "form",
-            {"class": "inline-edit-form", "aria-label": button_label or button_text},
-            c.el("label", {"for": field_id}, field_label),
-            c.el(
-                "div",
-                {"class": "field-row"},
-                field,
-                c.el("button", {"type": "submit", "class": "primary"}, "Save"),
-                c.el(
-                    "button",
-                    {"type": "button"},
-                    "Cancel",
-                    on={"click": lambda ev: show(False, "button")},
-                ),
-            ),
-            on={"submit": prevent_default(submit), "keydown": keydown},
+        return edit_form(
+            c,
+            css="inline-edit-form",
+            form_label=button_label or button_text,
+            field_label=field_label,
+            field=(field_id, field),
+            submit=submit,
+            cancel=lambda: show(False, "button"),
         )
 
     ctx.switch(holder, editing, lambda c, on: opened(c) if on else closed(c))

@@ -28,6 +28,9 @@ class MemoryStorage:
     def remove_item(self, key: str) -> None:
         self.items.pop(key, None)
 
+    def keys(self) -> list[str]:
+        return list(self.items)
+
 
 @dataclass
 class Mutation:

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from app.reactive import Readable, Subscribable, Writable, derived, get, writable
 from app.ui import Ctx, Event, Node, Row, prevent_default
-from app.ui._confirm import confirm_box
+from app.ui._confirm import confirm_row
 
 __all__ = ["ActiveList", "Guard", "Named", "active_list", "create_form", "guard"]
 
@@ -135,15 +135,12 @@ def _row(
     chosen: Writable[str | None],
     spec: ActiveList,
 ) -> Row[Named]:
-    dom = ctx.dom
     rid = item.id
     current = writable(item)
     name = derived(current, lambda it: it.name)
-    mode = writable("view")
     li = ctx.el("li", {"class": "record-row"})
-    focus: dict[str, Node] = {}
 
-    def view(c: Ctx) -> Node:
+    def view(c: Ctx, remove: Node) -> Node:
         radio_id = f"{group_name}-{rid}"
         radio = c.el(
             "input",
@@ -165,17 +162,6 @@ def _row(
             "Edit",
             on={"click": lambda ev: chosen.set(rid)},
         )
-        remove = c.el(
-            "button",
-            {
-                "type": "button",
-                "class": "danger",
-                "aria-label": derived(name, lambda n: f"Delete {n}"),
-            },
-            "Delete",
-            on={"click": lambda ev: mode.set("confirm")},
-        )
-        focus["view"] = remove
         extra = spec.extra(c, current) if spec.extra is not None else ()
         return c.el(
             "div",
@@ -185,26 +171,12 @@ def _row(
             c.el("div", {"class": "actions"}, *extra, edit, remove),
         )
 
-    def confirm(c: Ctx) -> Node:
-        async def really(event: Event) -> None:
-            if not await spec.delete(rid):
-                mode.set("view")
-
-        box = confirm_box(
-            c,
-            spec.question(get(name)),
-            on_confirm=really,
-            on_cancel=lambda: mode.set("view"),
-        )
-        focus["confirm"] = box.cancel
-        return box.node
-
-    seen = [False]
-
-    def after(m: str, node: Node | None) -> None:
-        if seen[0] and m in focus:
-            dom.call(focus[m], "focus")
-        seen[0] = True
-
-    ctx.switch(li, mode, lambda c, m: view(c) if m == "view" else confirm(c), after=after)
+    confirm_row(
+        ctx,
+        li,
+        view=view,
+        label=derived(name, lambda n: f"Delete {n}"),
+        question=lambda: spec.question(get(name)),
+        delete=lambda: spec.delete(rid),
+    )
     return Row(li, current.set)

@@ -34,10 +34,10 @@ from app.ui._marked_text import MarkedText
 from app.ui._mentions import LineMarks, MentionIndex, Mentions, pieces
 from app.ui._record_page import record_page, record_title
 from app.ui._sortable import SortableRow, sortable_list
-from app.ui._text_autosave import Autosave
+from app.ui._text_autosave import TextAutosave
 from app.ui._word_count import LineWordCounter, word_count
 
-from ._common import LEVEL_NAMES, lorebook_href, plural
+from ._common import LEVEL_NAMES, back_link, lorebook_href, plural
 from .story import chapter_name
 
 __all__ = ["match_options", "render", "title"]
@@ -121,16 +121,7 @@ def render(ctx: Ctx, page: Page) -> Node:
         back=(page.href("story", id=story_id), "Back to the story"),
         body=body,
         css="chapter-page",
-        before_heading=ctx.el(
-            "p",
-            {"class": "back"},
-            ctx.el(
-                "a",
-                {"href": page.href("story", id=story_id)},
-                ctx.el("span", {"aria-hidden": "true"}, "← "),
-                derived(story, story_title),
-            ),
-        ),
+        before_heading=back_link(ctx, page.href("story", id=story_id), derived(story, story_title)),
     )
 
 
@@ -167,7 +158,7 @@ def _editor(
     async def save(text: str) -> None:
         await writing.save_chapter_text(chapter_id, text)
 
-    auto = Autosave(c, key, save, saved_text=first.content)
+    auto = TextAutosave(c, key, save, saved_text=first.content)
     counter = LineWordCounter()
     words = writable(plural(counter(first.content), "word", "words"))
 
@@ -175,7 +166,7 @@ def _editor(
         auto.changed(text)
         words.set(plural(counter(text), "word", "words"))
 
-    recovered = auto.journal.recover(key, first.content, _stamp(first))
+    recovered = auto.recover(first.updated_at)
     editor = MarkedText(
         c,
         id="chapter-text",
@@ -184,7 +175,7 @@ def _editor(
         on_text=typed,
         describedby="chapter-words chapter-saved",
     )
-    if recovered is not None:  # typed before a reload and never saved: save it now
+    if recovered is not None:  # typed before a reload and never saved (it saves after the pause)
         typed(recovered)
 
     def rebuild(values: list[Any]) -> None:
@@ -299,10 +290,6 @@ def _editor(
     )
 
 
-def _stamp(record: Any) -> int:
-    return int(record.updated_at.timestamp() * 1000)
-
-
 # -- mentioned entries ------------------------------------------------------------------------------
 
 
@@ -374,7 +361,7 @@ def _beats(
     chapter_id: str,
     editor: MarkedText,
     guard: Guard,
-    flush: Callable[[], Awaitable[None]],
+    flush: Callable[[], Awaitable[object]],
     generator: _Generator,
 ) -> Node:
     writing = page.state.writing
@@ -408,7 +395,7 @@ def _beats(
             save=lambda text: writing.update_beat(beat_id, {"content": text}),
             journal_key=f"beat:{beat_id}:content",
             multiline=True,
-            stored_at_ms=_stamp(get(item.item)),
+            stored_at=get(item.item).updated_at,
         )
 
         def go_to(event: Event) -> None:
@@ -537,7 +524,7 @@ class _Generator:
         story_id: str,
         editor: MarkedText,
         typed: Callable[[str], None],
-        auto: Autosave,
+        auto: TextAutosave,
     ) -> None:
         self.ctx = ctx
         self.page = page

@@ -18,7 +18,9 @@ from app.reactive import derived, get, writable
 from app.ui import Ctx, Event, Node, Page, Row
 from app.ui._autosave import Autosave
 from app.ui._avatar import AvatarPicker
-from app.ui._confirm import confirm_box
+from app.ui._confirm import confirm_row
+
+from ._common import back_link
 
 if TYPE_CHECKING:
     from app.domain import Character, Chat
@@ -238,16 +240,7 @@ def render(ctx: Ctx, page: Page) -> Node:
     return ctx.el(
         "section",
         {"class": "screen character-editor", "aria-labelledby": "screen-title"},
-        ctx.el(
-            "p",
-            {"class": "back"},
-            ctx.el(
-                "a",
-                {"href": page.href("characters")},
-                ctx.el("span", {"aria-hidden": "true"}, "← "),
-                "All characters",
-            ),
-        ),
+        back_link(ctx, page.href("characters"), "All characters"),
         header,
         ctx.el(
             "p",
@@ -464,30 +457,16 @@ def _chats(ctx: Ctx, page: Page, character_id: str, error: Any) -> Node:
 
 def _chat_row(ctx: Ctx, page: Page, item: tuple[Chat, int], error: Any) -> Row[tuple[Chat, int]]:
     state = page.state
-    dom = ctx.dom
     current = writable(item)
-    mode = writable("view")
     label = derived(current, lambda it: chat_label(*it))
     li = ctx.el("li", {"class": "chat-row"})
-    focus_next: dict[str, Node] = {}
 
     def summary(it: tuple[Chat, int]) -> str:
         chat = it[0]
         count = "1 message" if chat.message_count == 1 else f"{chat.message_count} messages"
         return f"{count} · {chat.preview}" if chat.preview else count
 
-    def view(c: Ctx) -> Node:
-        delete = c.el(
-            "button",
-            {
-                "type": "button",
-                "class": "danger",
-                "aria-label": derived(label, lambda n: f"Delete {n}"),
-            },
-            "Delete",
-            on={"click": lambda ev: mode.set("confirm")},
-        )
-        focus_next["view"] = delete
+    def view(c: Ctx, delete: Node) -> Node:
         return c.el(
             "div",
             {"class": "row-view"},
@@ -496,29 +475,20 @@ def _chat_row(ctx: Ctx, page: Page, item: tuple[Chat, int], error: Any) -> Row[t
             delete,
         )
 
-    def confirm(c: Ctx) -> Node:
-        async def really(event: Event) -> None:
-            try:
-                await state.delete_chat(item[0].id)
-            except Exception as problem:
-                error.set(f"The chat could not be deleted: {problem}")
-                mode.set("view")
+    async def delete() -> bool:
+        try:
+            await state.delete_chat(item[0].id)
+        except Exception as problem:
+            error.set(f"The chat could not be deleted: {problem}")
+            return False
+        return True
 
-        box = confirm_box(
-            c,
-            f"Delete “{get(label)}” and its messages? This cannot be undone.",
-            on_confirm=really,
-            on_cancel=lambda: mode.set("view"),
-        )
-        focus_next["confirm"] = box.cancel
-        return box.node
-
-    shown_once = [False]
-
-    def focus(m: str, node: Node | None) -> None:
-        if shown_once[0] and m in focus_next:
-            dom.call(focus_next[m], "focus")
-        shown_once[0] = True
-
-    ctx.switch(li, mode, lambda c, m: view(c) if m == "view" else confirm(c), after=focus)
+    confirm_row(
+        ctx,
+        li,
+        view=view,
+        label=derived(label, lambda n: f"Delete {n}"),
+        question=lambda: f"Delete “{get(label)}” and its messages? This cannot be undone.",
+        delete=delete,
+    )
     return Row(li, current.set)

@@ -21,6 +21,8 @@ from app.ui import (
     prevent_default,
 )
 from app.ui._card_import import card_import
+from app.ui._confirm import confirm_box
+from app.ui._inline_edit import edit_form
 from app.ui._sample_offer import sample_offer
 
 __all__ = ["render", "sort_key", "visible"]
@@ -176,14 +178,6 @@ def _character_row(
             if focus == "field":
                 dom.call(node, "select")
 
-    def on_escape(back: Callable[[], None]) -> Callable[[Event], None]:
-        def handler(event: Event) -> None:
-            if event.key == "Escape":
-                event.preventDefault()
-                back()
-
-        return handler
-
     def view(c: Ctx) -> Node:
         own["rename"] = c.el(
             "button",
@@ -231,57 +225,28 @@ def _character_row(
                 name.set(value)
                 show("view", "rename")
 
-        return c.el(
-            "form",
-            {"class": "row-rename", "aria-label": derived(name, lambda n: f"Rename {n}")},
-            c.el("label", {"for": field_id}, "New name"),
-            c.el(
-                "div",
-                {"class": "field-row"},
-                field,
-                c.el("button", {"type": "submit", "class": "primary"}, "Save"),
-                c.el(
-                    "button",
-                    {"type": "button"},
-                    "Cancel",
-                    on={"click": lambda ev: show("view", "rename")},
-                ),
-            ),
-            on={
-                "submit": prevent_default(save),
-                "keydown": on_escape(lambda: show("view", "rename")),
-            },
+        return edit_form(
+            c,
+            css="row-rename",
+            form_label=derived(name, lambda n: f"Rename {n}"),
+            field_label="New name",
+            field=(field_id, field),
+            submit=save,
+            cancel=lambda: show("view", "rename"),
         )
 
     def confirm(c: Ctx) -> Node:
-        question_id = f"confirm-{cid}"
-
         async def really_delete(event: Event) -> None:
             await guarded(lambda: state.delete_character(cid))
 
-        own["cancel"] = c.el(
-            "button",
-            {"type": "button"},
-            "Cancel",
-            on={"click": lambda ev: show("view", "delete")},
+        box = confirm_box(
+            c,
+            derived(name, lambda n: f"Delete “{n}”? This cannot be undone."),
+            on_confirm=really_delete,
+            on_cancel=lambda: show("view", "delete"),
         )
-        return c.el(
-            "div",
-            {"class": "row-confirm", "role": "alertdialog", "aria-labelledby": question_id},
-            c.el("p", {"id": question_id}, "Delete “", name, "”? This cannot be undone."),
-            c.el(
-                "div",
-                {"class": "actions"},
-                c.el(
-                    "button",
-                    {"type": "button", "class": "danger"},
-                    "Delete",
-                    on={"click": really_delete},
-                ),
-                own["cancel"],
-            ),
-            on={"keydown": on_escape(lambda: show("view", "delete"))},
-        )
+        own["cancel"] = box.cancel
+        return box.node
 
     renderers: dict[str, Callable[[Ctx], Node]] = {
         "view": view,

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, cast
 from app.reactive import Subscribable, Writable, derived, get, writable
 from app.ui import Ctx, Event, Node, Page
 from app.ui._card_export import CARD_FORMATS, card_download
+from app.ui._confirm import confirm_box
 from app.ui._export_action import export_action
 from app.ui._import_flow import ImportFlow, file_list, scope_key, scope_of
 from app.ui._import_panel import import_panel
@@ -317,44 +318,16 @@ def _sample_section(
     def view(c: Ctx, values: list[Any]) -> Node | None:
         shown, current = values
         if current == "confirm":
-            own["cancel"] = c.el(
-                "button",
-                {"type": "button"},
-                "Cancel",
-                on={"click": lambda e: mode.set("view")},
+            box = confirm_box(
+                c,
+                "Remove the sample library? Its character, chat, series, story and entries "
+                "go, with anything you added inside them.",
+                on_confirm=remove,
+                on_cancel=lambda: mode.set("view"),
+                action="Remove",
             )
-
-            def escape(event: Event) -> None:
-                if event.key == "Escape":
-                    event.preventDefault()
-                    mode.set("view")
-
-            return c.el(
-                "div",
-                {
-                    "role": "alertdialog",
-                    "aria-labelledby": "sample-confirm",
-                    "class": "row-confirm",
-                },
-                c.el(
-                    "p",
-                    {"id": "sample-confirm"},
-                    "Remove the sample library? Its character, chat, series, story and entries "
-                    "go, with anything you added inside them.",
-                ),
-                c.el(
-                    "div",
-                    {"class": "actions"},
-                    c.el(
-                        "button",
-                        {"type": "button", "class": "danger"},
-                        "Remove",
-                        on={"click": remove},
-                    ),
-                    own["cancel"],
-                ),
-                on={"keydown": escape},
-            )
+            own["cancel"] = box.cancel
+            return box.node
         if shown is None:
             return c.el("p", {"class": "muted"}, "Checking for the sample library…")
         if shown:

@@ -32,13 +32,13 @@ from app.lore import LintIssue, lint
 from app.reactive import Readable, Subscribable, Writable, batch, derived, get, readable, writable
 from app.state import Lookup
 from app.ui import Ctx, Event, Node, Page, Row
+from app.ui._autosave import Journal
 from app.ui._bulk import Selection, UndoBar
 from app.ui._entry_editor import entry_editor, recover_drafts
 from app.ui._guard import Guard
 from app.ui._lore_view import PAGE, SORTS, LoreQuery, entry_name, facets, search_text, section_rows
 from app.ui._not_found import not_found_message
 from app.ui._record_page import record_title
-from app.ui._text_autosave import Journal
 from app.ui._token_counts import TokenCounts
 
 from ._common import LEVEL_NAMES, back_link, lorebook_href, plural
@@ -351,7 +351,7 @@ class _Book:
 
     async def recover(self, entries: list[LorebookEntry]) -> None:
         """Edits typed just before a reload (journalled, never stored) are saved now."""
-        journal = Journal.of(self.ctx.dom)
+        journal = Journal(self.ctx.dom.storage)
         await recover_drafts(journal, entries, self.writing.update_entry)
 
     async def create(self) -> None:

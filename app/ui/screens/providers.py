@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from app.reactive import Readable, derived, get, writable
 from app.ui import Ctx, Event, Node, Page, fold, prevent_default
 
+from ._common import back_link
 from ._record_page import ActiveList, active_list, guard
 
 if TYPE_CHECKING:
@@ -99,16 +100,7 @@ def render(ctx: Ctx, page: Page) -> Node:
     return ctx.el(
         "section",
         {"class": "screen providers", "aria-labelledby": "screen-title"},
-        ctx.el(
-            "p",
-            {"class": "back"},
-            ctx.el(
-                "a",
-                {"href": page.href("settings")},
-                ctx.el("span", {"aria-hidden": "true"}, "← "),
-                "Settings",
-            ),
-        ),
+        back_link(ctx, page.href("settings"), "Settings"),
         ctx.el("h1", {"id": "screen-title", "tabindex": "-1"}, "Providers"),
         ctx.el(
             "p",

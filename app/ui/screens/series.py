@@ -7,13 +7,11 @@ from app.domain import Series
 from app.reactive import Readable, derived, get
 from app.ui import Ctx, Node, Page
 from app.ui._autosave_field import autosave_field
-from app.ui._confirm import confirm_button
 from app.ui._guard import Guard
-from app.ui._inline_edit import inline_edit
 from app.ui._record_page import record_page
 
-from ._common import back_link, plural
-from .series_list import create_form, story_rows
+from ._common import back_link, delete_section, page_actions, plural
+from .series_list import create_form, delete_question, story_rows
 
 __all__ = ["render"]
 
@@ -56,26 +54,21 @@ def render(ctx: Ctx, page: Page) -> Node:
             save=save_description,
             journal_key=f"series:{series_id}:description",
             multiline=True,
-            stored_at_ms=int(get(series).updated_at.timestamp() * 1000),
+            stored_at=get(series).updated_at,
         )
         stories = writing.stories_in(series_id)
         listing, status = story_rows(c, page, stories, guard, label="Stories in this series")
         return c.el(
             "div",
             None,
-            c.el(
-                "div",
-                {"class": "actions page-actions"},
-                inline_edit(
-                    c,
-                    value=name,
-                    field_label="Series name",
-                    button_label="Rename series",
-                    save=rename,
-                ),
-                c.el(
-                    "a",
-                    {"href": page.href("lorebook", level="series", scope_id=series_id)},
+            page_actions(
+                c,
+                name=name,
+                field_label="Series name",
+                button_label="Rename series",
+                rename=rename,
+                lorebook=(
+                    page.href("lorebook", level="series", scope_id=series_id),
                     "Series lorebook",
                 ),
             ),
@@ -103,22 +96,11 @@ def render(ctx: Ctx, page: Page) -> Node:
                 listing,
                 status,
             ),
-            c.el(
-                "section",
-                {"class": "block danger-zone", "aria-labelledby": "delete-heading"},
-                c.el("h2", {"id": "delete-heading"}, "Delete"),
-                confirm_button(
-                    c,
-                    text="Delete series",
-                    question=derived(
-                        name,
-                        lambda n: (
-                            f"Delete the series “{n}” and its series lorebook? "
-                            "Its stories stay, standing alone."
-                        ),
-                    ),
-                    run=delete,
-                ),
+            delete_section(
+                c,
+                button="Delete series",
+                question=derived(name, delete_question),
+                delete=delete,
             ),
         )
 

@@ -9,14 +9,25 @@ from typing import Any
 from app.domain import Series, Story
 from app.reactive import derived, get
 from app.ui import Ctx, Event, Node, Page, prevent_default
-from app.ui._confirm import confirm_button
 from app.ui._guard import Guard
-from app.ui._inline_edit import inline_edit
 from app.ui._sortable import SortableRow, sortable_list
 
-from ._common import plural
+from ._common import plural, row_actions
 
-__all__ = ["create_form", "render", "story_rows"]
+__all__ = ["create_form", "delete_question", "render", "story_delete_question", "story_rows"]
+
+
+def delete_question(name: str) -> str:
+    """What deleting a series asks."""
+    return f"Delete the series “{name}” and its series lorebook? Its stories stay, standing alone."
+
+
+def story_delete_question(title: str) -> str:
+    """What deleting a story asks."""
+    return (
+        f"Delete the story “{title}” with its chapters, scene beats and story lorebook? "
+        "This cannot be undone."
+    )
 
 
 def create_form(
@@ -28,18 +39,25 @@ def create_form(
     form_label: str,
     guard: Guard,
     create: Callable[[str], Awaitable[Any]],
-    empty: str,
+    empty: str | None,
 ) -> Node:
-    """A one-field form ("New series" + "Create series") that clears itself on success."""
+    """A one-field form ("New series" + "Create series") that clears itself on success;
+    ``empty`` says why an empty value is refused (None: it is taken)."""
     dom = ctx.dom
     field = ctx.el(
         "input",
-        {"id": id, "type": "text", "required": True, "maxlength": "300", "autocomplete": "off"},
+        {
+            "id": id,
+            "type": "text",
+            "required": empty is not None,
+            "maxlength": "300",
+            "autocomplete": "off",
+        },
     )
 
     async def submit(event: Event) -> None:
         text = str(dom.get_prop(field, "value")).strip()
-        if not text:
+        if not text and empty is not None:
             guard.fail(empty)
             dom.call(field, "focus")
             return
@@ -97,29 +115,13 @@ def story_rows(
                 {"class": "name", "href": page.href("story", id=_id(story))},
                 title,
             ),
-            c.el(
-                "div",
-                {"class": "actions"},
-                inline_edit(
-                    c,
-                    value=title,
-                    field_label="Story title",
-                    button_label=derived(title, lambda t: f"Rename {t}"),
-                    save=rename,
-                ),
-                confirm_button(
-                    c,
-                    text="Delete",
-                    label=derived(title, lambda t: f"Delete {t}"),
-                    question=derived(
-                        title,
-                        lambda t: (
-                            f"Delete the story “{t}” with its chapters, scene beats "
-                            "and story lorebook? This cannot be undone."
-                        ),
-                    ),
-                    run=delete,
-                ),
+            row_actions(
+                c,
+                name=title,
+                field_label="Story title",
+                rename=rename,
+                question=story_delete_question,
+                delete=delete,
             ),
         )
 
@@ -185,29 +187,13 @@ def render(ctx: Ctx, page: Page) -> Node:
                 name,
             ),
             c.el("span", {"class": "meta"}, count_in(sid)),
-            c.el(
-                "div",
-                {"class": "actions"},
-                inline_edit(
-                    c,
-                    value=name,
-                    field_label="Series name",
-                    button_label=derived(name, lambda n: f"Rename {n}"),
-                    save=rename,
-                ),
-                confirm_button(
-                    c,
-                    text="Delete",
-                    label=derived(name, lambda n: f"Delete {n}"),
-                    question=derived(
-                        name,
-                        lambda n: (
-                            f"Delete the series “{n}” and its series lorebook? "
-                            "Its stories stay, standing alone."
-                        ),
-                    ),
-                    run=delete,
-                ),
+            row_actions(
+                c,
+                name=name,
+                field_label="Series name",
+                rename=rename,
+                question=delete_question,
+                delete=delete,
             ),
         )
 

@@ -7,16 +7,15 @@ from typing import Any
 
 from app.domain import Chapter, Story
 from app.reactive import Readable, derived, get
-from app.ui import Ctx, Event, Node, Page, prevent_default
+from app.ui import Ctx, Event, Node, Page
 from app.ui._autosave_field import autosave_field
-from app.ui._confirm import confirm_button
 from app.ui._guard import Guard
-from app.ui._inline_edit import inline_edit
 from app.ui._record_page import record_page
 from app.ui._sortable import SortableRow, sortable_list
 from app.ui._word_count import word_count
 
-from ._common import plural
+from ._common import back_link, delete_section, page_actions, plural, row_actions
+from .series_list import create_form, story_delete_question
 
 __all__ = ["chapter_name", "render"]
 
@@ -26,10 +25,6 @@ NO_SERIES = ""
 def chapter_name(chapter: Chapter, index: int) -> str:
     """A chapter's name in lists and buttons: its title, or "Chapter N" by position."""
     return chapter.title.strip() or f"Chapter {index + 1}"
-
-
-def _stamp(record: Any) -> int:
-    return int(record.updated_at.timestamp() * 1000)
 
 
 def render(ctx: Ctx, page: Page) -> Node:
@@ -45,16 +40,7 @@ def render(ctx: Ctx, page: Page) -> Node:
             return page.href("series_list"), "All stories"
 
         where = derived(lookup, target)
-        return ctx.el(
-            "p",
-            {"class": "back"},
-            ctx.el(
-                "a",
-                {"href": derived(where, lambda w: w[0])},
-                ctx.el("span", {"aria-hidden": "true"}, "← "),
-                derived(where, lambda w: w[1]),
-            ),
-        )
+        return back_link(ctx, derived(where, lambda w: w[0]), derived(where, lambda w: w[1]))
 
     def body(c: Ctx, story: Readable[Story]) -> Node:
         guard = Guard(c)
@@ -109,17 +95,8 @@ def render(ctx: Ctx, page: Page) -> Node:
         )
 
         # -- chapters ----------------------------------------------------------------------
-        new_chapter = c.el(
-            "input",
-            {"id": "new-chapter", "type": "text", "maxlength": "300", "autocomplete": "off"},
-        )
-
-        async def add_chapter(event: Event) -> None:
-            text = str(c.dom.get_prop(new_chapter, "value")).strip()
-            ok, _ = await guard.run(lambda: writing.create_chapter(story_id, {"title": text}))
-            if ok:
-                c.dom.set_prop(new_chapter, "value", "")
-            c.dom.call(new_chapter, "focus")
+        async def add_chapter(text: str) -> object:
+            return await writing.create_chapter(story_id, {"title": text})
 
         async def move(chapter: Chapter, delta: int) -> None:
             await writing.move_chapter(chapter.id, delta)
@@ -148,30 +125,17 @@ def render(ctx: Ctx, page: Page) -> Node:
                     row.name,
                 ),
                 rc.el("span", {"class": "meta"}, words),
-                rc.el(
-                    "div",
-                    {"class": "actions"},
-                    inline_edit(
-                        rc,
-                        value=raw_title,
-                        field_label="Chapter title",
-                        button_label=derived(row.name, lambda n: f"Rename {n}"),
-                        save=rename_chapter,
-                        required=False,
+                row_actions(
+                    rc,
+                    name=row.name,
+                    value=raw_title,
+                    required=False,
+                    field_label="Chapter title",
+                    rename=rename_chapter,
+                    question=lambda n: (
+                        f"Delete “{n}” with its text and scene beats? This cannot be undone."
                     ),
-                    confirm_button(
-                        rc,
-                        text="Delete",
-                        label=derived(row.name, lambda n: f"Delete {n}"),
-                        question=derived(
-                            row.name,
-                            lambda n: (
-                                f"Delete “{n}” with its text and scene beats? "
-                                "This cannot be undone."
-                            ),
-                        ),
-                        run=delete_chapter,
-                    ),
+                    delete=delete_chapter,
                 ),
             )
 
@@ -202,24 +166,19 @@ def render(ctx: Ctx, page: Page) -> Node:
             save=lambda text: writing.update_story(story_id, {"synopsis": text}),
             journal_key=f"story:{story_id}:synopsis",
             multiline=True,
-            stored_at_ms=_stamp(get(story)),
+            stored_at=get(story).updated_at,
         )
         return c.el(
             "div",
             None,
-            c.el(
-                "div",
-                {"class": "actions page-actions"},
-                inline_edit(
-                    c,
-                    value=title,
-                    field_label="Story title",
-                    button_label="Rename story",
-                    save=rename,
-                ),
-                c.el(
-                    "a",
-                    {"href": page.href("lorebook", level="story", scope_id=story_id)},
+            page_actions(
+                c,
+                name=title,
+                field_label="Story title",
+                button_label="Rename story",
+                rename=rename,
+                lorebook=(
+                    page.href("lorebook", level="story", scope_id=story_id),
                     "Story lorebook",
                 ),
             ),
@@ -236,38 +195,25 @@ def render(ctx: Ctx, page: Page) -> Node:
                 "section",
                 {"class": "block", "aria-labelledby": "chapters-heading"},
                 c.el("h2", {"id": "chapters-heading"}, "Chapters"),
-                c.el(
-                    "form",
-                    {"class": "create-form", "aria-label": "Add a chapter"},
-                    c.el("label", {"for": "new-chapter"}, "New chapter"),
-                    c.el(
-                        "div",
-                        {"class": "field-row"},
-                        new_chapter,
-                        c.el("button", {"type": "submit", "class": "primary"}, "Add chapter"),
-                    ),
-                    on={"submit": prevent_default(add_chapter)},
+                create_form(
+                    c,
+                    id="new-chapter",
+                    label="New chapter",
+                    button="Add chapter",
+                    form_label="Add a chapter",
+                    guard=guard,
+                    create=add_chapter,
+                    empty=None,  # an untitled chapter is named by its place
                 ),
                 c.el("p", {"class": "status"}, derived(chapters, totals)),
                 chapter_list,
                 chapter_status,
             ),
-            c.el(
-                "section",
-                {"class": "block danger-zone", "aria-labelledby": "delete-heading"},
-                c.el("h2", {"id": "delete-heading"}, "Delete"),
-                confirm_button(
-                    c,
-                    text="Delete story",
-                    question=derived(
-                        title,
-                        lambda t: (
-                            f"Delete the story “{t}” with its chapters, scene beats and "
-                            "story lorebook? This cannot be undone."
-                        ),
-                    ),
-                    run=delete,
-                ),
+            delete_section(
+                c,
+                button="Delete story",
+                question=derived(title, story_delete_question),
+                delete=delete,
             ),
         )
 

@@ -3,14 +3,14 @@ and @tags) and the "Mentioned entries" list, scene beats that follow the text.""
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-from app.ui._text_autosave import Journal
+from app.ui._autosave import Journal
 
-from .._support import IN_BROWSER
 from .._tab import Tab, open_tab
 from ._writing import button, click, field, go, links, settle, submit_field
 
@@ -160,15 +160,10 @@ async def test_an_empty_beat_is_refused(tab):
 
 async def test_text_typed_before_a_reload_is_recovered(tab):
     t, w = tab
-    if not IN_BROWSER:
-        from .._support import MemoryDom
-
-        assert isinstance(t.dom, MemoryDom)
-        from tests.ui.test_text_autosave import DictStorage
-
-        t.dom.window.props["localStorage"] = DictStorage()
-    journal = Journal.of(t.dom)
-    journal.write(f"chapter:{w['chapter'].id}:text", TEXT + " Unsaved words.")
+    journal = Journal(t.dom.storage)
+    journal.write(
+        f"chapter:{w['chapter'].id}:text", {"text": TEXT + " Unsaved words."}, time.time()
+    )
     await go(t, f"/stories/{w['story'].id}")
     await go(t, f"/stories/{w['story'].id}/chapters/{w['chapter'].id}")
     assert t.dom.get_prop(field(t, "Chapter text"), "value") == TEXT + " Unsaved words."

@@ -222,7 +222,7 @@ async def test_delete_asks_first_and_cancel_keeps_the_character(tab: Tab) -> Non
     assert names(tab) == ["Ada", "bob", "zoe"]
     assert same(tab.dom.focused(), button(tab, li, "Delete"))
     h.fire(button(tab, li, "Delete"), "click")
-    h.fire(h.query("div.row-confirm", li)[0], "keydown", key="Escape")
+    h.fire(h.query("div.confirm", li)[0], "keydown", key="Escape")
     assert len(await tab.domain.characters.list()) == 3
     h.fire(button(tab, li, "Delete"), "click")
     h.fire(button(tab, li, "Delete"), "click")  # the confirming button

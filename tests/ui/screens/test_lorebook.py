@@ -3,6 +3,7 @@ promote/demote with who sees it, search, bulk operations with undo, tokens and l
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -11,7 +12,6 @@ import pytest
 from app.ui._entry_fields import editable_fields
 from tests._wait import eventually
 
-from .._support import IN_BROWSER
 from .._tab import Tab, open_tab
 from ._writing import button, click, field, go, links, settle
 
@@ -264,19 +264,16 @@ async def test_missing_scope_is_not_found(tab):
 async def test_an_edit_journalled_before_a_reload_is_saved_when_the_book_opens(tab):
     import json
 
+    from app.ui._autosave import Journal
     from app.ui._entry_editor import journal_key
-    from app.ui._text_autosave import Journal
 
     t, w = tab
-    if not IN_BROWSER:
-        from tests.ui.test_text_autosave import DictStorage
-
-        t.dom.window.props["localStorage"] = DictStorage()  # type: ignore[attr-defined]
     night = w["e"]["night"]
-    journal = Journal.of(t.dom)
+    journal = Journal(t.dom.storage)
     draft = {spec.name: getattr(night, spec.name) for spec in editable_fields()}
     draft["content"] = "Typed just before the reload."
-    journal.write(journal_key(night.id), json.dumps(draft, sort_keys=True, default=str))
+    text = json.dumps(draft, sort_keys=True, default=str)
+    journal.write(journal_key(night.id), {"text": text}, time.time())
     await go(t, "/series")
     await go(t, f"/lorebook/story/{w['book'].id}")
     await eventually(lambda: _content(t, night.id), "the draft saved")
