@@ -9,6 +9,7 @@ from app.reactive import Subscribable, derived
 from app.ui import Ctx, Node, Page
 from app.ui._confirm import confirm_button
 from app.ui._inline_edit import inline_edit
+from app.ui._inspector import LEVEL_NAMES as _LEVEL_NAMES
 
 __all__ = [
     "LEVEL_NAMES",
@@ -35,15 +36,9 @@ def back_link(ctx: Ctx, href: str | Subscribable[str], label: str | Subscribable
     )
 
 
-LEVEL_NAMES = {
-    "global": "Global",
-    "series": "Series",
-    "story": "Story",
-    "character": "Character",
-    "chat": "Chat",
-    "module": "Module",
-}
-"""How the UI names each lorebook level (headings and badges, as ../shared/UI.md fixes)."""
+LEVEL_NAMES = _LEVEL_NAMES
+"""How the UI names each lorebook level (headings and badges, as ../shared/UI.md fixes);
+the prompt inspector's table (``app.ui._inspector``), kept once."""
 
 
 def lorebook_href(page: Page, level: str, scope_id: str | None, entry_id: str | None = None) -> str:

@@ -27,7 +27,6 @@ from app.ui._autosave_field import autosave_field
 from app.ui._confirm import confirm_button
 from app.ui._guard import Guard
 from app.ui._inline_edit import inline_edit
-from app.ui._inspector import LEVEL_NAMES as SCOPE_WORDS
 from app.ui._inspector import PromptInspector, prompt_report
 from app.ui._lore_view import entry_name
 from app.ui._marked_text import MarkedText
@@ -540,7 +539,7 @@ class _Generator:
         self.last_report: Writable[dict[str, Any] | None] = writable(None)
         self._running: Any = None
         self.inspector = PromptInspector(
-            ctx, scope_name=lambda level, _scope: SCOPE_WORDS.get(level, level.capitalize())
+            ctx, scope_name=lambda level, _scope: LEVEL_NAMES.get(level, level.capitalize())
         )
         self.inspect_button = ctx.el(
             "button",
