@@ -9,6 +9,10 @@ and returns the `Domain`, every feature's API bound to one `Store`. Importing a 
 has no side effects. How to add an entity: `app/domain/README.md`.
 """
 
+from typing import TYPE_CHECKING
+
+from app._lazy import lazy_names
+
 from ._compensate import create_then_register, delete_with_cleanup
 from ._db_errors import to_domain_error, translate_db_errors
 from ._domain import Domain, open_domain
@@ -27,7 +31,6 @@ from ._feature import Feature, LocalTable, Repositories
 from ._features import FEATURES, default_registry
 from ._formats import ConflictPolicy, ImportOptions, ImportReport
 from ._ids import UtcDateTime, format_utc, new_id, utc_now, uuid7
-from ._parse import ParsedFile, parse_file
 from ._registry import Registry, SchemaVersion
 from ._repository import Repository, TableRepository
 from ._store import Change, Store
@@ -71,7 +74,6 @@ from .stories import (
     StoryRepository,
 )
 from .sync_targets import SyncTarget, SyncTargetRepository
-from .transfer import Transfer
 
 __all__ = [
     "CONTEXT",
@@ -181,3 +183,15 @@ __all__ = [
     "utc_now",
     "uuid7",
 ]
+
+
+_LAZY = {"ParsedFile": "._parse", "parse_file": "._parse", "Transfer": ".transfer"}
+"""Import and export code, loaded when first named (PEP 562), never at boot."""
+
+
+__getattr__ = lazy_names(__name__, _LAZY)
+
+
+if TYPE_CHECKING:
+    from ._parse import ParsedFile, parse_file
+    from .transfer import Transfer

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._entity_type import EntityType
 from ._feature import Repositories
@@ -28,7 +28,9 @@ from .series import SeriesRepository
 from .settings import SettingsRepository
 from .stories import Stories
 from .sync_targets import SyncTargetRepository
-from .transfer import Transfer
+
+if TYPE_CHECKING:
+    from .transfer import Transfer
 
 __all__ = ["Domain", "open_domain"]
 
@@ -53,7 +55,16 @@ class Domain:
         self.registry: Registry = store.registry
         self.repositories = Repositories({e.kind: _repository(store, e) for e in self.registry})
         self._apis = {f.name: f.build_api(self.repositories) for f in self.registry.features}
-        self.transfer = Transfer(store)
+        self._transfer: Transfer | None = None
+
+    @property
+    def transfer(self) -> Transfer:
+        """Import and export of the whole library (loaded when first used, not at boot)."""
+        if self._transfer is None:
+            from .transfer import Transfer
+
+            self._transfer = Transfer(self.store)
+        return self._transfer
 
     def repository(self, kind: str) -> TableRepository:
         return self.repositories[kind]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Generator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._entry import IndexFacts, index_facts
-from ._index import LayerIndex, first_run_tables
-from ._keys import JsCheck
+
+if TYPE_CHECKING:  # the index (and its regex and Unicode tables) loads at the first build
+    from ._index import LayerIndex
+    from ._keys import JsCheck
 
 __all__ = ["LayerCache", "LayerKey", "index_fingerprint"]
 
@@ -100,6 +102,8 @@ class LayerCache:
         key = tuple(id(i) for i in indexes)
         got = self._unions.get(key)
         if got is None:
+            from ._index import first_run_tables
+
             if len(self._unions) >= 8:
                 self._unions.pop(next(iter(self._unions)))
             got = self._unions[key] = (list(indexes), first_run_tables(indexes))
@@ -146,6 +150,8 @@ class LayerCache:
         ids = tuple(e.id for e in entries)
         fingerprint = None if slot is None else index_fingerprint(entries)
         if slot is None or slot.fingerprint != fingerprint:
+            from ._index import LayerIndex
+
             index = LayerIndex.empty()
             yield from index.building(entries, case_sensitive, whole_words, js_check)
             slot = self._slots.get(key)

@@ -8,8 +8,9 @@ used (PEP 562), so ``tools/server.py`` can share the MIME table without FastAPI.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from app._lazy import lazy_names
 
 if TYPE_CHECKING:
     from ._app import SyncServer, create_app
@@ -18,9 +19,9 @@ if TYPE_CHECKING:
     from ._database import ServerDatabase
 
 _LAZY = {
-    "SyncServer": "_app", "create_app": "_app", "Accounts": "_auth",
-    "UserExistsError": "_auth", "ServerConfig": "_config", "database_url": "_config",
-    "origins_from_env": "_config", "ServerDatabase": "_database",
+    "SyncServer": "._app", "create_app": "._app", "Accounts": "._auth",
+    "UserExistsError": "._auth", "ServerConfig": "._config", "database_url": "._config",
+    "origins_from_env": "._config", "ServerDatabase": "._database",
 }
 
 __all__ = [
@@ -35,8 +36,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+__getattr__ = lazy_names(__name__, _LAZY)

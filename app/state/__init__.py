@@ -17,6 +17,10 @@ meanwhile are skipped. Other tabs' commits reload the levels they affect.
     await state.add_message(chat_id, {"role": "user", "content": "Hi"})
 """
 
+from typing import TYPE_CHECKING
+
+from app._lazy import lazy_names
+
 from ._app_state import AppState
 from ._backend import Backend, ExternalListener
 from ._domain_backend import DomainBackend
@@ -26,7 +30,6 @@ from ._levels import Level
 from ._live_records import LiveRecords, Lookup
 from ._loader import Source, load_level
 from ._views import Views
-from ._writing import Writing
 
 __all__ = [
     "LOADED",
@@ -45,3 +48,9 @@ __all__ = [
     "Writing",
     "load_level",
 ]
+
+
+__getattr__ = lazy_names(__name__, {"Writing": "._writing"})  # the writing pages' state
+
+if TYPE_CHECKING:
+    from ._writing import Writing

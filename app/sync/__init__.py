@@ -10,8 +10,9 @@ protocol models load when first used (PEP 562), and browser code only in the bro
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from app._lazy import lazy_names
 
 from ._app import SyncHandle, current_sync, install_outbox, resume_sync, start_sync, stop_all
 from ._outbox import UnsyncableValueError, applying_pulled_changes, outbox_layer
@@ -27,11 +28,11 @@ if TYPE_CHECKING:
     from ._task import Backoff, SyncTask
 
 _LAZY = {
-    "ApiError": "_api", "NetworkError": "_api", "SyncApi": "_api", "Transport": "_api",
-    "HybridClock": "_hlc", "Progress": "_replica", "Replica": "_replica",
-    "SignedOutError": "_replica", "UpgradeRequiredError": "_replica",
-    "SyncService": "_service", "SyncStatus": "_status", "MemoryTabs": "_tabs",
-    "Tabs": "_tabs", "Backoff": "_task", "SyncTask": "_task",
+    "ApiError": "._api", "NetworkError": "._api", "SyncApi": "._api", "Transport": "._api",
+    "HybridClock": "._hlc", "Progress": "._replica", "Replica": "._replica",
+    "SignedOutError": "._replica", "UpgradeRequiredError": "._replica",
+    "SyncService": "._service", "SyncStatus": "._status", "MemoryTabs": "._tabs",
+    "Tabs": "._tabs", "Backoff": "._task", "SyncTask": "._task",
 }
 
 __all__ = [
@@ -64,8 +65,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+__getattr__ = lazy_names(__name__, _LAZY)

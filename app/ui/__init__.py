@@ -36,14 +36,16 @@ Async event handlers run as tasks; wrap them in ``prevent_default`` when the eve
 default action must be cancelled (form submits).
 """
 
+from typing import TYPE_CHECKING
+
+from app._lazy import lazy_names
+
 from ._app import App, start
 from ._browser_dom import BrowserDom
 from ._context import AttrValue, Child, Ctx, is_store
 from ._dom import Dom, Event, Handler, Node, Storage, Unlisten
 from ._handlers import prevent_default
 from ._keyed_list import FocusLost, KeyedList, Row
-from ._memory_dom import MemoryDom, MemoryEvent, MemoryStorage, Mutation
-from ._memory_node import MemoryNode
 from ._mount import Component, Mounted, mount
 from ._not_found import NOT_FOUND_TITLE, not_found
 from ._opening import Opening, Opens, enter, opens_record
@@ -122,3 +124,17 @@ __all__ = [
     "split_hash",
     "start",
 ]
+
+
+#: The in-memory DOM (tests, tools): loaded when first named, never at boot.
+__getattr__ = lazy_names(
+    __name__,
+    {
+        **dict.fromkeys(("MemoryDom", "MemoryEvent", "MemoryStorage", "Mutation"), "._memory_dom"),
+        "MemoryNode": "._memory_node",
+    },
+)
+
+if TYPE_CHECKING:
+    from ._memory_dom import MemoryDom, MemoryEvent, MemoryStorage, Mutation
+    from ._memory_node import MemoryNode

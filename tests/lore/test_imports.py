@@ -22,6 +22,9 @@ NOT_AT_BOOT = (
     "app.lore._timed",
     "app.lore._groups",
     "app.lore.formats",
+    "app.lore._index",
+    "app.lore._jsregex",
+    "app.lore._text",
 )
 
 
