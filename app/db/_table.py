@@ -180,12 +180,16 @@ class Table:
                 f"{self.schema.primary_key.name!r}"
             )
 
-    def _write_back(self, obj: Any, key: Any) -> None:
-        """An auto-increment key the caller did not give goes back into its dict."""
+    def _write_back(self, objs: list[Any], resp: MutateResponse) -> None:
+        """Auto-increment keys the caller did not give go back into its dicts."""
         pk = self.schema.primary_key
-        if pk.auto and isinstance(pk.key_path, str) and isinstance(obj, dict):
-            if get_by_keypath(obj, pk.key_path) in (MISSING, None):
-                set_by_keypath(obj, pk.key_path, key)
+        kp = pk.key_path
+        if not pk.auto or not isinstance(kp, str):
+            return
+        for i, obj in enumerate(objs):
+            if i not in resp.failures and isinstance(obj, dict):
+                if get_by_keypath(obj, kp) in (MISSING, None):
+                    set_by_keypath(obj, kp, resp.results[i])
 
     def _without_null_keys(self, objs: list[Any]) -> list[Any]:
         """A None primary key on an auto-increment table means "generate one" (Dexie 4
@@ -216,9 +220,7 @@ class Table:
             return await self._core_table().mutate(trans, MutateRequest(op, values=values, keys=keys))
 
         resp = await self._op(True, run)
-        for i, obj in enumerate(objs):
-            if i not in resp.failures:
-                self._write_back(obj, resp.results[i])
+        self._write_back(objs, resp)
         return resp
 
     async def add(self, obj: Any, key: Any = None) -> Any:

@@ -73,12 +73,28 @@ HELPER_JS = r"""
     }
     return false;
   }
+  // What plain JSON.stringify leaves in its text where a value needed a tag: "null"
+  // (NaN, +-Infinity, an invalid Date), "{}" (ArrayBuffer, DataView, empty views),
+  // '{"0":' (typed arrays) and a Date's ISO text. Text without any of these had nothing
+  // to tag, so the walk over every value (needsTags) is skipped.
+  const DATE_TEXT = /\d\.\d\d\dZ"/;
+  function plainText(s) {
+    return s.indexOf("null") === -1 && s.indexOf("{}") === -1 && s.indexOf('{"0":') === -1
+      && (s.indexOf('Z"') === -1 || !DATE_TEXT.test(s));
+  }
   function out(x) {
-    if (!needsTags(x, 0)) return "0" + JSON.stringify(x);
+    let s;
+    try { s = JSON.stringify(x); } catch (e) { s = undefined; }  // e.g. BigInt64Array
+    if (s !== undefined && (plainText(s) || !needsTags(x, 0))) return "0" + s;
     special = false;
-    const s = JSON.stringify(x, replacer);
+    s = JSON.stringify(x, replacer);
     return (special ? "1" : "0") + s;
   }
+  // A big answer crosses into Python as UTF-8 bytes: one copy, where a str is built
+  // character by character. (JSON.stringify escapes lone surrogates, so no loss.)
+  const BIG = 8192;
+  const encoder = new TextEncoder();
+  function pack(s) { return s.length > BIG ? encoder.encode(s) : s; }
   function fail(e) {
     const id = errId++;
     errs.set(id, e);
@@ -183,7 +199,7 @@ HELPER_JS = r"""
       let sync = true;
       H[name]((s) => {
         if (sync) Promise.resolve().then(() => resolver(id, s));
-        else resolver(id, s);
+        else resolver(id, pack(s));
       }, ...args);
       sync = false;
     },
@@ -199,7 +215,7 @@ HELPER_JS = r"""
       let sync = true;
       H[name]((s) => {
         if (sync) Promise.resolve().then(() => resolver(id, s));
-        else resolver(id, s);
+        else resolver(id, pack(s));
       }, tx, ...args);
       sync = false;
       return tx;

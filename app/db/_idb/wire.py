@@ -4,8 +4,10 @@ Values travel as JSON because ``json.dumps`` / ``JSON.parse`` / ``json.loads`` a
 cheaper than converting each record through proxies.  What JSON cannot carry travels as
 a tagged object ``{"__lk$": tag, "v": ...}``: dates (``d``, epoch ms), binary (``b``,
 base64) and non-finite numbers (``n``).  Results come back as one string whose first
-character says whether tags need reviving (``"1"``) or not (``"0"``).  Errors come back
-as ``[index, name, message]`` (the index of the original error kept in JavaScript).
+character says whether tags need reviving (``"1"``) or not (``"0"``); a big result comes
+as the UTF-8 bytes of that text (one copy into Python, where a ``str`` is built character
+by character).  Errors come back as ``[index, name, message]`` (the index of the original
+error kept in JavaScript).
 """
 
 from __future__ import annotations
@@ -84,20 +86,27 @@ def _revive(d: dict[str, Any]) -> Any:
     return d
 
 
-def loads(s: str) -> Any:
-    """A helper result (see the module docstring)."""
+def loads(s: Any) -> Any:
+    """A helper result (see the module docstring): a ``str``, or for a big one the
+    UTF-8 bytes of that text (a JavaScript ``Uint8Array``, or ``bytes``)."""
+    if not isinstance(s, str):
+        s = s if isinstance(s, bytes) else s.to_bytes()
     # A big result is many fresh, acyclic dicts: the cyclic GC would only walk the
     # heap for nothing (and make read times jump), so keep it out of the way.
-    big = len(s) > 65536 and gc.isenabled()
+    big = len(s) > 4096 and gc.isenabled()
     if big:
         gc.disable()
     try:
-        if s[0] == "1":
+        if s[0] in _TAGGED:
             return json.loads(s[1:], object_hook=_revive)
         return json.loads(s[1:])
     finally:
         if big:
             gc.enable()
+
+
+#: The first character of a result whose tags need reviving, as str and as a byte.
+_TAGGED = ("1", 0x31)
 
 
 def range_json(r: KeyRange) -> tuple[str, bool]:

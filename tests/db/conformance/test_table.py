@@ -277,3 +277,46 @@ async def test_invalid_index_value_not_indexed(db):
     )
     assert await db.friends.order_by("name").primary_keys() == [3]
     assert await db.friends.count() == 3
+
+
+def _filler(i: int) -> dict:
+    return {"id": f"f{i:04d}", "code": f"c{i:04d}", "category": "fill", "text": "x" * 40}
+
+
+@pytest.mark.parametrize(
+    "special",
+    [
+        dt.datetime(2024, 5, 1, 12, 30, 15, 123000, tzinfo=dt.UTC),
+        b"\x00\x01\xff",
+        b"",
+        float("inf"),
+        -float("inf"),
+        None,
+        {},
+        "2024-05-01T12:30:15.123Z",
+        "2024-05-01T12:30:15.123456Z",
+        {"0": 1},
+        "null",
+    ],
+    ids=repr,
+)
+async def test_values_round_trip_in_big_results(db, special):
+    """A read of many records (a big answer) keeps every kind of value exactly, one odd
+    value among plain ones, and values whose text only looks like a tagged one."""
+    records = [_filler(i) for i in range(400)]
+    records[217] = {**records[217], "odd": special, "nested": [{"deep": special}]}
+    await db.items.bulk_put(records)
+    got = await db.items.where("category").equals("fill").to_array()
+    odd = got[217]
+    assert odd["odd"] == special and type(odd["odd"]) is type(special)
+    assert odd["nested"] == [{"deep": special}]
+    assert got[:217] + got[218:] == records[:217] + records[218:]
+
+
+async def test_nan_round_trips_in_a_big_result(db):
+    records = [_filler(i) for i in range(400)]
+    records[5] = {**records[5], "odd": float("nan")}
+    await db.items.bulk_put(records)
+    got = await db.items.where("category").equals("fill").to_array()
+    assert got[5]["odd"] != got[5]["odd"]
+    assert len(got) == 400
