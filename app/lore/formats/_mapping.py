@@ -30,6 +30,7 @@ __all__ = [
     "build_entry",
     "character_filter_fields",
     "character_filter_value",
+    "copied",
     "export_extensions",
     "import_info",
     "logic_from_st",
@@ -81,6 +82,14 @@ def position_from_st(value: Any, path: str) -> str:
     return POSITION_FROM_ST[value]
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def copied(value: Any) -> Any:
+    """A deep copy of a JSON value (a scalar is its own copy: no `deepcopy` call)."""
+    return value if type(value) in _SCALARS else copy.deepcopy(value)
+
+
 def read_value(r: Reader, f: FieldMap) -> Any:
     """The model value of one mapped field of `r`'s object."""
     if r.raw(f.name) is None:
@@ -109,7 +118,7 @@ def read_fields(r: Reader, maps: Iterable[FieldMap], kept: dict[str, Any]) -> di
     for f in maps:
         out[f.attr] = read_value(r, f)
         if r.has(f.name):
-            kept[f.name] = copy.deepcopy(r.obj[f.name])
+            kept[f.name] = copied(r.obj[f.name])
     return out
 
 
