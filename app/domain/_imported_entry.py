@@ -17,7 +17,6 @@ from .lorebook import LorebookEntry
 __all__ = ["imported_entries"]
 
 _FIELDS = tuple(name for name in LorebookEntry.model_fields if name != "extensions")
-_TIMES = ("created_at", "updated_at")
 
 
 @cache
@@ -50,8 +49,9 @@ def _built_records(entries: Sequence[Any], fields: dict[str, Any]) -> list[dict[
     for entry in entries:
         record = dict(entry.__dict__)
         record.update(fields)
-        for name in _TIMES:
-            record[name] = format_utc(record[name])
+        created, updated = record["created_at"], record["updated_at"]
+        record["created_at"] = stamp = format_utc(created)
+        record["updated_at"] = stamp if updated == created else format_utc(updated)
         records.append(record)
     return records
 
