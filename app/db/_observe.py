@@ -137,6 +137,12 @@ class _ObservedTable(DBCoreTableLayer):
             olds_by_key[encode(k)] = old
         resp = await self.down.mutate(trans, req)
         w = self._writes(trans)
+        if not w.all and len(w.pks) + len(values) > BATCH_KEYS:
+            # as many keys as a clear: every reader of the table hears it changed, and
+            # no index key of each value is worked out (an import of thousands of rows)
+            w.all = True
+            w.pks.clear()
+            w.index_keys.clear()
         for i, v in enumerate(values):
             if i in resp.failures:
                 continue
@@ -149,8 +155,9 @@ class _ObservedTable(DBCoreTableLayer):
             changes.append(
                 Change(self.name, key, "update" if old is not None else "create", old, new)
             )
-            w.add_value(schema, ek, old)
-            w.add_value(schema, ek, new)
+            if not w.all:
+                w.add_value(schema, ek, old)
+                w.add_value(schema, ek, new)
             olds_by_key[ek] = new
         return resp
 

@@ -32,6 +32,30 @@ def _json(value: Any) -> Any:
     return value
 
 
+def _built_records(entries: Sequence[Any], fields: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """The records of entries that are all `LorebookEntry` models already (what the
+    format importers build: validated when made, and on every assignment), or None.
+
+    Only ``fields`` are new: they are validated once, on an entry of their own; the
+    records are the models' values with the timestamps as text — no second validation
+    per entry (on a 5,000-entry book that is most of the reading)."""
+    if not all(type(entry) is LorebookEntry for entry in entries):
+        return None
+    try:
+        LorebookEntry(**fields)
+    except _PydanticValidationError:
+        return None  # the full path names the field on every entry
+    records = []
+    for entry in entries:
+        record = dict(entry.__dict__)
+        record.update(fields)
+        created, updated = record["created_at"], record["updated_at"]
+        record["created_at"] = stamp = format_utc(created)
+        record["updated_at"] = stamp if updated == created else format_utc(updated)
+        records.append(record)
+    return records
+
+
 def imported_entries(entries: Sequence[Any], path: str, **fields: Any) -> list[dict[str, Any]]:
     """Each entry as a lorebook record with ``fields`` set (the level and scope, say).
 
@@ -45,6 +69,9 @@ def imported_entries(entries: Sequence[Any], path: str, **fields: Any) -> list[d
     are most of each entry. The validated values are JSON already but for timestamps,
     so they are read back rather than serialised again.
     """
+    built = _built_records(entries, fields)
+    if built is not None:
+        return built
     values: list[dict[str, Any]] = []
     problems: list[FieldError] = []
     for index, entry in enumerate(entries):

@@ -370,9 +370,11 @@ def _retarget(parsed: ParsedFile, scope: LoreScope) -> ParsedFile:
         raise InvalidDataError([FieldError("scope", "the global lorebook has no scope id")])
     if scope.level != "global" and not scope.scope_id:
         raise InvalidDataError([FieldError("scope", f"choose which {scope.level} to import into")])
+    level, scope_id = scope.level, scope.scope_id
     items = [
-        replace(item, record={**item.record, "level": scope.level, "scope_id": scope.scope_id})
+        replace(item, record={**item.record, "level": level, "scope_id": scope_id})
         if item.table == "lorebook_entries"
+        and (item.record["level"] != level or item.record["scope_id"] != scope_id)
         else item
         for item in parsed.items
     ]

@@ -114,10 +114,11 @@ class LorebookEntry(Entity):
     def _unknown_fields_to_extensions(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
-        unknown = {k: v for k, v in data.items() if k not in cls.model_fields}
+        fields = cls.model_fields  # a property: read once, not once per key
+        unknown = {k: v for k, v in data.items() if k not in fields}
         if not unknown:
             return data
-        known = {k: v for k, v in data.items() if k in cls.model_fields}
+        known = {k: v for k, v in data.items() if k in fields}
         extensions = known.get("extensions", {})
         if isinstance(extensions, dict):  # otherwise let field validation report it
             known["extensions"] = {**unknown, **extensions}

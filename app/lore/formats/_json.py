@@ -1,8 +1,9 @@
 """Guarded JSON parsing: size, nesting depth and number limits before `json.loads`.
 
 The nesting check walks the raw bytes in memory proportional to the nesting (two counters),
-not to the text: strings are skipped with possessive repeats (no backtracking state kept
-per character), the bytes between strings are counted with `bytes.count` (no copies), and
+not to the text: one regex skips strings and bracket-free bytes with possessive repeats (no
+backtracking state kept per character) and stops only at a stretch of bytes between two
+strings that holds a bracket; its brackets are counted with `bytes.count` (no copies), and
 only a stretch that could go deeper than the limit is walked bracket by bracket. It also
 caps the number of objects and arrays, so a file of millions of empty lists cannot make
 `json.loads` build them all.
@@ -22,8 +23,11 @@ MAX_JSON_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 64
 #: At most this many objects and arrays in one file (a 100,000-entry world has ~700,000).
 MAX_CONTAINERS = 2_000_000
-#: A string (its end quote may be missing in a broken file), or a run of other bytes.
-_TOKEN = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"?|[^"]++', re.DOTALL)
+#: A string (its end quote may be missing in a broken file).
+_STRING = rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"?'
+#: Strings and bytes without brackets, skipped; then (group 1) the bytes up to the next
+#: string, starting at a bracket.
+_BRACKETS = re.compile(rb'(?:[^"\[\]{}]++|' + _STRING + rb')*+([\[\]{}][^"]*+)', re.DOTALL)
 _BRACKET = re.compile(rb"[\[\]{}]")
 
 
@@ -33,10 +37,8 @@ def check_depth(data: bytes) -> None:
     depth = 0
     containers = 0
     count = data.count
-    for m in _TOKEN.finditer(data):
-        start, end = m.span()
-        if data[start] == 34:  # a string: brackets inside do not count
-            continue
+    for m in _BRACKETS.finditer(data):
+        start, end = m.span(1)
         opens = count(b"[", start, end) + count(b"{", start, end)
         if not opens:
             depth = max(0, depth - count(b"]", start, end) - count(b"}", start, end))

@@ -30,6 +30,7 @@ __all__ = [
     "build_entry",
     "character_filter_fields",
     "character_filter_value",
+    "copied",
     "export_extensions",
     "import_info",
     "logic_from_st",
@@ -81,6 +82,17 @@ def position_from_st(value: Any, path: str) -> str:
     return POSITION_FROM_ST[value]
 
 
+_SCALARS = (str, int, float, bool, type(None))
+_ABSENT = object()
+#: Field kinds whose value is read as it is when it has this type (an int if not negative).
+_TAKEN_AS_IS: dict[str, type] = {"bool": bool, "int": int, "str": str}
+
+
+def copied(value: Any) -> Any:
+    """A deep copy of a JSON value (a scalar is its own copy: no `deepcopy` call)."""
+    return value if type(value) in _SCALARS else copy.deepcopy(value)
+
+
 def read_value(r: Reader, f: FieldMap) -> Any:
     """The model value of one mapped field of `r`'s object."""
     if r.raw(f.name) is None:
@@ -106,10 +118,18 @@ def read_fields(r: Reader, maps: Iterable[FieldMap], kept: dict[str, Any]) -> di
     """Model values of the mapped fields of `r`'s object; the raw value of each field
     present goes to `kept` (so `write_fields` can write it back as it was spelled)."""
     out: dict[str, Any] = {}
+    obj = r.obj
     for f in maps:
-        out[f.attr] = read_value(r, f)
-        if r.has(f.name):
-            kept[f.name] = copy.deepcopy(r.obj[f.name])
+        raw = obj.get(f.name, _ABSENT)
+        if raw is _ABSENT:
+            out[f.attr] = f.missing
+            continue
+        kind = type(raw)
+        kept[f.name] = raw if kind in _SCALARS else copy.deepcopy(raw)
+        if _TAKEN_AS_IS.get(f.kind) is kind and (kind is not int or raw >= 0):
+            out[f.attr] = raw  # what `read_value` gives a value of the right type
+        else:
+            out[f.attr] = read_value(r, f)
     return out
 
 

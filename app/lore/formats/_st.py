@@ -26,6 +26,7 @@ from ._mapping import (
     build_entry,
     character_filter_fields,
     character_filter_value,
+    copied,
     export_extensions,
     import_info,
     logic_from_st,
@@ -106,7 +107,7 @@ def _recursion_fields(r: Reader, kept: dict[str, Any]) -> dict[str, Any]:
         spellings = _spellings(f)
         for spelling in spellings:
             if r.has(spelling.name):
-                kept[spelling.name] = copy.deepcopy(r.obj[spelling.name])
+                kept[spelling.name] = copied(r.obj[spelling.name])
         out[f.attr] = read_spelled(r, spellings)
     return out
 

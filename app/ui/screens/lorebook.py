@@ -48,13 +48,6 @@ __all__ = ["render", "scope_of", "title"]
 
 log = logging.getLogger("app.ui")
 
-_KINDS = {
-    "series": "series",
-    "story": "story",
-    "character": "character",
-    "chat": "chat",
-    "module": "module",
-}
 _PAGES = {"series": "series", "story": "story", "character": "character", "chat": "chat"}
 LINT_DELAY = 0.3
 UPKEEP_DELAY = 0.3
@@ -74,7 +67,8 @@ def _scope_name(record: Any) -> str:
 
 def _scope_lookup(page: Page, scope: Layer) -> Readable[Lookup[Any]]:
     assert scope.scope_id is not None
-    return page.state.writing.record(_KINDS[scope.level], scope.scope_id)
+    # a scoped level is named as the entity kind that owns the scope ("story", "chat")
+    return page.state.writing.record(scope.level, scope.scope_id)
 
 
 def title(page: Page) -> Subscribable[str]:

@@ -22,17 +22,14 @@ if TYPE_CHECKING:
 
 __all__ = ["render", "sync_view"]
 
-#: How a refused record is named: "character 0193…" (the table's entity, then its id).
-_KINDS = {"characters": "character", "chats": "chat", "messages": "message",
-          "lorebook_entries": "lorebook entry", "personas": "persona", "stories": "story",
-          "chapters": "chapter", "scene_beats": "scene beat", "series": "series",
-          "prompt_presets": "preset", "provider_configs": "provider", "settings": "setting",
-          "folders": "folder", "modules": "module", "scripts": "script", "rules": "rule",
-          "tags": "tag", "plugins": "plugin"}
-
-
 def record_name(table: str, rid: str) -> str:
-    return f"{_KINDS.get(table, table.replace('_', ' '))} {rid}"
+    """How a refused record is named: "character 0193…" (its entity's label, from the
+    domain's registry, then its id)."""
+    from app.domain import default_registry
+
+    registry = default_registry()
+    label = registry.for_table(table).label if registry.has_table(table) else table
+    return f"{label.replace('_', ' ')} {rid}"
 
 
 def _problem(error: BaseException, server: str) -> str:

@@ -114,3 +114,17 @@ async def test_outbound_changes(feed):
         ("k", "create", None, "v1"),
         ("k", "update", "v1", "v2"),
     ]
+
+
+async def test_a_write_of_more_rows_than_a_batch_has_every_change(feed):
+    from app.db._observe import BATCH_KEYS
+
+    db, batches = feed
+    await db.friends.bulk_add([{"name": f"n{i}"} for i in range(BATCH_KEYS + 1)])
+    await db.friends.bulk_put([{"id": 1, "name": "again"}, {"id": BATCH_KEYS + 2, "name": "new"}])
+    first, second = batches
+    assert [c.type for c in first] == ["create"] * (BATCH_KEYS + 1)
+    assert [(c.type, c.old, c.new) for c in second] == [
+        ("update", {"id": 1, "name": "n0"}, {"id": 1, "name": "again"}),
+        ("create", None, {"id": BATCH_KEYS + 2, "name": "new"}),
+    ]

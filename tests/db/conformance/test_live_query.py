@@ -176,3 +176,14 @@ async def test_a_failing_subscriber_does_not_stop_the_query(friends):
     await asyncio.wait_for(delivered.wait(), 10)
     assert seen == [6, 5]
     off()
+
+
+async def test_a_write_of_more_rows_than_a_batch_reruns_index_readers(friends):
+    from app.db._observe import BATCH_KEYS
+
+    probe = Probe(lambda: friends.friends.where("age").above(100).primary_keys())
+    assert await probe.values_at_least(1) == [[]]
+    many = [{"name": f"Elder {i}", "age": 101 + i} for i in range(BATCH_KEYS + 1)]
+    await friends.friends.bulk_add(many)  # the table changed: its index keys not worked out
+    assert len((await probe.values_at_least(2))[-1]) == BATCH_KEYS + 1
+    probe.off()
