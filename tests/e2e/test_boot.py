@@ -12,6 +12,8 @@ from tools.build import APP_WHEEL, write_service_worker
 
 STAGES = ["runtime", "packages", "database", "screen"]
 
+FRESH_PROFILE = True  # about the first visit: a new, empty profile per test
+
 
 def _service_worker_ready(page: Any) -> None:
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")

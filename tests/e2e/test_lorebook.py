@@ -82,6 +82,8 @@ def test_layers_promote_demote_search_and_bulk(live_server: Any, page: Any) -> N
         None,
         "both disabled",
     )
+    # the Undo bar names the action it undoes once the action has returned
+    expect(page.get_by_role("status").filter(has_text="Disabled 2 entries.")).to_have_count(1)
     page.get_by_role("button", name="Undo").click()
     stored_where(
         page,
@@ -92,6 +94,7 @@ def test_layers_promote_demote_search_and_bulk(live_server: Any, page: Any) -> N
     )
     page.get_by_role("group", name="Selected entries").get_by_role("button", name="Delete").click()
     expect(_section(page, "Story").get_by_role("listitem")).to_have_count(0)
+    expect(page.get_by_role("status").filter(has_text="Deleted 2 entries.")).to_have_count(1)
     page.get_by_role("button", name="Undo").click()
     expect(_section(page, "Story").locator(".entry-name")).to_have_text(["Night", "Dawn"])
     expect(main_heading(page)).to_have_text("Lorebook: Book")

@@ -9,6 +9,8 @@ from typing import Any
 
 from tests.e2e._support import open_app
 
+FRESH_PROFILE = True  # about the first visit: a new, empty profile per test
+
 
 def test_the_tokenizer_wheel_is_listed_but_not_fetched_at_boot(
         site: Path, live_server: Any, page: Any) -> None:
