@@ -96,6 +96,10 @@ class _PromptInputs:
     seed: int | str | None = None
     #: Overrides the settings stored in `preset`.
     settings: PresetSettings | None = None
+    #: How keys match unless an entry says otherwise: the app's Settings (the preset
+    #: decides scan depth, budget and recursion).
+    case_sensitive: bool = False
+    match_whole_words: bool = True
 
 
 @dataclass
@@ -198,10 +202,11 @@ _PLACEMENTS = {
 
 
 class _Builder:
-    def __init__(self, counter: TokenCounter, settings: PresetSettings, mode: Mode) -> None:
+    def __init__(self, counter: TokenCounter, settings: PresetSettings, inputs: _PromptInputs) -> None:
         self.counter = counter
         self.settings = settings
-        self.mode = mode
+        self.inputs = inputs
+        mode = self.mode = inputs.mode
         self.template: InstructTemplate | None = None
         if mode == "text":
             name = settings.prompt.instruct_template
@@ -278,6 +283,8 @@ class _Builder:
         budget = p.lore_budget(max(0, self.available))
         seed_value = seed if seed is not None else random.getrandbits(48)
         options = MatchOptions(
+            case_sensitive=self.inputs.case_sensitive,
+            match_whole_words=self.inputs.match_whole_words,
             scan_depth=p.lore_scan_depth,
             recursive=p.lore_recursive,
             max_recursion=p.lore_max_recursion,
@@ -509,7 +516,7 @@ def build_chat_prompt(inputs: ChatPromptInputs, counter: TokenCounter) -> BuiltP
     """The request for the next reply of a chat (or the continuation of the last one)."""
     settings = inputs.settings or PresetSettings.of(inputs.preset)
     p = settings.prompt
-    b = _Builder(counter, settings, inputs.mode)
+    b = _Builder(counter, settings, inputs)
     char = inputs.character
     persona = inputs.persona
     char_name = getattr(char, "name", "") or ""
@@ -654,7 +661,7 @@ def build_story_prompt(inputs: StoryPromptInputs, counter: TokenCounter) -> Buil
     """The request for "continue writing" (no beat) or "write this beat"."""
     settings = inputs.settings or PresetSettings.of(inputs.preset)
     p = settings.prompt
-    b = _Builder(counter, settings, inputs.mode)
+    b = _Builder(counter, settings, inputs)
     b.macros = {"char": inputs.char_name, "user": inputs.user_name, "beat": inputs.beat or "",
                 "title": inputs.title}
     story = inputs.text

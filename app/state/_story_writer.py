@@ -82,6 +82,7 @@ class StoryWriter:
         seen = await self.domain.lorebook.seen_by("story", story_id)
         entries = [e for group in seen.values() for e in group if e.enabled]
         preset = await self.domain.presets.active()
+        settings = self.domain.settings
         provider = get_provider(endpoint.provider)
         counter = await token_counter(endpoint.model)
         inputs = StoryPromptInputs(
@@ -94,6 +95,8 @@ class StoryWriter:
             mode=provider.mode,
             prefill=provider.prefill,
             seed=seed,
+            case_sensitive=bool(await settings.get("lore_case_sensitive", False)),
+            match_whole_words=bool(await settings.get("lore_match_whole_words", True)),
         )
         return StoryPrompt(endpoint, build_story_prompt(inputs, counter), beat)
 

@@ -176,6 +176,26 @@ async def test_recursion_hits_name_the_entry_they_came_from(counter: TokenCounte
     assert brann.hits[0].where == "recursion" and brann.hits[0].from_entry_name == "Sword"
 
 
+async def test_key_matching_follows_the_apps_case_and_whole_word_settings(
+    counter: TokenCounter,
+) -> None:
+    entries = [lore("Brann", "Brann", content="The smith.")]
+
+    def included(**kw: object) -> bool:
+        built = chat(counter, messages=messages(["ask brann, and Branninger"]),
+                     lore_entries=entries, **kw)
+        return any(e.name == "Brann" and e.included for e in built.lore.entries)
+
+    assert included()  # the defaults: any case, whole words
+    assert not included(case_sensitive=True)  # only "brann" (lower case) is there
+    entries = [lore("Branninger", "Brann", content="A long name.")]
+    built = chat(counter, messages=messages(["Branninger"]), lore_entries=entries)
+    assert not any(e.included for e in built.lore.entries)  # whole words by default
+    built = chat(counter, messages=messages(["Branninger"]), lore_entries=entries,
+                 match_whole_words=False)
+    assert any(e.included for e in built.lore.entries)
+
+
 async def test_probability_rolls_are_reproducible_from_the_recorded_seed(counter: TokenCounter) -> None:
     entries = [lore(f"Maybe{i}", "sword", probability=50, content=f"maybe {i}") for i in range(12)]
     first = chat(counter, messages=messages(["sword"]), lore_entries=entries)

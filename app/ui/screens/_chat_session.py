@@ -291,6 +291,10 @@ class ChatSession:
             prefill=provider.prefill,
             continue_last=kind == "continue",
         )
+        settings = get(state.settings)
+        if settings is not None:  # the Settings screen's key-matching defaults
+            inputs.case_sensitive = settings.lore_case_sensitive
+            inputs.match_whole_words = settings.lore_match_whole_words
         try:
             built = build_chat_prompt(inputs, counter)
         except PromptTooLongError as error:
