@@ -21,7 +21,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from app.lore import VARIABLES, LayerCache, LoreContext, Matcher, MatchOptions, build_context
@@ -96,10 +96,9 @@ class _PromptInputs:
     seed: int | str | None = None
     #: Overrides the settings stored in `preset`.
     settings: PresetSettings | None = None
-    #: How keys match unless an entry says otherwise: the app's Settings (the preset
-    #: decides scan depth, budget and recursion).
-    case_sensitive: bool = False
-    match_whole_words: bool = True
+    #: The app's matching defaults (`MatchOptions.from_settings`): case and whole words
+    #: apply unless an entry says otherwise; the preset decides depth, budget, recursion.
+    matching: MatchOptions | None = None
 
 
 @dataclass
@@ -282,9 +281,8 @@ class _Builder:
         p = self.settings.prompt
         budget = p.lore_budget(max(0, self.available))
         seed_value = seed if seed is not None else random.getrandbits(48)
-        options = MatchOptions(
-            case_sensitive=self.inputs.case_sensitive,
-            match_whole_words=self.inputs.match_whole_words,
+        options = replace(
+            self.inputs.matching or MatchOptions(),
             scan_depth=p.lore_scan_depth,
             recursive=p.lore_recursive,
             max_recursion=p.lore_max_recursion,

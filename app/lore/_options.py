@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = ["MatchOptions", "approx_tokens"]
 
@@ -42,3 +43,18 @@ class MatchOptions:
     use_group_scoring: bool = False
     min_activations: int = 0
     min_activations_depth_max: int = 0
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> MatchOptions:
+        """The Settings screen's matching defaults (an ``app.domain.AppSettings``; None:
+        the built-in defaults)."""
+        if settings is None:
+            return cls()
+        return cls(
+            case_sensitive=settings.lore_case_sensitive,
+            match_whole_words=settings.lore_match_whole_words,
+            scan_depth=settings.lore_scan_depth,
+            recursive=settings.lore_recursive_scanning,
+            max_recursion=settings.lore_max_recursion,
+            token_budget=settings.lore_token_budget,
+        )

@@ -74,6 +74,7 @@ class StoryWriter:
             get_provider,
             token_counter,
         )
+        from app.lore import MatchOptions
 
         endpoint = await self.endpoint()
         if endpoint is None:
@@ -82,7 +83,6 @@ class StoryWriter:
         seen = await self.domain.lorebook.seen_by("story", story_id)
         entries = [e for group in seen.values() for e in group if e.enabled]
         preset = await self.domain.presets.active()
-        settings = self.domain.settings
         provider = get_provider(endpoint.provider)
         counter = await token_counter(endpoint.model)
         inputs = StoryPromptInputs(
@@ -95,8 +95,7 @@ class StoryWriter:
             mode=provider.mode,
             prefill=provider.prefill,
             seed=seed,
-            case_sensitive=bool(await settings.get("lore_case_sensitive", False)),
-            match_whole_words=bool(await settings.get("lore_match_whole_words", True)),
+            matching=MatchOptions.from_settings(await self.domain.settings.all()),
         )
         return StoryPrompt(endpoint, build_story_prompt(inputs, counter), beat)
 

@@ -15,7 +15,7 @@ from app.generation import (
     build_story_prompt,
     token_counter,
 )
-from app.lore import LayerCache
+from app.lore import LayerCache, MatchOptions
 from tests.generation._prompt_data import character, lore, messages, persona, preset
 
 RUN_IN_BROWSER = True
@@ -187,12 +187,12 @@ async def test_key_matching_follows_the_apps_case_and_whole_word_settings(
         return any(e.name == "Brann" and e.included for e in built.lore.entries)
 
     assert included()  # the defaults: any case, whole words
-    assert not included(case_sensitive=True)  # only "brann" (lower case) is there
+    assert not included(matching=MatchOptions(case_sensitive=True))  # only "brann" (lower case) is there
     entries = [lore("Branninger", "Brann", content="A long name.")]
     built = chat(counter, messages=messages(["Branninger"]), lore_entries=entries)
     assert not any(e.included for e in built.lore.entries)  # whole words by default
     built = chat(counter, messages=messages(["Branninger"]), lore_entries=entries,
-                 match_whole_words=False)
+                 matching=MatchOptions(match_whole_words=False))
     assert any(e.included for e in built.lore.entries)
 
 

@@ -242,3 +242,18 @@ def test_deeply_nested_trie_compiles_everywhere():
     entries = [entry("x" * n, id=f"x{n}", match_whole_words=False) for n in range(1, 80)]
     found = ids(entries, "y" + "x" * 50 + "y")
     assert sorted(found, key=lambda i: int(i[1:])) == [f"x{n}" for n in range(1, 51)]
+
+
+def test_match_options_from_the_settings_screen() -> None:
+    from app.domain import AppSettings
+    from app.lore import MatchOptions
+
+    assert MatchOptions.from_settings(None) == MatchOptions()
+    settings = AppSettings(
+        lore_case_sensitive=True, lore_match_whole_words=False, lore_scan_depth=5,
+        lore_recursive_scanning=False, lore_max_recursion=1, lore_token_budget=300,
+    )
+    options = MatchOptions.from_settings(settings)
+    assert (options.case_sensitive, options.match_whole_words, options.scan_depth) == (
+        True, False, 5)
+    assert (options.recursive, options.max_recursion, options.token_budget) == (False, 1, 300)

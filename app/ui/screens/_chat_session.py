@@ -260,6 +260,7 @@ class ChatSession:
             get_provider,
             token_counter,
         )
+        from app.lore import MatchOptions
 
         state = self.state
         config = self._provider_config()
@@ -290,11 +291,8 @@ class ChatSession:
             mode=provider.mode,
             prefill=provider.prefill,
             continue_last=kind == "continue",
+            matching=MatchOptions.from_settings(get(state.settings)),
         )
-        settings = get(state.settings)
-        if settings is not None:  # the Settings screen's key-matching defaults
-            inputs.case_sensitive = settings.lore_case_sensitive
-            inputs.match_whole_words = settings.lore_match_whole_words
         try:
             built = build_chat_prompt(inputs, counter)
         except PromptTooLongError as error:

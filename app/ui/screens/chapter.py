@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from app.domain import AppSettings, Chapter, LorebookEntry, SceneBeat, Story
+from app.domain import Chapter, LorebookEntry, SceneBeat, Story
 from app.domain.lorebook import Layer
 from app.lore import MatchOptions
 from app.reactive import Readable, Subscribable, Writable, derived, get, writable
@@ -39,21 +39,7 @@ from app.ui._word_count import LineWordCounter, word_count
 from ._common import LEVEL_NAMES, back_link, lorebook_href, plural
 from .story import chapter_name
 
-__all__ = ["match_options", "render", "title"]
-
-
-def match_options(settings: AppSettings | None) -> MatchOptions:
-    """Matching defaults from the Settings screen."""
-    if settings is None:
-        return MatchOptions()
-    return MatchOptions(
-        case_sensitive=settings.lore_case_sensitive,
-        match_whole_words=settings.lore_match_whole_words,
-        scan_depth=settings.lore_scan_depth,
-        recursive=settings.lore_recursive_scanning,
-        max_recursion=settings.lore_max_recursion,
-        token_budget=settings.lore_token_budget,
-    )
+__all__ = ["render", "title"]
 
 
 def _lookup(page: Page) -> Readable[Lookup[Chapter]]:
@@ -182,7 +168,7 @@ def _editor(
         if seen is None:
             return
         entries = [e for layer_entries in seen.values() for e in layer_entries if e.enabled]
-        index[0] = MentionIndex(entries, match_options(values[1]), cache=writing.lore_cache)
+        index[0] = MentionIndex(entries, MatchOptions.from_settings(values[1]), cache=writing.lore_cache)
         editor.remark()
 
     c.watch(derived([lore, settings], lambda vs: vs), rebuild)

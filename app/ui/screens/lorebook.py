@@ -28,7 +28,7 @@ from typing import Any
 
 from app.domain import LorebookEntry
 from app.domain.lorebook import Audience, Layer, LoreChange
-from app.lore import LintIssue, lint
+from app.lore import LintIssue, MatchOptions, lint
 from app.reactive import Readable, Subscribable, Writable, batch, derived, get, readable, writable
 from app.state import Lookup
 from app.ui import Ctx, Event, Node, Page, Row
@@ -42,7 +42,6 @@ from app.ui._record_page import record_title
 from app.ui._token_counts import TokenCounts
 
 from ._common import LEVEL_NAMES, back_link, lorebook_href, plural
-from .chapter import match_options
 
 __all__ = ["render", "scope_of", "title"]
 
@@ -280,7 +279,7 @@ class _Book:
         if seen is None:
             return
         entries = [e for group in seen.values() for e in group]
-        options = match_options(get(self.page.state.settings))
+        options = MatchOptions.from_settings(get(self.page.state.settings))
         tokens = self.tokens
 
         def count(text: str) -> int:
