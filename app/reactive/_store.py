@@ -85,6 +85,11 @@ def positional_arity(fn: Callable[..., Any]) -> int:
         if int(code.co_flags) & _CO_VARARGS:
             return max(required, 3)
         return max(required, 0)
+    return arity_by_signature(fn)
+
+
+def arity_by_signature(fn: Callable[..., Any]) -> int:
+    """``positional_arity`` through ``inspect.signature`` (any callable; the slow path)."""
     try:
         params = inspect.signature(fn).parameters.values()
     except (TypeError, ValueError):

@@ -1,29 +1,15 @@
-"""positional_arity: the code-object fast path agrees with inspect.signature."""
+"""positional_arity: the code-object fast path agrees with the inspect.signature path."""
 
 from __future__ import annotations
 
 import functools
-import inspect
 
 import pytest
 
+from app.reactive._store import arity_by_signature as _by_signature
 from app.reactive._store import positional_arity
 
 RUN_IN_BROWSER = True
-
-
-def _by_signature(fn):
-    try:
-        params = inspect.signature(fn).parameters.values()
-    except (TypeError, ValueError):
-        return 1
-    count = 0
-    for p in params:
-        if p.kind is p.VAR_POSITIONAL:
-            return max(count, 3)
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty:
-            count += 1
-    return count
 
 
 class _Thing:
