@@ -15,6 +15,7 @@ from app.reactive import derived, get, writable
 
 from ._context import Ctx
 from ._dom import Event, Node
+from ._guard import alert_text
 from ._import_flow import file_bytes, file_list
 from ._router import Router
 from ._state import UiState
@@ -115,11 +116,7 @@ def card_import(ctx: Ctx, state: UiState, router: Router) -> Node:
             {"class": "import-said", "role": "status", "hidden": derived(said, lambda t: not t)},
             said,
         ),
-        ctx.el(
-            "div",
-            {"class": "error", "role": "alert", "hidden": derived(error, lambda e: not e)},
-            error,
-        ),
+        alert_text(ctx, error, tag="div"),
     ):
         dom.insert(root, node)
     dom.set_attr(field, "aria-describedby", "card-file-hint")

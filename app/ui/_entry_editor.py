@@ -13,12 +13,13 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from app.reactive import Subscribable, derived, get, writable
+from app.reactive import Subscribable, get, writable
 
 from ._autosave import Journal
 from ._context import Ctx
 from ._dom import Node
 from ._entry_fields import GROUPS, FieldSpec, editable_fields, format_value, parse_value
+from ._guard import alert_text
 from ._text_autosave import TextAutosave, journalled_text
 
 __all__ = ["entry_editor", "field_id", "recover_drafts"]
@@ -196,11 +197,7 @@ def entry_editor(
         "form",
         {"class": "entry-editor", "aria-label": "Edit entry"},
         *groups,
-        ctx.el(
-            "p",
-            {"class": "error", "role": "alert", "hidden": derived(problems, lambda p: not p)},
-            problems,
-        ),
+        alert_text(ctx, problems),
         ctx.el("p", {"class": "status", "role": "status"}, auto.status),
         on={"submit": lambda ev: ev.preventDefault()},
     )

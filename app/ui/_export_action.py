@@ -16,6 +16,7 @@ from app.reactive import derived, writable
 
 from ._context import AttrValue, Ctx
 from ._dom import Event, Node
+from ._guard import alert_text
 
 if TYPE_CHECKING:
     from app.domain.downloads import Download
@@ -72,9 +73,5 @@ def export_action(
             {"class": "status", "role": "status", "hidden": derived(saved, lambda t: not t)},
             saved,
         ),
-        ctx.el(
-            "p",
-            {"class": "error", "role": "alert", "hidden": derived(error, lambda e: not e)},
-            error,
-        ),
+        alert_text(ctx, error),
     )

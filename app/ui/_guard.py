@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from app.reactive import derived, writable
+from app.reactive import Subscribable, derived, writable
 
 from ._context import Ctx
 from ._dom import Node
 
-__all__ = ["Guard", "message_of"]
+__all__ = ["Guard", "alert_text", "message_of"]
 
 T = TypeVar("T")
 
@@ -21,17 +21,22 @@ def message_of(error: BaseException) -> str:
     return text or type(error).__name__
 
 
+def alert_text(ctx: Ctx, message: Subscribable[str], tag: str = "p") -> Node:
+    """A ``role="alert"`` element showing ``message``, hidden while it is empty."""
+    return ctx.el(
+        tag,
+        {"class": "error", "role": "alert", "hidden": derived(message, lambda m: not m)},
+        message,
+    )
+
+
 class Guard:
     """``node`` is a ``role="alert"`` paragraph, hidden while there is nothing to say;
     ``run(action)`` clears it, runs the action and shows its error if it fails."""
 
     def __init__(self, ctx: Ctx) -> None:
         self.error = writable("")
-        self.node: Node = ctx.el(
-            "p",
-            {"class": "error", "role": "alert", "hidden": derived(self.error, lambda e: not e)},
-            self.error,
-        )
+        self.node: Node = alert_text(ctx, self.error)
 
     def fail(self, error: BaseException | str) -> None:
         self.error.set(error if isinstance(error, str) else message_of(error))

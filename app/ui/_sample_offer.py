@@ -10,6 +10,7 @@ from app.reactive import Subscribable, derived, writable
 
 from ._context import Ctx
 from ._dom import Event, Node
+from ._guard import alert_text
 from ._state import UiState
 
 __all__ = ["sample_offer"]
@@ -51,9 +52,5 @@ def sample_offer(ctx: Ctx, state: UiState, shown: Subscribable[bool], library_hr
             "Add sample library",
             on={"click": add},
         ),
-        ctx.el(
-            "div",
-            {"class": "error", "role": "alert", "hidden": derived(error, lambda e: not e)},
-            error,
-        ),
+        alert_text(ctx, error, tag="div"),
     )

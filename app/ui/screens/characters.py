@@ -22,6 +22,7 @@ from app.ui import (
 )
 from app.ui._card_import import card_import
 from app.ui._confirm import confirm_box
+from app.ui._guard import alert_text
 from app.ui._inline_edit import edit_form
 from app.ui._sample_offer import sample_offer
 
@@ -146,11 +147,7 @@ def render(ctx: Ctx, page: Page) -> Node:
         card_import(ctx, state, page.router),
         sample_offer(ctx, state, derived(records, lambda rs: not rs), page.href("library")),
         search_box,
-        ctx.el(
-            "p",
-            {"class": "error", "role": "alert", "hidden": derived(error, lambda e: not e)},
-            error,
-        ),
+        alert_text(ctx, error),
         ctx.el(
             "p", {"class": "status", "role": "status"}, derived([records, shown, query], _status)
         ),

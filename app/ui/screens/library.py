@@ -25,6 +25,7 @@ from app.ui import Ctx, Event, Node, Page
 from app.ui._card_export import CARD_FORMATS, card_download
 from app.ui._confirm import confirm_box
 from app.ui._export_action import export_action
+from app.ui._guard import alert_text
 from app.ui._import_flow import ImportFlow, file_list, scope_key, scope_of
 from app.ui._import_panel import import_panel
 
@@ -381,9 +382,5 @@ def _sample_section(
         ctx.el("h2", {"id": "library-sample-title"}, "Sample library"),
         body,
         ctx.el("p", {"class": "status", "role": "status"}, message),
-        ctx.el(
-            "p",
-            {"class": "error", "role": "alert", "hidden": derived(error, lambda e: not e)},
-            error,
-        ),
+        alert_text(ctx, error),
     )

@@ -15,6 +15,7 @@ from app.reactive import derived, get, writable
 from app.ui import Ctx, Event, Node, Page, fold
 from app.ui._autosave import Autosave
 from app.ui._avatar import AvatarPicker
+from app.ui._guard import alert_text
 
 from ._record_page import ActiveList, active_list, create_form, guard
 
@@ -105,11 +106,7 @@ def render(ctx: Ctx, page: Page) -> Node:
             "description is sent with the prompt.",
         ),
         create_persona,
-        ctx.el(
-            "p",
-            {"class": "error", "role": "alert", "hidden": derived(error, lambda e: not e)},
-            error,
-        ),
+        alert_text(ctx, error),
         ctx.el("div", {"class": "records-layout"}, group, editor),
     )
 

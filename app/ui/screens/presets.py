@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from app.reactive import Readable, derived, get, writable
 from app.ui import Ctx, Event, Node, Page, fold
 from app.ui._autosave import Autosave
+from app.ui._guard import alert_text
 
 from ._record_page import ActiveList, active_list, create_form, guard
 
@@ -346,11 +347,7 @@ def render(ctx: Ctx, page: Page) -> Node:
             "The active preset decides the system prompt, the sampling settings and how each chat's prompt is put together.",
         ),
         create_preset,
-        ctx.el(
-            "p",
-            {"class": "error", "role": "alert", "hidden": derived(error, lambda e: not e)},
-            error,
-        ),
+        alert_text(ctx, error),
         ctx.el("div", {"class": "records-layout"}, group, editor),
     )
 
@@ -489,11 +486,7 @@ def _editor(ctx: Ctx, page: Page, preset_id: str) -> Node:
             ctx.el("h2", None, derived(name_store, lambda n: f"Edit {n}")),
             ctx.el("p", {"class": "status", "role": "status"}, saver.status),
         ),
-        ctx.el(
-            "p",
-            {"class": "error", "role": "alert", "hidden": derived(problem_text, lambda t: not t)},
-            problem_text,
-        ),
+        alert_text(ctx, problem_text),
         ctx.el(
             "div", {"class": "field"}, ctx.el("label", {"for": "preset-name"}, "Name"), name_field
         ),

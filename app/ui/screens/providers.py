@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.reactive import Readable, derived, get, writable
 from app.ui import Ctx, Event, Node, Page, fold, prevent_default
+from app.ui._guard import alert_text
 
 from ._common import back_link
 from ._record_page import ActiveList, active_list, guard
@@ -108,11 +109,7 @@ def render(ctx: Ctx, page: Page) -> Node:
             "Where replies come from: a local server (Ollama, LM Studio, llama.cpp, KoboldCpp, "
             "vLLM) or a service (OpenAI, OpenRouter, Anthropic). API keys stay on this device.",
         ),
-        ctx.el(
-            "p",
-            {"class": "error", "role": "alert", "hidden": derived(error, lambda e: not e)},
-            error,
-        ),
+        alert_text(ctx, error),
         ctx.el("div", {"class": "records-layout"}, ctx.el("div", None, group, new_button), editor),
     )
 
@@ -323,11 +320,7 @@ def _editor(ctx: Ctx, page: Page, config_id: str, chosen: Any, check: Any) -> No
         "form",
         {"class": "card-form provider-editor", "aria-label": heading},
         ctx.el("h2", None, heading),
-        ctx.el(
-            "p",
-            {"class": "error", "role": "alert", "hidden": derived(problem, lambda p: not p)},
-            problem,
-        ),
+        alert_text(ctx, problem),
         field("Name", "provider-name", name),
         field("Provider type", "provider-type", kind),
         field(

@@ -10,7 +10,7 @@ from typing import Any
 from app.domain import AppSettings, InvalidDataError
 from app.reactive import Writable, derived, get, writable
 from app.ui import Ctx, Event, Node, Page
-from app.ui._guard import Guard
+from app.ui._guard import Guard, alert_text
 from app.ui._storage import StorageEstimate, estimate, format_bytes, persist, persisted
 
 __all__ = ["THEMES", "render", "storage_sentence", "storage_warning"]
@@ -212,11 +212,7 @@ def render(ctx: Ctx, page: Page) -> Node:
             {"class": "status", "role": "status"},
             derived([found, checked], lambda vs: storage_sentence(vs[0]) if vs[1] else "Checking…"),
         ),
-        ctx.el(
-            "p",
-            {"class": "error", "role": "alert", "hidden": derived(warning, lambda w: not w)},
-            warning,
-        ),
+        alert_text(ctx, warning),
         ctx.el("p", None, derived(kept, kept_sentence)),
         ctx.el(
             "button", {"type": "button"}, "Keep my library (persistent storage)", on={"click": ask}

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from app.reactive import derived, writable
 from app.ui import Ctx, Event, Node, Page, Row, SyncControls, prevent_default
+from app.ui._guard import alert_text
 
 if TYPE_CHECKING:
     from app.sync import SyncStatus
@@ -209,6 +210,5 @@ def sync_view(ctx: Ctx, sync: SyncControls) -> Node:
                ctx.el("span", None, derived(status, waiting_for))),
         ctx.el("button", {"type": "button", "hidden": derived(status, lambda s: not s.rejected)},
                "Dismiss", on={"click": dismiss}),
-        ctx.el("p", {"class": "error", "role": "alert", "hidden": derived(error, lambda e: not e)},
-               error),
+        alert_text(ctx, error),
         account)
