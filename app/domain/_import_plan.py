@@ -11,7 +11,7 @@ from ._ids import new_id
 from ._parse import ErrorCollector, Item, ParsedFile
 from ._store import Store
 
-__all__ = ["WRITE_CHUNK", "ImportPlan", "plan_import", "write_import"]
+__all__ = ["WRITE_CHUNK", "ImportPlan", "existing_keys", "plan_import", "write_import"]
 
 
 @dataclass
@@ -35,17 +35,39 @@ async def _exists(store: Store, table: str, key: Any, cache: dict[tuple[str, Any
     return cache[(table, key)]
 
 
+#: A table with at most this many records per key asked about is read key by key no
+#: more: its primary keys come in one request and are looked up here.
+_KEYS_READ_PER_ASKED = 4
+
+
+async def existing_keys(store: Store, table: str, keys: list[Any]) -> set[Any]:
+    """Which of ``keys`` the table holds (call inside a transaction over it).
+
+    Reads no record: a table not much larger than the question gives all its primary
+    keys in one request (an import into an empty or small library); a larger one is
+    asked about each key."""
+    if not keys or not store.has_table(table):
+        return set()
+    t = store.table(table)
+    if all(isinstance(k, (str, int, float)) for k in keys):
+        if await t.count() <= _KEYS_READ_PER_ASKED * len(keys):
+            asked = set(keys)
+            return {k for k in await t.to_collection().primary_keys() if k in asked}
+    found = await t.bulk_get(keys)
+    return {k for k, record in zip(keys, found, strict=True) if record is not None}
+
+
 async def _prefetch_existing(
     store: Store, by_table: dict[str, list[Item]], cache: dict[tuple[str, Any], bool]
 ) -> None:
-    """One `bulk_get` per table tells which of the file's ids already exist."""
+    """Which of the file's ids already exist, table by table (`existing_keys`)."""
     for table, items in by_table.items():
         if not store.has_table(table):
             continue
         keys = [item.record[store.registry.for_table(table).key] for item in items]
-        found = await store.table(table).bulk_get(keys)
-        for key, record in zip(keys, found, strict=True):
-            cache[(table, key)] = record is not None
+        there = await existing_keys(store, table, keys)
+        for key in keys:
+            cache[(table, key)] = key in there
 
 
 async def plan_import(store: Store, parsed: ParsedFile, options: ImportOptions) -> ImportPlan:

@@ -37,6 +37,7 @@ from ._db_errors import translate_db_errors
 from ._domain import Domain
 from ._errors import DomainError, FieldError, InvalidDataError
 from ._formats import ConflictPolicy, ImportOptions, ImportReport
+from ._import_plan import existing_keys
 from ._imported_entry import imported_entries
 from ._parse import Item, ParsedFile, parse_file
 from ._registry import Registry
@@ -406,8 +407,8 @@ class Importer:
             return out
         async with translate_db_errors(), self.store.transaction("r", *tables):
             for table in tables:
-                found = await self.store.table(table).bulk_get(by_table[table])
-                count = sum(1 for record in found if record is not None)
+                there = await existing_keys(self.store, table, by_table[table])
+                count = sum(1 for key in by_table[table] if key in there)
                 if count:
                     out[table] = count
         return out
