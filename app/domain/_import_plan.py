@@ -155,6 +155,7 @@ async def plan_import(store: Store, parsed: ParsedFile, options: ImportOptions) 
         writes.setdefault(table, []).append(record)
         report.count(report.written, table)
     out.raise_if_any()
+    report.records = writes
     return ImportPlan(report, writes)
 
 

@@ -82,6 +82,10 @@ class DomainBackend:
             found.sort(key=placement.shown.order, reverse=placement.shown.descending)
         return found
 
+    def entities(self, kind: str, records: list[dict[str, Any]]) -> list[Any]:
+        load = self._repo(kind).load
+        return [load(record) for record in records]
+
     # -- writers ----------------------------------------------------------------------------
     async def get(self, kind: str, id: str) -> Any:
         return await self._repo(kind).get(id)
