@@ -140,9 +140,7 @@ class _ObservedTable(DBCoreTableLayer):
         if not w.all and len(w.pks) + len(values) > BATCH_KEYS:
             # as many keys as a clear: every reader of the table hears it changed, and
             # no index key of each value is worked out (an import of thousands of rows)
-            w.all = True
-            w.pks.clear()
-            w.index_keys.clear()
+            w.forget_keys()
         for i, v in enumerate(values):
             if i in resp.failures:
                 continue
