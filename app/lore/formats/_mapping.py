@@ -145,6 +145,12 @@ def read_fields(r: Reader, maps: Iterable[FieldMap], kept: dict[str, Any]) -> di
         kind = type(raw)
         if _TAKEN_AS_IS.get(f.kind) is kind and (kind is not int or raw >= 0):
             out[f.attr] = raw  # what `read_value` gives a value of the right type
+        elif raw is None:  # what its absence means; kept unless that is null too
+            out[f.attr] = _plain(f.missing)
+            if f.missing is not None:
+                kept[f.name] = None
+        elif kind is list and f.kind == "strlist" and all(type(x) is str for x in raw):
+            out[f.attr] = list(raw)  # as `read_value` reads it, and as it writes back
         else:
             out[f.attr] = value = read_value(r, f)
             keep_raw(kept, f.name, raw, value)
@@ -165,10 +171,10 @@ def keep_raw(kept: dict[str, Any], name: str, raw: Any, value: Any) -> None:
 def packed_present(names: Iterable[str], template: str) -> list[str]:
     """The sorted `names`, with those of `PRESENT_TEMPLATES[template]` replaced by the
     template's name when all of them are there (`import_info` unpacks it)."""
-    have = set(names)
+    have = names if isinstance(names, (set, frozenset)) else set(names)
     keys = PRESENT_TEMPLATES[template]
     if keys <= have:
-        return [template, *sorted(have - keys)]
+        return [template, *sorted(have - keys)] if len(have) > len(keys) else [template]
     return sorted(have)
 
 

@@ -101,11 +101,13 @@ def _spellings(f: FieldMap) -> list[FieldMap]:
     return [f, FieldMap(f.attr, f.attr, f.kind, f.missing)]
 
 
+_RECURSION_SPELLINGS = tuple((f, _spellings(f)) for f in RECURSION)
+
+
 def _recursion_fields(r: Reader, kept: dict[str, Any]) -> dict[str, Any]:
     """Recursion flags in either spelling (camelCase wins); both are kept as written."""
     out: dict[str, Any] = {}
-    for f in RECURSION:
-        spellings = _spellings(f)
+    for f, spellings in _RECURSION_SPELLINGS:
         out[f.attr] = value = read_spelled(r, spellings)
         for spelling in spellings:
             if r.has(spelling.name):
@@ -167,7 +169,7 @@ def _entry_from_st(obj: Any, path: str) -> LoreEntry:
     info = {
         "format": "st",
         "fields": r.unknown(MODELLED),
-        "present": packed_present((k for k in obj if k in MODELLED), "@st-entry"),
+        "present": packed_present(MODELLED.intersection(obj), "@st-entry"),
         "kept": kept,
     }
     return build_entry(fields, path, info)
