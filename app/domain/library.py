@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from app._gc import gc_paused
 from app.lore import formats
 
 from ._db_errors import translate_db_errors
@@ -429,8 +430,9 @@ class Importer:
 
     async def describe(self, data: bytes, filename: str = "") -> Incoming:
         """Read the file and count the ids it shares with the library; writes nothing."""
-        incoming = self.read(data, filename)
-        incoming.existing = await self.existing(incoming)
+        with gc_paused():
+            incoming = self.read(data, filename)
+            incoming.existing = await self.existing(incoming)
         return incoming
 
     async def run(
@@ -457,6 +459,7 @@ class Importer:
             if cancel is not None:
                 cancel.check()
 
-        return await self.domain.transfer.import_file(
-            parsed, ImportOptions(on_conflict=choice.on_conflict), on_write=on_write
-        )
+        with gc_paused():
+            return await self.domain.transfer.import_file(
+                parsed, ImportOptions(on_conflict=choice.on_conflict), on_write=on_write
+            )

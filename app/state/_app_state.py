@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from app._gc import gc_paused
+
 from ._backend import Backend
 from ._levels import Level
 from ._placement import Shows
@@ -256,8 +258,12 @@ class AppState(Shows):
         """Import a file read by ``files.importer.describe`` (one transaction, or nothing);
         the levels showing what it wrote reload."""
         number = next(self._order)
+        import time as _t
+        _a=_t.perf_counter()
         report = await self.files.importer.run(incoming, choice, progress=progress, cancel=cancel)
+        _b=_t.perf_counter()
         await self._show_imported(number, report)
+        print("LKPROF run", round((_b-_a)*1000), "show", round((_t.perf_counter()-_b)*1000))
         return report
 
     async def add_sample_library(self) -> ImportReport:
@@ -276,7 +282,7 @@ class AppState(Shows):
             await self.refresh(tables)
             return
         kinds = {p.table: p.kind for p in layout.placements}
-        with self._effects_of(number):
+        with gc_paused(), self._effects_of(number):
             for table in tables:
                 kind = kinds.get(table)
                 if kind is not None:
