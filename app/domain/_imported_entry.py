@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from functools import cache
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 from pydantic import ValidationError as _PydanticValidationError
 
+from ._entity import list_adapter
 from ._errors import FieldError, InvalidDataError, field_errors_from_pydantic
 from ._ids import format_utc
 from .lorebook import LorebookEntry
@@ -17,11 +17,6 @@ from .lorebook import LorebookEntry
 __all__ = ["imported_entries"]
 
 _FIELDS = tuple(name for name in LorebookEntry.model_fields if name != "extensions")
-
-
-@cache
-def _many() -> TypeAdapter[list[LorebookEntry]]:
-    return TypeAdapter(list[LorebookEntry])
 
 
 def _json(value: Any) -> Any:
@@ -84,7 +79,7 @@ def imported_entries(entries: Sequence[Any], path: str, **fields: Any) -> list[d
         ):
             problems.append(FieldError(f"{path}[{index}].extensions", "must be an object"))
     try:
-        models = _many().validate_python(values)
+        models = list_adapter(LorebookEntry).validate_python(values)
     except _PydanticValidationError as exc:
         problems += InvalidDataError(field_errors_from_pydantic(exc)).prefixed(path).errors
     if problems:

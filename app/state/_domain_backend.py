@@ -83,8 +83,7 @@ class DomainBackend:
         return found
 
     def entities(self, kind: str, records: list[dict[str, Any]]) -> list[Any]:
-        load = self._repo(kind).load
-        return [load(record) for record in records]
+        return self._repo(kind).load_many(records)
 
     # -- writers ----------------------------------------------------------------------------
     async def get(self, kind: str, id: str) -> Any:
