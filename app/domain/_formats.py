@@ -82,6 +82,9 @@ class ImportReport:
     records: dict[str, list[dict[str, Any]]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    #: beside each of those records, the validated entity it is the record of, where
+    #: the file's reader had it (else None: load the record)
+    entities: dict[str, list[Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def count(self, bucket: dict[str, int], table: str) -> None:
         bucket[table] = bucket.get(table, 0) + 1

@@ -95,7 +95,8 @@ async def plan_import(store: Store, parsed: ParsedFile, options: ImportOptions) 
         by_table.setdefault(item.table, []).append(item)
     await _prefetch_existing(store, by_table, exists_cache)
 
-    pending: list[tuple[Item, dict[str, Any]]] = []
+    #: (item, its record as it will be written, what planning changed in it)
+    pending: list[tuple[Item, dict[str, Any], dict[str, Any]]] = []
     for table in registry.import_order:
         key_field = registry.for_table(table).key
         for item in by_table.get(table, []):
@@ -113,16 +114,18 @@ async def plan_import(store: Store, parsed: ParsedFile, options: ImportOptions) 
                 report.count(report.skipped_existing, table)
                 continue
             record = dict(item.record)
+            changed: dict[str, Any] = {}
             if exists and policy == "copy":
                 fresh = new_id()
                 id_map[(table, original)] = fresh
                 report.id_map[original] = fresh
-                record["id"] = fresh
+                record["id"] = changed["id"] = fresh
                 report.count(report.copied, table)
-            pending.append((item, record))
+            pending.append((item, record, changed))
 
     writes: dict[str, list[dict[str, Any]]] = {}
-    for item, record in pending:
+    entities: dict[str, list[Any]] = {}
+    for item, record, changed in pending:
         table = item.table
         original = str(item.record[registry.for_table(table).key])
         keep = True
@@ -132,7 +135,8 @@ async def plan_import(store: Store, parsed: ParsedFile, options: ImportOptions) 
                 continue
             key = (ref.table, target)
             if key in available:
-                record[ref.field] = id_map.get(key, target)
+                if id_map.get(key, target) != target:
+                    record[ref.field] = changed[ref.field] = id_map[key]
                 continue
             if await _exists(store, ref.table, target, exists_cache):
                 continue  # not imported (or unselected), but the database has it
@@ -145,7 +149,7 @@ async def plan_import(store: Store, parsed: ParsedFile, options: ImportOptions) 
                     f"no {ref.table} record with id {target!r} in the file or the database",
                 )
             else:
-                record[ref.field] = None
+                record[ref.field] = changed[ref.field] = None
                 report.orphaned.append(f"{item.path}.{ref.field}: {target!r} not found, cleared")
         if not keep:
             report.count(report.skipped_unselected, table)
@@ -153,10 +157,15 @@ async def plan_import(store: Store, parsed: ParsedFile, options: ImportOptions) 
             dropped.add((table, original))
             continue
         writes.setdefault(table, []).append(record)
+        entity = item.entity
+        if entity is not None and changed:
+            entity = entity.model_copy(update=changed)
+        entities.setdefault(table, []).append(entity)
         report.count(report.written, table)
     out.raise_if_any()
-    report.records = writes
+    report.records, report.entities = writes, entities
     return ImportPlan(report, writes)
+
 
 
 #: Records per `bulk_put` when an import reports its progress.

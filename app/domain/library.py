@@ -39,7 +39,7 @@ from ._domain import Domain
 from ._errors import DomainError, FieldError, InvalidDataError
 from ._formats import ConflictPolicy, ImportOptions, ImportReport
 from ._import_plan import existing_keys
-from ._imported_entry import imported_entries
+from ._imported_entry import imported_pairs
 from ._parse import Item, ParsedFile, parse_file
 from ._registry import Registry
 from .cards import SPEC_LABELS, card_records
@@ -227,9 +227,10 @@ def _stem(filename: str) -> str:
 def _entry_items(book: formats.LoreBook, prefix: str) -> list[Item]:
     """The book's entries as global lorebook records (validated; `run` moves them)."""
     path = f"{prefix}entries"
-    records = imported_entries(book.entries, path, level="global", scope_id=None)
+    pairs = imported_pairs(book.entries, path, level="global", scope_id=None)
     return [
-        Item(f"{path}[{index}]", "lorebook_entries", record) for index, record in enumerate(records)
+        Item(f"{path}[{index}]", "lorebook_entries", record, entity=entity)
+        for index, (record, entity) in enumerate(pairs)
     ]
 
 
@@ -372,11 +373,15 @@ def _retarget(parsed: ParsedFile, scope: LoreScope) -> ParsedFile:
         raise InvalidDataError([FieldError("scope", "the global lorebook has no scope id")])
     if scope.level != "global" and not scope.scope_id:
         raise InvalidDataError([FieldError("scope", f"choose which {scope.level} to import into")])
-    level, scope_id = scope.level, scope.scope_id
+    moved = {"level": scope.level, "scope_id": scope.scope_id}
     items = [
-        replace(item, record={**item.record, "level": level, "scope_id": scope_id})
+        replace(
+            item,
+            record={**item.record, **moved},
+            entity=None if item.entity is None else item.entity.model_copy(update=moved),
+        )
         if item.table == "lorebook_entries"
-        and (item.record["level"] != level or item.record["scope_id"] != scope_id)
+        and (item.record["level"] != scope.level or item.record["scope_id"] != scope.scope_id)
         else item
         for item in parsed.items
     ]

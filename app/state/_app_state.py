@@ -285,7 +285,12 @@ class AppState(Shows):
         with gc_paused(), self._effects_of(number):
             for table in tables:
                 kind = kinds.get(table)
-                if kind is not None:
+                if kind is None:
+                    continue
+                given = report.entities.get(table, [])
+                if len(given) == len(report.records[table]) and None not in given:
+                    self._show_many(kind, given)  # validated when the file was read
+                else:
                     self._show_many(kind, self._backend.entities(kind, report.records[table]))
 
     async def remove_sample_library(self) -> None:

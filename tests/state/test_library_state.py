@@ -75,9 +75,27 @@ async def test_an_imported_lorebook_is_placed_not_read_back():
         again = AppState(DomainBackend(domain))
         await again.load_global()
         await again.load_lists()
-        assert [e.id for e in shown] == [e.id for e in get(again.global_lorebook)]
+        assert shown == get(again.global_lorebook)  # the same entities, in the same order
         assert {e.name for e in shown} == {"Kept", "Bell", "Anchor", "Cove"}
         again.close()
+
+        # the same entries as a SillyTavern file (our ids inside), imported as copies
+        from app.lore import formats
+
+        st_file = formats.dump(formats.LoreBook(entries=list(shown), format="st"), "st")
+        incoming = await state.files.importer.describe(st_file, "again.json")
+        report = await state.import_file(incoming, ImportChoice(on_conflict="copy"))
+        assert report.copied == {"lorebook_entries": 4} and reads == []
+        again = AppState(DomainBackend(domain))
+        await again.load_global()
+        await again.load_lists()
+        assert get(state.global_lorebook) == get(again.global_lorebook)
+        assert len(get(state.global_lorebook)) == 8
+        again.close()
+        await domain.lorebook.delete_many(list(report.id_map.values()))
+        await state.refresh()
+        shown = get(state.global_lorebook)
+        reads.clear()
 
         # a Lorekeeper file of the same entries, one renamed, overwriting
         exported = await domain.transfer.export_global_lorebook()
