@@ -130,7 +130,8 @@ class _ObservedTable(DBCoreTableLayer):
                 known.append(k)
         else:
             known = list(req.keys) if req.keys is not None else [MISSING] * len(values)
-        lookup = [k for k in known if k is not MISSING]
+        # an add that succeeds had nothing there (one that fails changes nothing)
+        lookup = [] if req.type == "add" else [k for k in known if k is not MISSING]
         olds_list = await self.down.get_many(trans, lookup) if lookup else []
         olds_by_key: dict[Encoded, Any] = {}
         for k, old in zip(lookup, olds_list, strict=True):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ._formats import ImportOptions, ImportReport
@@ -20,6 +21,9 @@ class ImportPlan:
 
     report: ImportReport
     writes: dict[str, list[dict[str, Any]]]
+    #: per table, beside each record: whether it is new (its key is in neither the
+    #: database nor elsewhere in the file), so it is added — nothing to read first
+    new: dict[str, list[bool]] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -95,7 +99,7 @@ async def plan_import(store: Store, parsed: ParsedFile, options: ImportOptions) 
         by_table.setdefault(item.table, []).append(item)
     await _prefetch_existing(store, by_table, exists_cache)
 
-    #: (item, its record as it will be written, what planning changed in it)
+    #: (item, its record as the file has it, what planning changes in it)
     pending: list[tuple[Item, dict[str, Any], dict[str, Any]]] = []
     for table in registry.import_order:
         key_field = registry.for_table(table).key
@@ -113,15 +117,14 @@ async def plan_import(store: Store, parsed: ParsedFile, options: ImportOptions) 
             if exists and policy == "skip":
                 report.count(report.skipped_existing, table)
                 continue
-            record = dict(item.record)
             changed: dict[str, Any] = {}
             if exists and policy == "copy":
                 fresh = new_id()
                 id_map[(table, original)] = fresh
                 report.id_map[original] = fresh
-                record["id"] = changed["id"] = fresh
+                changed["id"] = fresh
                 report.count(report.copied, table)
-            pending.append((item, record, changed))
+            pending.append((item, item.record, changed))
 
     writes: dict[str, list[dict[str, Any]]] = {}
     entities: dict[str, list[Any]] = {}
@@ -136,7 +139,7 @@ async def plan_import(store: Store, parsed: ParsedFile, options: ImportOptions) 
             key = (ref.table, target)
             if key in available:
                 if id_map.get(key, target) != target:
-                    record[ref.field] = changed[ref.field] = id_map[key]
+                    changed[ref.field] = id_map[key]
                 continue
             if await _exists(store, ref.table, target, exists_cache):
                 continue  # not imported (or unselected), but the database has it
@@ -149,14 +152,15 @@ async def plan_import(store: Store, parsed: ParsedFile, options: ImportOptions) 
                     f"no {ref.table} record with id {target!r} in the file or the database",
                 )
             else:
-                record[ref.field] = changed[ref.field] = None
+                changed[ref.field] = None
                 report.orphaned.append(f"{item.path}.{ref.field}: {target!r} not found, cleared")
         if not keep:
             report.count(report.skipped_unselected, table)
             available.discard((table, original))
             dropped.add((table, original))
             continue
-        writes.setdefault(table, []).append(record)
+        # the file's record itself when nothing changed (nobody writes into it)
+        writes.setdefault(table, []).append({**record, **changed} if changed else record)
         entity = item.entity
         if entity is not None and changed:
             entity = entity.model_copy(update=changed)
@@ -164,7 +168,13 @@ async def plan_import(store: Store, parsed: ParsedFile, options: ImportOptions) 
         report.count(report.written, table)
     out.raise_if_any()
     report.records, report.entities = writes, entities
-    return ImportPlan(report, writes)
+    new: dict[str, list[bool]] = {}
+    for table, records in writes.items():
+        key_field = registry.for_table(table).key
+        keys = [record[key_field] for record in records]
+        times = Counter(keys)
+        new[table] = [times[k] == 1 and not exists_cache.get((table, k), False) for k in keys]
+    return ImportPlan(report, writes, new)
 
 
 
@@ -190,9 +200,16 @@ async def write_import(
         if on_write is None:
             await store.table(table).bulk_put(records)
             continue
+        new = plan.new.get(table) or [False] * len(records)
         for start in range(0, len(records), WRITE_CHUNK):
             chunk = records[start : start + WRITE_CHUNK]
-            await store.table(table).bulk_put(chunk)
+            fresh = new[start : start + WRITE_CHUNK]
+            added = [record for record, is_new in zip(chunk, fresh, strict=True) if is_new]
+            if added:
+                await store.table(table).bulk_add(added)
+            if len(added) < len(chunk):
+                put = [record for record, is_new in zip(chunk, fresh, strict=True) if not is_new]
+                await store.table(table).bulk_put(put)
             done += len(chunk)
             on_write(done, total)
     for feature in store.registry.features:
