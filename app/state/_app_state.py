@@ -258,12 +258,8 @@ class AppState(Shows):
         """Import a file read by ``files.importer.describe`` (one transaction, or nothing);
         the levels showing what it wrote reload."""
         number = next(self._order)
-        import time as _t
-        _a=_t.perf_counter()
         report = await self.files.importer.run(incoming, choice, progress=progress, cancel=cancel)
-        _b=_t.perf_counter()
         await self._show_imported(number, report)
-        print("LKPROF run", round((_b-_a)*1000), "show", round((_t.perf_counter()-_b)*1000))
         return report
 
     async def add_sample_library(self) -> ImportReport:

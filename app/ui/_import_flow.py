@@ -169,11 +169,7 @@ class ImportFlow:
             self.done.set(done)
 
         try:
-            import time as _t
-            _a=_t.perf_counter()
-            print("LKPROF start")
             report = await self.state.import_file(incoming, choice, progress=progress, cancel=token)
-            print("LKPROF import_file", round((_t.perf_counter()-_a)*1000))
         except ImportCancelled:
             self.phase.set("cancelled")
             return None
@@ -185,11 +181,8 @@ class ImportFlow:
             return None
         finally:
             self._token = None
-        import time as _t
-        _a=_t.perf_counter()
         self.report.set(report)
         self.phase.set("done")
-        print("LKPROF done-render", round((_t.perf_counter()-_a)*1000))
         return report
 
     def cancel(self) -> None:

@@ -292,7 +292,7 @@ async def test_new_records_are_added_the_rest_put(domain):
     read first); an overwritten record, or an id the file holds twice, is put (the last
     one wins, as before)."""
     from app.domain._import_plan import plan_import
-    from app.domain.library import Importer, ImportChoice
+    from app.domain.library import ImportChoice, Importer
     from tests.lore._samples import st_entry
 
     there = await domain.lorebook.create({"name": "There", "content": "old"})
