@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 from app.domain import open_domain
 from app.reactive import get
@@ -13,13 +16,25 @@ from tests.lore._samples import card_v2
 RUN_IN_BROWSER = True
 
 
-async def test_an_import_and_the_sample_library_show_in_the_stores():
+@asynccontextmanager
+async def _library() -> AsyncIterator[tuple[Any, DomainBackend, AppState]]:
+    """A memory library with an app state showing its lists."""
     db = memory_db()
     domain = await open_domain(db, clock=FakeClock())
-    state = AppState(DomainBackend(domain))
+    backend = DomainBackend(domain)
+    state = AppState(backend)
     try:
         await state.load_global()
         await state.load_lists()
+        yield domain, backend, state
+    finally:
+        state.close()
+        domain.store.close()
+        await db.delete()
+
+
+async def test_an_import_and_the_sample_library_show_in_the_stores():
+    async with _library() as (_domain, _backend, state):
         assert state.files is state.files, "one Files per backend"
         incoming = await state.files.importer.describe(json.dumps(card_v2()).encode(), "sera.json")
         await state.import_file(incoming)
@@ -31,10 +46,6 @@ async def test_an_import_and_the_sample_library_show_in_the_stores():
         await state.remove_sample_library()
         assert [c.name for c in get(state.characters)] == ["Seraphina"]
         assert get(state.series) == []
-    finally:
-        state.close()
-        domain.store.close()
-        await db.delete()
 
 
 def _world(*names: str) -> bytes:
@@ -44,26 +55,32 @@ def _world(*names: str) -> bytes:
     return json.dumps({"entries": entries}).encode()
 
 
+async def _reloaded(domain: Any) -> list[Any]:
+    """The global lorebook as a freshly loaded state shows it."""
+    again = AppState(DomainBackend(domain))
+    await again.load_global()
+    await again.load_lists()
+    try:
+        return list(get(again.global_lorebook))
+    finally:
+        again.close()
+
+
 async def test_an_imported_lorebook_is_placed_not_read_back():
     """The entries an import wrote are put where they show (sorted as a reload sorts
     them, an overwritten one replaced where it was): nothing is read back."""
     from app.domain.library import ImportChoice
+    from app.lore import formats
 
-    db = memory_db()
-    domain = await open_domain(db, clock=FakeClock())
-    backend = DomainBackend(domain)
-    state = AppState(backend)
-    reads: list[str] = []
-    find = backend.find
+    async with _library() as (domain, backend, state):
+        reads: list[str] = []
+        find = backend.find
 
-    async def counted_find(kind, where, placement):
-        reads.append(kind)
-        return await find(kind, where, placement)
+        async def counted_find(kind, where, placement):
+            reads.append(kind)
+            return await find(kind, where, placement)
 
-    backend.find = counted_find  # type: ignore[method-assign]
-    try:
-        await state.load_global()
-        await state.load_lists()
+        backend.find = counted_find  # type: ignore[method-assign]
         kept = await domain.lorebook.create({"name": "Kept", "content": "x", "insertion_order": 1})
         await state.refresh()
         reads.clear()
@@ -72,26 +89,16 @@ async def test_an_imported_lorebook_is_placed_not_read_back():
         await state.import_file(incoming)
         assert reads == []
         shown = get(state.global_lorebook)
-        again = AppState(DomainBackend(domain))
-        await again.load_global()
-        await again.load_lists()
-        assert shown == get(again.global_lorebook)  # the same entities, in the same order
+        assert shown == await _reloaded(domain)  # the same entities, in the same order
         assert {e.name for e in shown} == {"Kept", "Bell", "Anchor", "Cove"}
-        again.close()
 
         # the same entries as a SillyTavern file (our ids inside), imported as copies
-        from app.lore import formats
-
         st_file = formats.dump(formats.LoreBook(entries=list(shown), format="st"), "st")
         incoming = await state.files.importer.describe(st_file, "again.json")
         report = await state.import_file(incoming, ImportChoice(on_conflict="copy"))
         assert report.copied == {"lorebook_entries": 4} and reads == []
-        again = AppState(DomainBackend(domain))
-        await again.load_global()
-        await again.load_lists()
-        assert get(state.global_lorebook) == get(again.global_lorebook)
+        assert get(state.global_lorebook) == await _reloaded(domain)
         assert len(get(state.global_lorebook)) == 8
-        again.close()
         await domain.lorebook.delete_many(list(report.id_map.values()))
         await state.refresh()
         shown = get(state.global_lorebook)
@@ -109,31 +116,18 @@ async def test_an_imported_lorebook_is_placed_not_read_back():
         assert sorted(e.name for e in after) == ["Anchor (revised)", "Bell", "Cove", "Kept"]
         assert next(e for e in after if e.id == kept.id) == kept
         assert reads == []
-    finally:
-        state.close()
-        domain.store.close()
-        await db.delete()
 
 
 async def test_a_lorebook_imported_into_the_open_character_shows_there():
     from app.domain.library import ImportChoice, LoreScope
 
-    db = memory_db()
-    domain = await open_domain(db, clock=FakeClock())
-    state = AppState(DomainBackend(domain))
-    try:
-        await state.load_global()
-        await state.load_lists()
+    async with _library() as (_domain, _backend, state):
         hero = await state.create_character({"name": "Hero"})
         await state.open_character(hero.id)
         incoming = await state.files.importer.describe(_world("Sword", "Shield"), "w.json")
         await state.import_file(incoming, ImportChoice(scope=LoreScope("character", hero.id)))
         assert sorted(e.name for e in get(state.character_lorebooks)) == ["Shield", "Sword"]
         assert get(state.global_lorebook) == []
-    finally:
-        state.close()
-        domain.store.close()
-        await db.delete()
 
 
 def test_which_tables_an_import_places_and_which_reload():
