@@ -115,9 +115,10 @@ HELPER_JS = r"""
     // (JSON writes those without an exponent), else a float (NaN/Infinity too, as tagged)
     if (Number.isInteger(x) && x < 1e21 && x > -1e21) {
       if (x >= -2147483648 && x <= 2147483647) { mroom(5); mu8[mpos++] = 0x69; mi32(x | 0); return; }
-      let a = Math.abs(x);
+      // beyond 2**53, the int json.loads makes of JSON's shortest digits ("...552000")
+      let a = BigInt(String(Math.abs(x)));
       const digits = [];
-      while (a > 0) { digits.push(a % 32768); a = Math.floor(a / 32768); }
+      while (a > 0n) { digits.push(Number(a & 32767n)); a >>= 15n; }
       mroom(5 + 2 * digits.length);
       mu8[mpos++] = 0x6c; mi32(x < 0 ? -digits.length : digits.length);
       for (const d of digits) { mdv.setUint16(mpos, d, true); mpos += 2; }
@@ -208,6 +209,112 @@ HELPER_JS = r"""
       return out(x);
     } finally { mkeys = null; }
     return mu8.slice(0, mpos);
+  }
+  // The values of a many-record write, from marshal.dumps' bytes: what JSON.parse of
+  // the JSON path would give (lists and tuples as arrays, None as null, non-finite
+  // floats as such), or undefined when anything else is there (bytes, sets, complex,
+  // non-string keys, one object reached twice) and the write takes the JSON path.
+  const latin1 = new TextDecoder("latin1");
+  const SHARED = { shared: true };
+  function unmarshal(u8) {
+    const dv = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
+    const refs = [];
+    let pos = 0;
+    const i32 = () => { const v = dv.getInt32(pos, true); pos += 4; return v; };
+    function ascii(n) {
+      const end = pos + n;
+      if (end > u8.length) throw NOT_PLAIN;
+      const s = n > 32 ? latin1.decode(u8.subarray(pos, end)) : String.fromCharCode.apply(null, u8.subarray(pos, end));
+      pos = end;
+      return s;
+    }
+    function utf8(n) {
+      // surrogates marshal wrote (surrogatepass) come back as the lone code units they were
+      const end = pos + n;
+      if (end > u8.length) throw NOT_PLAIN;
+      const units = [];
+      let s = "";
+      while (pos < end) {
+        const b = u8[pos++];
+        let c;
+        if (b < 0x80) c = b;
+        else if (b < 0xe0) c = ((b & 31) << 6) | (u8[pos++] & 63);
+        else if (b < 0xf0) { c = ((b & 15) << 12) | ((u8[pos] & 63) << 6) | (u8[pos + 1] & 63); pos += 2; }
+        else { c = ((b & 7) << 18) | ((u8[pos] & 63) << 12) | ((u8[pos + 1] & 63) << 6) | (u8[pos + 2] & 63); pos += 3; }
+        if (c >= 0x10000) { c -= 0x10000; units.push(0xd800 + (c >> 10), 0xdc00 + (c & 1023)); }
+        else units.push(c);
+        if (units.length >= 4096) { s += String.fromCharCode.apply(null, units); units.length = 0; }
+      }
+      return s + String.fromCharCode.apply(null, units);
+    }
+    function long(n) {
+      const size = Math.abs(n);
+      let v;
+      if (size <= 3) {
+        v = 0;
+        for (let i = size - 1; i >= 0; i--) v = v * 32768 + dv.getUint16(pos + 2 * i, true);
+      } else {
+        // rounded once, as JSON.parse rounds the decimal digits
+        let b = 0n;
+        for (let i = size - 1; i >= 0; i--) b = (b << 15n) | BigInt(dv.getUint16(pos + 2 * i, true));
+        v = Number(b);
+      }
+      pos += 2 * size;
+      return n < 0 ? -v : v;
+    }
+    function item() {
+      const code = u8[pos++];
+      const flagged = (code & 0x80) !== 0;
+      let at = -1;
+      if (flagged) { at = refs.length; refs.push(SHARED); }
+      let v;
+      switch (code & 0x7f) {
+        case 0x4e: v = null; break;                        // N
+        case 0x46: v = false; break;                       // F
+        case 0x54: v = true; break;                        // T
+        case 0x69: v = i32(); break;                       // i
+        case 0x6c: v = long(i32()); break;                 // l
+        case 0x67: v = dv.getFloat64(pos, true); pos += 8; break;  // g
+        case 0x7a: case 0x5a: v = ascii(u8[pos++]); break; // z Z
+        case 0x61: case 0x41: v = ascii(i32()); break;     // a A
+        case 0x75: case 0x74: v = utf8(i32()); break;      // u t
+        case 0x72: {                                       // r: only a string or number again
+          v = refs[i32()];
+          if (v === SHARED || v === undefined) throw NOT_PLAIN;
+          return v;
+        }
+        case 0x5b: case 0x28: case 0x29: {                 // [ ( )
+          const n = (code & 0x7f) === 0x29 ? u8[pos++] : i32();
+          if (n < 0 || n > u8.length) throw NOT_PLAIN;
+          v = new Array(n);
+          for (let i = 0; i < n; i++) v[i] = item();
+          return v;  // a container stays SHARED in refs: reached twice, it is not plain
+        }
+        case 0x7b: {                                       // {
+          v = {};
+          for (;;) {
+            if (pos >= u8.length) throw NOT_PLAIN;
+            if (u8[pos] === 0x30) { pos++; break; }        // 0: the end
+            const k = item();
+            if (typeof k !== "string") throw NOT_PLAIN;
+            const x = item();
+            if (k === "__proto__") Object.defineProperty(v, k, { value: x, writable: true, enumerable: true, configurable: true });
+            else v[k] = x;
+          }
+          return v;
+        }
+        default: throw NOT_PLAIN;
+      }
+      if (flagged) refs[at] = v;
+      return v;
+    }
+    try {
+      const v = item();
+      return pos === u8.length && Array.isArray(v) ? v : undefined;
+    } catch (e) {
+      if (e === NOT_PLAIN || e instanceof RangeError) return undefined;
+      throw e;
+    }
   }
   // A big answer crosses into Python as UTF-8 bytes: one copy, where a str is built
   // character by character. (JSON.stringify escapes lone surrogates, so no loss.)
@@ -339,6 +446,7 @@ HELPER_JS = r"""
       sync = false;
       return tx;
     },
+    unmarshal,
     takeError(i) { const e = errs.get(i); errs.delete(i); return e; },
     transaction(db, storesJson, mode, onDone) {
       const tx = db.transaction(stores(storesJson), mode === "r" ? "readonly" : "readwrite");
@@ -367,7 +475,8 @@ HELPER_JS = r"""
           return;
         }
         const keys = keysJson == null ? null : parse(keysJson, sp);
-        const values = type === "delete" ? keys : parse(valuesJson, sp);
+        const values = type === "delete" ? keys
+          : typeof valuesJson === "string" ? parse(valuesJson, sp) : valuesJson;
         const n = values.length;
         const reqs = new Array(n);
         if (n === 0) { resolve(out({ results: [], failures })); return; }

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from app.db import DELETE
-from app.db.errors import BulkError, ConstraintError, DataError
+from app.db.errors import BulkError, ConstraintError, DatabaseError, DataError
 
 RUN_IN_BROWSER = True
 
@@ -370,3 +370,54 @@ async def test_every_many_record_read_keeps_values(db):
     await db.items.where("category").equals("many").each(seen.append)
     assert seen == records
     assert await db.items.where("category").equals("many").offset(50).to_array() == records[50:]
+
+
+
+_SHARED = {"same": "object"}
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        {1: "a", 2.5: "b", None: "d"},
+        (1, (2, "x"), ()),
+        [_SHARED, _SHARED],
+        {"__proto__": 1, "b": 2, "1": 3},
+        2**64 + 1,
+        -(2**70),
+        2**53 + 1,
+        float("-inf"),
+        -0.0,
+        "\ud83d\ude00",
+        "lone \udc00",
+        bytearray(b"\x01\x02"),
+        dt.datetime(2001, 2, 3, tzinfo=dt.UTC),
+        {1, 2},
+    ],
+    ids=lambda v: repr(v)[:30],
+)
+async def test_many_record_writes_and_reads_keep_what_one_record_does(db, odd):
+    """Writes and reads of many records (whose values cross in marshal's format when
+    they can) give what a write and a read of one record give (JSON's way), or fail
+    as it does."""
+    one = {**_filler(999), "odd": odd}
+    try:
+        await db.items.put(one)
+    except DatabaseError as err:
+        refused: type[DatabaseError] | None = type(err)
+    else:
+        refused = None
+    records = [_filler(i) for i in range(40)]
+    records[7] = {**records[7], "odd": odd}
+    if refused is not None:
+        with pytest.raises(refused):
+            await db.items.bulk_put(records)
+        assert await db.items.count() == 0
+        return
+    await db.items.bulk_put(records)
+    single = (await db.items.get(one["id"]))["odd"]
+    many = await db.items.where("category").equals("fill").to_array()
+    assert many[7]["odd"] == single and type(many[7]["odd"]) is type(single)
+    assert repr(many[7]["odd"]) == repr(single)
+    assert (await db.items.get(records[7]["id"]))["odd"] == single
+    assert many[:7] + many[8:40] == records[:7] + records[8:]
