@@ -3,7 +3,9 @@
 Every DBCore call crosses into JavaScript once: the helper places all requests of a
 call at once and resolves one Promise with a JSON string when the last completes.
 Values travel as JSON (dates, binary and non-finite numbers as tagged objects), which
-is far cheaper than converting each record through proxies.
+is far cheaper than converting each record through proxies; the records of a
+many-record answer or write travel in CPython's marshal format when they are plain
+(``outMany`` / ``unmarshal``; see ``wire.py``).
 """
 
 HELPER_JS = r"""
