@@ -279,6 +279,8 @@ class Database:
             return
         changes: list[Change] | None = trans.data.get("changes")
         writes: Writes | None = trans.data.get("writes")
+        for table_writes in (writes or {}).values():
+            table_writes.settle()  # before a listener could change the values
         if changes and self._listeners["changes"]:
             self._fire("changes", list(changes))
         if writes:

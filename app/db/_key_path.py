@@ -112,6 +112,10 @@ def del_by_keypath(obj: Any, path: str) -> None:
 
 def extract_key(obj: Any, key_path: str | list[str]) -> Any:
     """Key at ``key_path`` (compound for a list), MISSING when absent or invalid."""
+    if type(obj) is dict and type(key_path) is str and "." not in key_path:
+        v = obj.get(key_path, MISSING)
+        if type(v) is str or type(v) is int:  # valid as it is (a bool is no key)
+            return v
     if isinstance(key_path, list):
         parts = []
         for p in key_path:

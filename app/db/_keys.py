@@ -56,6 +56,8 @@ def ms_to_date(ms: float) -> _dt.datetime:
 
 def is_valid_key(key: Any) -> bool:
     """True when ``key`` is a valid IndexedDB key."""
+    if type(key) is str:
+        return True
     try:
         encode(key)
     except DataError:

@@ -130,7 +130,8 @@ class _ObservedTable(DBCoreTableLayer):
                 known.append(k)
         else:
             known = list(req.keys) if req.keys is not None else [MISSING] * len(values)
-        lookup = [k for k in known if k is not MISSING]
+        # an add that succeeds had nothing there (one that fails changes nothing)
+        lookup = [] if req.type == "add" else [k for k in known if k is not MISSING]
         olds_list = await self.down.get_many(trans, lookup) if lookup else []
         olds_by_key: dict[Encoded, Any] = {}
         for k, old in zip(lookup, olds_list, strict=True):
@@ -140,9 +141,7 @@ class _ObservedTable(DBCoreTableLayer):
         if not w.all and len(w.pks) + len(values) > BATCH_KEYS:
             # as many keys as a clear: every reader of the table hears it changed, and
             # no index key of each value is worked out (an import of thousands of rows)
-            w.all = True
-            w.pks.clear()
-            w.index_keys.clear()
+            w.forget_keys()
         for i, v in enumerate(values):
             if i in resp.failures:
                 continue

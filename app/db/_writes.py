@@ -28,18 +28,45 @@ class TableWrites:
     #: not record the primary keys they saw must assume they are affected.
     unknown_old: bool = False
     pks: set[Encoded] = field(default_factory=set)
-    index_keys: dict[str, set[Encoded]] = field(default_factory=dict)
+    #: Values written (old and new), their index keys not yet worked out: that waits
+    #: until a reader asks (`index_keys`), and is skipped when the writes become ``all``.
+    _values: list[tuple[TableSchema, Any]] = field(default_factory=list)
+    _index_keys: dict[str, set[Encoded]] = field(default_factory=dict)
 
     def add_value(self, schema: TableSchema, epk: Encoded, value: Any) -> None:
-        """Note a write of ``value`` (old or new) at primary key ``epk``."""
+        """Note a write of ``value`` (old or new) at primary key ``epk`` (the value is
+        the transaction's own copy: it is read later)."""
         self.pks.add(epk)
-        if value is None:
+        if value is not None:
+            self._values.append((schema, value))
+
+    def forget_keys(self) -> None:
+        """Every reader of the table hears it changed: no key is kept."""
+        self.all = True
+        self.pks.clear()
+        self._values.clear()
+        self._index_keys.clear()
+
+    def settle(self) -> None:
+        """Work out the index keys of the values written so far (at commit, before
+        anybody is handed the values)."""
+        if self.all:
+            self._values.clear()
             return
-        for name, spec in schema.indexes.items():
-            assert spec.key_path is not None
-            ks = index_keys(value, spec.key_path, spec.multi)
-            if ks:
-                self.index_keys.setdefault(name, set()).update(ks)
+        out = self._index_keys
+        for schema, value in self._values:
+            for name, spec in schema.indexes.items():
+                assert spec.key_path is not None
+                ks = index_keys(value, spec.key_path, spec.multi)
+                if ks:
+                    out.setdefault(name, set()).update(ks)
+        self._values.clear()
+
+    @property
+    def index_keys(self) -> dict[str, set[Encoded]]:
+        """Index name -> the encoded keys the written values have in it."""
+        self.settle()
+        return self._index_keys
 
 
 #: (database name, table name) -> writes

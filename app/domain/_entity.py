@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 from pydantic import ValidationError as _PydanticValidationError
 
 from ._errors import InvalidDataError, field_errors_from_pydantic
 from ._ids import UtcDateTime, new_id, utc_now
 
-__all__ = ["Entity", "Model", "validate_model"]
+__all__ = ["Entity", "Model", "list_adapter", "validate_model"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -55,3 +56,9 @@ def validate_model(cls: type[M], data: Any) -> M:
         return cls.model_validate(data)
     except _PydanticValidationError as exc:
         raise InvalidDataError(field_errors_from_pydantic(exc)) from None
+
+
+@cache
+def list_adapter(cls: type[M]) -> TypeAdapter[list[M]]:
+    """Validates a list of ``cls`` records in one call (made once per model)."""
+    return TypeAdapter(list[cls])  # type: ignore[valid-type]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -77,6 +77,14 @@ class ImportReport:
     id_map: dict[str, str] = field(default_factory=dict)
     #: optional references cleared because their target is nowhere (path: message)
     orphaned: list[str] = field(default_factory=list)
+    #: the records written, per table, as stored (a state shows them without reading
+    #: them back)
+    records: dict[str, list[dict[str, Any]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    #: beside each of those records, the validated entity it is the record of, where
+    #: the file's reader had it (else None: load the record)
+    entities: dict[str, list[Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def count(self, bucket: dict[str, int], table: str) -> None:
         bucket[table] = bucket.get(table, 0) + 1

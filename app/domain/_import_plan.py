@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ._formats import ImportOptions, ImportReport
@@ -11,7 +12,7 @@ from ._ids import new_id
 from ._parse import ErrorCollector, Item, ParsedFile
 from ._store import Store
 
-__all__ = ["WRITE_CHUNK", "ImportPlan", "plan_import", "write_import"]
+__all__ = ["WRITE_CHUNK", "ImportPlan", "existing_keys", "plan_import", "write_import"]
 
 
 @dataclass
@@ -20,6 +21,9 @@ class ImportPlan:
 
     report: ImportReport
     writes: dict[str, list[dict[str, Any]]]
+    #: per table, beside each record: whether it is new (its key is in neither the
+    #: database nor elsewhere in the file), so it is added — nothing to read first
+    new: dict[str, list[bool]] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -35,17 +39,39 @@ async def _exists(store: Store, table: str, key: Any, cache: dict[tuple[str, Any
     return cache[(table, key)]
 
 
+#: A table with at most this many records per key asked about is read key by key no
+#: more: its primary keys come in one request and are looked up here.
+_KEYS_READ_PER_ASKED = 4
+
+
+async def existing_keys(store: Store, table: str, keys: list[Any]) -> set[Any]:
+    """Which of ``keys`` the table holds (call inside a transaction over it).
+
+    Reads no record: a table not much larger than the question gives all its primary
+    keys in one request (an import into an empty or small library); a larger one is
+    asked about each key."""
+    if not keys or not store.has_table(table):
+        return set()
+    t = store.table(table)
+    if all(isinstance(k, (str, int, float)) for k in keys):
+        if await t.count() <= _KEYS_READ_PER_ASKED * len(keys):
+            asked = set(keys)
+            return {k for k in await t.to_collection().primary_keys() if k in asked}
+    found = await t.bulk_get(keys)
+    return {k for k, record in zip(keys, found, strict=True) if record is not None}
+
+
 async def _prefetch_existing(
     store: Store, by_table: dict[str, list[Item]], cache: dict[tuple[str, Any], bool]
 ) -> None:
-    """One `bulk_get` per table tells which of the file's ids already exist."""
+    """Which of the file's ids already exist, table by table (`existing_keys`)."""
     for table, items in by_table.items():
         if not store.has_table(table):
             continue
         keys = [item.record[store.registry.for_table(table).key] for item in items]
-        found = await store.table(table).bulk_get(keys)
-        for key, record in zip(keys, found, strict=True):
-            cache[(table, key)] = record is not None
+        there = await existing_keys(store, table, keys)
+        for key in keys:
+            cache[(table, key)] = key in there
 
 
 async def plan_import(store: Store, parsed: ParsedFile, options: ImportOptions) -> ImportPlan:
@@ -73,7 +99,8 @@ async def plan_import(store: Store, parsed: ParsedFile, options: ImportOptions) 
         by_table.setdefault(item.table, []).append(item)
     await _prefetch_existing(store, by_table, exists_cache)
 
-    pending: list[tuple[Item, dict[str, Any]]] = []
+    #: (item, its record as the file has it, what planning changes in it)
+    pending: list[tuple[Item, dict[str, Any], dict[str, Any]]] = []
     for table in registry.import_order:
         key_field = registry.for_table(table).key
         for item in by_table.get(table, []):
@@ -90,17 +117,18 @@ async def plan_import(store: Store, parsed: ParsedFile, options: ImportOptions) 
             if exists and policy == "skip":
                 report.count(report.skipped_existing, table)
                 continue
-            record = dict(item.record)
+            changed: dict[str, Any] = {}
             if exists and policy == "copy":
                 fresh = new_id()
                 id_map[(table, original)] = fresh
                 report.id_map[original] = fresh
-                record["id"] = fresh
+                changed["id"] = fresh
                 report.count(report.copied, table)
-            pending.append((item, record))
+            pending.append((item, item.record, changed))
 
     writes: dict[str, list[dict[str, Any]]] = {}
-    for item, record in pending:
+    entities: dict[str, list[Any]] = {}
+    for item, record, changed in pending:
         table = item.table
         original = str(item.record[registry.for_table(table).key])
         keep = True
@@ -110,7 +138,8 @@ async def plan_import(store: Store, parsed: ParsedFile, options: ImportOptions) 
                 continue
             key = (ref.table, target)
             if key in available:
-                record[ref.field] = id_map.get(key, target)
+                if id_map.get(key, target) != target:
+                    changed[ref.field] = id_map[key]
                 continue
             if await _exists(store, ref.table, target, exists_cache):
                 continue  # not imported (or unselected), but the database has it
@@ -123,17 +152,30 @@ async def plan_import(store: Store, parsed: ParsedFile, options: ImportOptions) 
                     f"no {ref.table} record with id {target!r} in the file or the database",
                 )
             else:
-                record[ref.field] = None
+                changed[ref.field] = None
                 report.orphaned.append(f"{item.path}.{ref.field}: {target!r} not found, cleared")
         if not keep:
             report.count(report.skipped_unselected, table)
             available.discard((table, original))
             dropped.add((table, original))
             continue
-        writes.setdefault(table, []).append(record)
+        # the file's record itself when nothing changed (nobody writes into it)
+        writes.setdefault(table, []).append({**record, **changed} if changed else record)
+        entity = item.entity
+        if entity is not None and changed:
+            entity = entity.model_copy(update=changed)
+        entities.setdefault(table, []).append(entity)
         report.count(report.written, table)
     out.raise_if_any()
-    return ImportPlan(report, writes)
+    report.records, report.entities = writes, entities
+    new: dict[str, list[bool]] = {}
+    for table, records in writes.items():
+        key_field = registry.for_table(table).key
+        keys = [record[key_field] for record in records]
+        times = Counter(keys)
+        new[table] = [times[k] == 1 and not exists_cache.get((table, k), False) for k in keys]
+    return ImportPlan(report, writes, new)
+
 
 
 #: Records per `bulk_put` when an import reports its progress.
@@ -158,9 +200,16 @@ async def write_import(
         if on_write is None:
             await store.table(table).bulk_put(records)
             continue
+        new = plan.new.get(table) or [False] * len(records)
         for start in range(0, len(records), WRITE_CHUNK):
             chunk = records[start : start + WRITE_CHUNK]
-            await store.table(table).bulk_put(chunk)
+            fresh = new[start : start + WRITE_CHUNK]
+            added = [record for record, is_new in zip(chunk, fresh, strict=True) if is_new]
+            if added:
+                await store.table(table).bulk_add(added)
+            if len(added) < len(chunk):
+                put = [record for record, is_new in zip(chunk, fresh, strict=True) if not is_new]
+                await store.table(table).bulk_put(put)
             done += len(chunk)
             on_write(done, total)
     for feature in store.registry.features:

@@ -25,6 +25,9 @@ class Item:
     record: dict[str, Any]
     #: Never overwritten or copied: created when missing, else left alone.
     reference_only: bool = False
+    #: The validated entity ``record`` is the record of, when the reader has it (what
+    #: loading the record gives; the import passes it on rather than validate again).
+    entity: Any = None
 
 
 @dataclass

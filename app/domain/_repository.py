@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
+
+from pydantic import ValidationError as _PydanticValidationError
 
 from ._cascade import delete_cascading, delete_tables
 from ._db_errors import translate_db_errors
-from ._entity import Entity, validate_model
+from ._entity import Entity, list_adapter, validate_model
 from ._entity_type import EntityType
 from ._errors import FieldError, InvalidDataError, NotFoundError
 from ._store import Change, Store
@@ -125,6 +127,14 @@ class Repository(TableRepository, Generic[E]):
     @property
     def tables_used(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys((*self.write_tables, *self.delete_tables)))
+
+    def load_many(self, records: Sequence[Mapping[str, Any]]) -> builtins.list[E]:
+        """`load` of many records in one validation call (the error, if any, names the
+        record as `load` does)."""
+        try:
+            return list_adapter(self.model).validate_python(records)
+        except _PydanticValidationError:
+            return [self.load(record) for record in records]
 
     def load(self, record: Mapping[str, Any]) -> E:
         try:

@@ -31,13 +31,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from app._gc import gc_paused
 from app.lore import formats
 
 from ._db_errors import translate_db_errors
 from ._domain import Domain
 from ._errors import DomainError, FieldError, InvalidDataError
 from ._formats import ConflictPolicy, ImportOptions, ImportReport
-from ._imported_entry import imported_entries
+from ._import_plan import existing_keys
+from ._imported_entry import imported_pairs
 from ._parse import Item, ParsedFile, parse_file
 from ._registry import Registry
 from .cards import SPEC_LABELS, card_records
@@ -225,9 +227,10 @@ def _stem(filename: str) -> str:
 def _entry_items(book: formats.LoreBook, prefix: str) -> list[Item]:
     """The book's entries as global lorebook records (validated; `run` moves them)."""
     path = f"{prefix}entries"
-    records = imported_entries(book.entries, path, level="global", scope_id=None)
+    pairs = imported_pairs(book.entries, path, level="global", scope_id=None)
     return [
-        Item(f"{path}[{index}]", "lorebook_entries", record) for index, record in enumerate(records)
+        Item(f"{path}[{index}]", "lorebook_entries", record, entity=entity)
+        for index, (record, entity) in enumerate(pairs)
     ]
 
 
@@ -370,11 +373,15 @@ def _retarget(parsed: ParsedFile, scope: LoreScope) -> ParsedFile:
         raise InvalidDataError([FieldError("scope", "the global lorebook has no scope id")])
     if scope.level != "global" and not scope.scope_id:
         raise InvalidDataError([FieldError("scope", f"choose which {scope.level} to import into")])
-    level, scope_id = scope.level, scope.scope_id
+    moved = {"level": scope.level, "scope_id": scope.scope_id}
     items = [
-        replace(item, record={**item.record, "level": level, "scope_id": scope_id})
+        replace(
+            item,
+            record={**item.record, **moved},
+            entity=None if item.entity is None else item.entity.model_copy(update=moved),
+        )
         if item.table == "lorebook_entries"
-        and (item.record["level"] != level or item.record["scope_id"] != scope_id)
+        and (item.record["level"] != scope.level or item.record["scope_id"] != scope.scope_id)
         else item
         for item in parsed.items
     ]
@@ -406,8 +413,8 @@ class Importer:
             return out
         async with translate_db_errors(), self.store.transaction("r", *tables):
             for table in tables:
-                found = await self.store.table(table).bulk_get(by_table[table])
-                count = sum(1 for record in found if record is not None)
+                there = await existing_keys(self.store, table, by_table[table])
+                count = sum(1 for key in by_table[table] if key in there)
                 if count:
                     out[table] = count
         return out
@@ -428,8 +435,9 @@ class Importer:
 
     async def describe(self, data: bytes, filename: str = "") -> Incoming:
         """Read the file and count the ids it shares with the library; writes nothing."""
-        incoming = self.read(data, filename)
-        incoming.existing = await self.existing(incoming)
+        with gc_paused():
+            incoming = self.read(data, filename)
+            incoming.existing = await self.existing(incoming)
         return incoming
 
     async def run(
@@ -456,6 +464,7 @@ class Importer:
             if cancel is not None:
                 cancel.check()
 
-        return await self.domain.transfer.import_file(
-            parsed, ImportOptions(on_conflict=choice.on_conflict), on_write=on_write
-        )
+        with gc_paused():
+            return await self.domain.transfer.import_file(
+                parsed, ImportOptions(on_conflict=choice.on_conflict), on_write=on_write
+            )

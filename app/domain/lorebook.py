@@ -115,6 +115,8 @@ class LorebookEntry(Entity):
         if not isinstance(data, dict):
             return data
         fields = cls.model_fields  # a property: read once, not once per key
+        if data.keys() <= fields.keys():  # a record as stored: nothing to move
+            return data
         unknown = {k: v for k, v in data.items() if k not in fields}
         if not unknown:
             return data

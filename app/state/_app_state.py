@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from app._gc import gc_paused
+
 from ._backend import Backend
 from ._levels import Level
 from ._placement import Shows
@@ -255,14 +257,37 @@ class AppState(Shows):
     ) -> ImportReport:
         """Import a file read by ``files.importer.describe`` (one transaction, or nothing);
         the levels showing what it wrote reload."""
+        number = next(self._order)
         report = await self.files.importer.run(incoming, choice, progress=progress, cancel=cancel)
-        await self.refresh(list(report.written))
+        await self._show_imported(number, report)
         return report
 
     async def add_sample_library(self) -> ImportReport:
+        number = next(self._order)
         report = await self.files.sample.add()
-        await self.refresh(list(report.written))
+        await self._show_imported(number, report)
         return report
+
+    async def _show_imported(self, number: int, report: ImportReport) -> None:
+        """Show what import ``number`` wrote: the records it reports are put where they
+        belong (5,000 lorebook entries are not read back); tables whose records links
+        or other stores decide about reload their levels."""
+        layout = self._layout
+        tables = list(report.written)
+        if not all(layout.placeable(t) and t in report.records for t in tables):
+            await self.refresh(tables)
+            return
+        kinds = {p.table: p.kind for p in layout.placements}
+        with gc_paused(), self._effects_of(number):
+            for table in tables:
+                kind = kinds.get(table)
+                if kind is None:
+                    continue
+                given = report.entities.get(table, [])
+                if len(given) == len(report.records[table]) and None not in given:
+                    self._show_many(kind, given)  # validated when the file was read
+                else:
+                    self._show_many(kind, self._backend.entities(kind, report.records[table]))
 
     async def remove_sample_library(self) -> None:
         await self.files.sample.remove()

@@ -82,6 +82,9 @@ class DomainBackend:
             found.sort(key=placement.shown.order, reverse=placement.shown.descending)
         return found
 
+    def entities(self, kind: str, records: list[dict[str, Any]]) -> list[Any]:
+        return self._repo(kind).load_many(records)
+
     # -- writers ----------------------------------------------------------------------------
     async def get(self, kind: str, id: str) -> Any:
         return await self._repo(kind).get(id)

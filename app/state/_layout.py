@@ -107,6 +107,22 @@ class Layout:
         return levels
 
 
+    def placeable(self, table: str) -> bool:
+        """Whether records written to ``table`` show by being put where they belong, with
+        no reload: links do not decide where they show, and no store's filter reads the
+        stores that show them."""
+        if table == SETTINGS:
+            return False
+        stores = {p.store for p in self.placements if p.table == table}
+        for p in self.placements:
+            linked = p.shown.linked
+            if linked is not None and (p.table == table or self.tables.get(linked.kind) == table):
+                return False
+            if p.depends_on() & stores:
+                return False
+        return True
+
+
 def _dependencies_first(items: list[Placement]) -> tuple[Placement, ...]:
     order: list[Placement] = []
     pending = list(items)

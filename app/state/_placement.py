@@ -58,6 +58,73 @@ class Shows(Hierarchy):
 
         return place
 
+    def _show_many(self, kind: str, entities: list[Any]) -> None:
+        """`_show` for many entities of one kind at once (an import): each store is
+        edited once, and a store with an order is sorted as a reload would give it."""
+        if not entities:
+            return
+        with batch():
+            for placement in self._layout.of_kind(kind):
+                self._effect(placement.level, self._placements_effect(placement, entities))
+
+    def _placements_effect(self, placement: Placement, entities: list[Any]) -> Callable[[], None]:
+        shown = placement.shown
+        if shown.single or shown.linked is not None:
+            effects = [self._placement_effect(placement, entity) for entity in entities]
+
+            def each() -> None:
+                for effect in effects:
+                    effect()
+
+            return each
+        written = {id_of(entity): entity for entity in entities}
+
+        def place() -> None:
+            belongs = self._belonging(placement)
+            placed = {k: e for k, e in written.items() if belongs(e)}
+
+            def edit(items: list[Any]) -> list[Any]:
+                out = []
+                for item in items:
+                    key = id_of(item)
+                    if key not in written:
+                        out.append(item)
+                    elif key in placed:  # replaced where it was
+                        out.append(placed.pop(key))
+                out += placed.values()
+                if shown.order is not None:
+                    out.sort(key=shown.order, reverse=shown.descending)
+                return out
+
+            self._edit(placement.store, edit)
+
+        return place
+
+    def _belonging(self, placement: Placement) -> Callable[[Any], bool]:
+        """`_belongs` for many entities: the stores its filter reads are read once."""
+        where = placement.shown.where
+        ids = {
+            wanted.store: {id_of(item) for item in self._value(wanted.store)}
+            for wanted in where.values()
+            if isinstance(wanted, InStore)
+        }
+        context = self.context(placement.level)
+
+        def belongs(entity: Any) -> bool:
+            for name, wanted in where.items():
+                value = field_of(entity, name)
+                if wanted is CONTEXT:
+                    if context != value:
+                        return False
+                elif isinstance(wanted, InStore):
+                    if value not in ids[wanted.store]:
+                        return False
+                elif value != wanted:
+                    return False
+            return True
+
+        return belongs
+
     def _belongs(self, placement: Placement, entity: Any) -> bool:
         for name, wanted in placement.shown.where.items():
             value = field_of(entity, name)

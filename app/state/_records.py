@@ -8,11 +8,20 @@ from typing import Any
 __all__ = ["field_of", "id_of", "remove_ids", "upsert", "with_fields"]
 
 
+#: Whether a type is a mapping (asked once per type: the ABC check is slow, and a store
+#: of thousands of entries asks it for each of them on every edit).
+_MAPPING: dict[type, bool] = {}
+
+
 def field_of(obj: Any, name: str, default: Any = None) -> Any:
     """``obj[name]`` for mappings, ``obj.name`` otherwise; ``default`` if absent."""
     if obj is None:
         return default
-    if isinstance(obj, Mapping):
+    kind = type(obj)
+    mapping = _MAPPING.get(kind)
+    if mapping is None:
+        mapping = _MAPPING[kind] = issubclass(kind, Mapping)
+    if mapping:
         return obj.get(name, default)
     return getattr(obj, name, default)
 

@@ -22,6 +22,7 @@ __all__ = [
     "filter_entries",
     "search_text",
     "sort_entries",
+    "sorted_rows",
 ]
 
 SORTS: dict[str, str] = {
@@ -91,10 +92,12 @@ class LoreQuery:
 
 def filter_entries(entries: Iterable[Any], query: LoreQuery) -> list[Any]:
     """Entries matching every word of the search (in title, keys, content, category,
-    tags or level) and each filter."""
+    tags or level) and each filter, in the order given."""
     words = fold(query.text).split()
     tag = fold(query.tag) if query.tag else ""
     category = fold(query.category) if query.category else ""
+    if not (words or tag or category or query.level):
+        return list(entries)
     out = []
     for entry in entries:
         if query.level and entry.level != query.level:
@@ -105,7 +108,10 @@ def filter_entries(entries: Iterable[Any], query: LoreQuery) -> list[Any]:
             continue
         if words:
             hay = search_text(entry)
-            if not all(w in hay for w in words):
+            if len(words) == 1:
+                if words[0] not in hay:
+                    continue
+            elif not all(w in hay for w in words):
                 continue
         out.append(entry)
     return out
@@ -140,8 +146,14 @@ class Shown:
 
 
 def section_rows(entries: Sequence[Any], query: LoreQuery, limit: int) -> Shown:
-    chosen = sort_entries(filter_entries(entries, query), query.sort)
-    return Shown(tuple(chosen[:limit]), len(chosen), len(entries))
+    return sorted_rows(sort_entries(entries, query.sort), query, limit)
+
+
+def sorted_rows(ordered: Sequence[Any], query: LoreQuery, limit: int) -> Shown:
+    """`section_rows` of entries already in ``query.sort``'s order (a screen sorts once
+    per change of the entries or of the sort, not on every search keystroke)."""
+    chosen = filter_entries(ordered, query)
+    return Shown(tuple(chosen[:limit]), len(chosen), len(ordered))
 
 
 def facets(groups: Mapping[Any, Sequence[Any]]) -> tuple[list[str], list[str]]:

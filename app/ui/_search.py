@@ -20,6 +20,8 @@ _LETTERS = str.maketrans(
 @lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """``text`` as search compares it (cached: lists fold the same names on every key)."""
+    if text.isascii():  # nothing to decompose or spell out: lower case is the case fold
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return bare.casefold().translate(_LETTERS)

@@ -46,3 +46,20 @@ def test_a_bad_value_on_a_plain_entry_is_named():
     with pytest.raises(InvalidDataError) as caught:
         imported_entries(entries, "entries", level="global", scope_id=None)
     assert [error.path for error in caught.value.errors] == ["entries[1].probability"]
+
+
+@pytest.mark.parametrize("name", ["st", "lorebook_v3", "novelai", "agnai", "ccv3"])
+@pytest.mark.parametrize("built", [True, False])
+def test_each_record_comes_with_the_entity_loading_it_gives(name, built):
+    """The entity beside each record is what loading the record gives: the state shows
+    it without validating the record again."""
+    from app.domain import LorebookEntry
+    from app.domain._imported_entry import imported_pairs
+
+    entries = _book_entries(name)
+    if not built:
+        entries = [SimpleNamespace(**entry.__dict__) for entry in entries]
+    pairs = imported_pairs(entries, "entries", level="story", scope_id="s1")
+    for record, entity in pairs:
+        assert entity == LorebookEntry.parse(record)
+        assert (entity.level, entity.scope_id) == ("story", "s1")

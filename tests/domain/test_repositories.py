@@ -230,3 +230,13 @@ async def test_module_links_and_rule_links(domain):
     assert await domain.rules.links.rules_for_tag(tag.id) == [rule.id]
     assert await domain.rules.links.tags_for_rule(rule.id) == [tag.id]
     assert await domain.rules.links.unlink(tag.id, rule.id) == 1
+
+
+async def test_load_many_is_load_of_each_and_names_a_bad_record(domain):
+    made = [await domain.characters.create({"name": n}) for n in ("Ada", "Bo", "Cy")]
+    records = [m.to_record() for m in made]
+    assert domain.characters.load_many(records) == [domain.characters.load(r) for r in records]
+    bad = [records[0], {**records[1], "tags": "x"}, records[2]]
+    with pytest.raises(InvalidDataError) as caught:
+        domain.characters.load_many(bad)
+    assert any(f"characters[{records[1]['id']!r}]" in e.path for e in caught.value.errors)

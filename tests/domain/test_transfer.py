@@ -285,3 +285,42 @@ async def test_references_resolve_whatever_the_order_of_records_in_the_file(empt
     chat_copy = await empty.chats.require(copied.id_map["c"])
     assert chat_copy.folder_id == child_copy.id
     assert (await empty.folders.require("z-child")).parent_id == "a-parent"
+
+
+async def test_new_records_are_added_the_rest_put(domain):
+    """What is in neither the database nor elsewhere in the file is added (nothing to
+    read first); an overwritten record, or an id the file holds twice, is put (the last
+    one wins, as before)."""
+    from app.domain._import_plan import plan_import
+    from app.domain.library import ImportChoice, Importer
+    from tests.lore._samples import st_entry
+
+    there = await domain.lorebook.create({"name": "There", "content": "old"})
+
+    def entry(uid, name, lk_id=None):
+        ext = {"lorekeeper": {"id": lk_id}} if lk_id else {}
+        return st_entry(uid, comment=name, content=name, extensions=ext)
+
+    world = {
+        "entries": {
+            "0": entry(0, "There again", there.id),
+            "1": entry(1, "Twice, first", "twice-id"),
+            "2": entry(2, "Twice, second", "twice-id"),
+            "3": entry(3, "Fresh"),
+        }
+    }
+    importer = Importer(domain)
+    incoming = await importer.describe(json.dumps(world).encode(), "w.json")
+    async with domain.store.transaction("rw", "lorebook_entries"):
+        plan = await plan_import(domain.store, incoming.parsed, ImportOptions("overwrite"))
+    names = [r["name"] for r in plan.writes["lorebook_entries"]]
+    assert dict(zip(names, plan.new["lorebook_entries"], strict=True)) == {
+        "There again": False,
+        "Twice, first": False,
+        "Twice, second": False,
+        "Fresh": True,
+    }
+    await importer.run(incoming, ImportChoice(on_conflict="overwrite"))
+    stored = {e.name: e for e in await domain.lorebook.by_level("global")}
+    assert set(stored) == {"There again", "Twice, second", "Fresh"}
+    assert stored["There again"].id == there.id

@@ -11,6 +11,7 @@ import pytest
 
 from app.lore import Matcher, MatchOptions, formats
 from app.lore.formats import FormatError
+from app.lore.formats import _st as st
 from tests.lore import _samples
 
 RUN_IN_BROWSER = True
@@ -79,6 +80,83 @@ def test_st_round_trip_is_verbatim():
     book = formats.load(as_bytes(original))
     again = json.loads(formats.dump(book, "st"))
     assert strip_ours(again) == strip_ours(original)
+
+
+def _strict(obj):
+    """JSON text that tells 0 from false and 1.0 from 1 (``==`` does not)."""
+    return json.dumps(strip_ours(obj), sort_keys=True)
+
+
+def _bookkeeping(entry):
+    return entry.extensions["lorekeeper"]["import"]
+
+
+def test_st_bookkeeping_is_compact_for_entries_as_sillytavern_writes_them():
+    """An entry spelled as SillyTavern writes it keeps only what its values do not say:
+    the uid, a flag written as false where we hold a level, and the template's name in
+    place of ~40 field names."""
+    entry = formats.load(as_bytes({"entries": {"0": _samples.st_entry(0)}})).entries[0]
+    info = _bookkeeping(entry)
+    assert info["present"] == ["@st-entry"]
+    assert info["kept"] == {"uid": 0, "delayUntilRecursion": False}
+    world = {"entries": {"0": _samples.st_entry(0, extensions={"x": 1})}}
+    assert _bookkeeping(formats.load(as_bytes(world)).entries[0])["present"] == [
+        "@st-entry",
+        "extensions",
+    ]
+
+
+ODD_SPELLINGS = {
+    "constant": 0,
+    "order": 100.0,
+    "probability": 100.0,
+    "excludeRecursion": 0,
+    "scanDepth": None,
+    "triggers": [],
+    "characterFilter": {"names": [], "isExclude": 0, "tags": []},
+}
+
+
+@pytest.mark.parametrize("field", sorted(ODD_SPELLINGS))
+def test_st_spelling_is_kept_exactly(field):
+    """Every value is written back as the file spelled it, type and all; what is spelled
+    as we would write it is not stored twice."""
+    raw = _samples.st_entry(3, **{field: ODD_SPELLINGS[field]})
+    world = {"entries": {"3": raw}}
+    book = formats.load(as_bytes(world))
+    assert _strict(json.loads(formats.dump(book, "st"))) == _strict(world)
+    kept = _bookkeeping(book.entries[0])["kept"]
+    canonical = field in ("scanDepth", "triggers")
+    assert (field in kept) is not canonical
+
+
+def test_st_edited_fields_are_written_with_their_new_values():
+    world = {"entries": {"0": _samples.st_entry(0, constant=0, order=100.0)}}
+    entry = formats.load(as_bytes(world)).entries[0]
+    entry.constant = True
+    entry.insertion_order = 7
+    entry.probability = 50
+    entry.character_filter_names = ["Ann"]
+    out = json.loads(formats.dump(formats.LoreBook(entries=[entry], format="st"), "st"))
+    written = out["entries"]["0"]
+    assert (written["constant"], written["order"], written["probability"]) == (True, 7, 50)
+    assert written["characterFilter"] == {"isExclude": False, "names": ["Ann"], "tags": []}
+    assert written["sticky"] == 0 and written["scanDepth"] is None  # the rest as it was
+
+
+def test_st_entries_stored_with_full_bookkeeping_export_the_same():
+    """Records written before the bookkeeping was compact (every raw value kept, every
+    field present named) export exactly as new ones do."""
+    world = _samples.st_world()
+    book = formats.load(as_bytes(world))
+    for entry, raw in zip(book.entries, world["entries"].values(), strict=True):
+        info = _bookkeeping(entry)
+        info["present"] = sorted(k for k in raw if k in st.MODELLED)
+        names = [f.name for f in st.FIELDS + st.RECURSION]
+        names += [f.attr for f in st.RECURSION] + ["characterFilter"]
+        full = {name: raw[name] for name in names if name in raw}
+        info["kept"] = {**full, **info["kept"]}
+    assert _strict(json.loads(formats.dump(book, "st"))) == _strict(world)
 
 
 def test_st_recursion_snake_case_spelling():

@@ -146,6 +146,9 @@ class MemoryBackend:
     async def get(self, kind: str, id: str) -> Any:
         return await self.t(KIND_TABLE[kind]).get(id)
 
+    def entities(self, kind: str, records: list[dict[str, Any]]) -> list[Any]:
+        return [dict(record) for record in records]
+
     async def create(self, kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
         record = {"id": uuid.uuid4().hex, **data}
         if kind == "message":

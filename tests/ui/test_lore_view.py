@@ -105,3 +105,15 @@ def test_search_text_follows_edits():
 
 def test_facets():
     assert facets({"x": ENTRIES}) == (["Character", "place"], ["cast", "Monster"])
+
+
+def test_rows_of_sorted_entries_keep_their_order():
+    """A screen sorts once and filters per keystroke: the rows are what sorting the
+    matches would give."""
+    from app.ui._lore_view import sorted_rows
+
+    for sort in ("order", "title", "key", "category", "updated"):
+        ordered = sort_entries(ENTRIES, sort)
+        for text in ("", "a", "cast", "stone walls", "zzz"):
+            query = LoreQuery(text=text, sort=sort)
+            assert sorted_rows(ordered, query, 2) == section_rows(ENTRIES, query, 2)

@@ -39,3 +39,16 @@ def test_matches() -> None:
     assert not matches("ada byron", "Ada Lovelace")
     assert matches("", "anything")
     assert matches("   ", "anything")
+
+
+def test_ascii_text_folds_as_the_general_path_does():
+    import string
+    import unicodedata
+
+    from app.ui._search import _LETTERS, fold
+
+    for piece in (string.printable, "Hello, World! 42", "MiXeD case\tand\nlines"):
+        general = "".join(
+            c for c in unicodedata.normalize("NFKD", piece) if not unicodedata.combining(c)
+        )
+        assert fold(piece) == general.casefold().translate(_LETTERS)

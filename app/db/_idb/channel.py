@@ -38,7 +38,7 @@ def _on_message(data: Any) -> None:
         for it in msg["tables"]:
             w = TableWrites(all=bool(it["all"]), unknown_old=True)
             w.pks = _encoded(it["pks"])
-            w.index_keys = {n: _encoded(ks) for n, ks in it["idx"].items()}
+            w.index_keys.update({n: _encoded(ks) for n, ks in it["idx"].items()})
             if w.all or w.pks:
                 writes[(name, it["table"])] = w
     except (ValueError, KeyError, TypeError, AttributeError):

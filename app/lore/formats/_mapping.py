@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
@@ -33,7 +33,9 @@ __all__ = [
     "copied",
     "export_extensions",
     "import_info",
+    "keep_raw",
     "logic_from_st",
+    "packed_present",
     "position_from_st",
     "read_fields",
     "read_spelled",
@@ -57,6 +59,21 @@ POSITION_FROM_ST = {
     7: "outlet",
 }
 POSITION_TO_ST = {v: k for k, v in POSITION_FROM_ST.items()}
+
+#: Named sets of field names an entry's import bookkeeping lists in ``present`` by name
+#: (one word for a whole template, not ~40 names on each of thousands of entries).
+#: Stored records name them: a set never changes; a new one gets a new name.
+PRESENT_TEMPLATES: dict[str, frozenset[str]] = {
+    # the keys of SillyTavern's world info entry template that it writes on every entry
+    "@st-entry": frozenset(
+        """caseSensitive characterFilter comment constant content cooldown delay
+        delayUntilRecursion depth disable excludeRecursion group groupOverride groupWeight
+        ignoreBudget key keysecondary matchCharacterDepthPrompt matchCharacterDescription
+        matchCharacterPersonality matchCreatorNotes matchPersonaDescription matchScenario
+        matchWholeWords order outletName position preventRecursion probability scanDepth
+        selective selectiveLogic sticky triggers uid useGroupScoring useProbability""".split()
+    ),
+}
 
 
 class FieldMap(NamedTuple):
@@ -116,7 +133,8 @@ def read_value(r: Reader, f: FieldMap) -> Any:
 
 def read_fields(r: Reader, maps: Iterable[FieldMap], kept: dict[str, Any]) -> dict[str, Any]:
     """Model values of the mapped fields of `r`'s object; the raw value of each field
-    present goes to `kept` (so `write_fields` can write it back as it was spelled)."""
+    present goes to `kept` (so `write_fields` can write it back as it was spelled) unless
+    it is spelled as its value writes itself (`keep_raw`)."""
     out: dict[str, Any] = {}
     obj = r.obj
     for f in maps:
@@ -125,12 +143,39 @@ def read_fields(r: Reader, maps: Iterable[FieldMap], kept: dict[str, Any]) -> di
             out[f.attr] = f.missing
             continue
         kind = type(raw)
-        kept[f.name] = raw if kind in _SCALARS else copy.deepcopy(raw)
         if _TAKEN_AS_IS.get(f.kind) is kind and (kind is not int or raw >= 0):
             out[f.attr] = raw  # what `read_value` gives a value of the right type
+        elif raw is None:  # what its absence means; kept unless that is null too
+            out[f.attr] = _plain(f.missing)
+            if f.missing is not None:
+                kept[f.name] = None
+        elif kind is list and f.kind == "strlist" and all(type(x) is str for x in raw):
+            out[f.attr] = list(raw)  # as `read_value` reads it, and as it writes back
         else:
-            out[f.attr] = read_value(r, f)
+            out[f.attr] = value = read_value(r, f)
+            keep_raw(kept, f.name, raw, value)
     return out
+
+
+def keep_raw(kept: dict[str, Any], name: str, raw: Any, value: Any) -> None:
+    """Put `raw` (a field as the file spelled it) in `kept`, unless writing `value` back
+    gives exactly `raw` (same types, same items): then the field's name among the fields
+    present says all (`write_fields` with `present`)."""
+    plain = _plain(value)
+    if type(raw) is type(plain) and raw == plain:
+        if type(raw) is not list or all(type(a) is type(b) for a, b in zip(raw, plain, strict=True)):
+            return
+    kept[name] = raw if type(raw) in _SCALARS else copy.deepcopy(raw)
+
+
+def packed_present(names: Iterable[str], template: str) -> list[str]:
+    """The sorted `names`, with those of `PRESENT_TEMPLATES[template]` replaced by the
+    template's name when all of them are there (`import_info` unpacks it)."""
+    have = names if isinstance(names, (set, frozenset)) else set(names)
+    keys = PRESENT_TEMPLATES[template]
+    if keys <= have:
+        return [template, *sorted(have - keys)] if len(have) > len(keys) else [template]
+    return sorted(have)
 
 
 def read_spelled(r: Reader, spellings: Sequence[FieldMap]) -> Any:
@@ -157,16 +202,17 @@ def write_fields(
     kept: dict[str, Any],
     *,
     always: bool = False,
+    present: Collection[str] = (),
 ) -> None:
     """Write the mapped fields of `entry` into `out`: a field that was in the imported file
-    is written (as it was spelled, when unchanged); another only when its value differs
-    from what its absence means, or when `always`."""
+    (in `kept`, or named in `present`) is written (as it was spelled, when unchanged);
+    another only when its value differs from what its absence means, or when `always`."""
     for f in maps:
         value = getattr(entry, f.attr)
         if f.name in kept:
             raw = kept[f.name]
             out[f.name] = copy.deepcopy(raw) if _same(f, raw, value) else _plain(value)
-        elif always or value != f.missing:
+        elif always or f.name in present or value != f.missing:
             out[f.name] = _plain(value)
 
 
@@ -177,13 +223,14 @@ def write_spelled(
     kept: dict[str, Any],
     *,
     always: bool = False,
+    present: Collection[str] = (),
 ) -> None:
     """Write a field a file may spell more than one way: in every spelling the imported
     file had (see `write_fields`), else in the first spelling (when its value differs
     from what its absence means, or when `always`)."""
-    had = [spelling for spelling in spellings if spelling.name in kept]
+    had = [s for s in spellings if s.name in kept or s.name in present]
     if had:
-        write_fields(out, entry, had, kept)
+        write_fields(out, entry, had, kept, present=present)
     else:
         write_fields(out, entry, spellings[:1], {}, always=always)
 
@@ -290,9 +337,12 @@ def import_info(entry: Any) -> tuple[dict[str, Any], set[str], dict[str, Any], s
     if not isinstance(info, dict):
         info = {}
     kept = info.get("kept")
+    present: set[str] = set()
+    for name in info.get("present", ()):
+        present.update(PRESENT_TEMPLATES.get(name, (name,)))
     return (
         copy.deepcopy(info.get("fields", {})),
-        set(info.get("present", ())),
+        present,
         kept if isinstance(kept, dict) else {},
         str(info.get("format", "")),
     )

@@ -26,10 +26,11 @@ from ._mapping import (
     build_entry,
     character_filter_fields,
     character_filter_value,
-    copied,
     export_extensions,
     import_info,
+    keep_raw,
     logic_from_st,
+    packed_present,
     position_from_st,
     read_fields,
     read_spelled,
@@ -100,23 +101,41 @@ def _spellings(f: FieldMap) -> list[FieldMap]:
     return [f, FieldMap(f.attr, f.attr, f.kind, f.missing)]
 
 
+_RECURSION_SPELLINGS = tuple((f, _spellings(f)) for f in RECURSION)
+
+
 def _recursion_fields(r: Reader, kept: dict[str, Any]) -> dict[str, Any]:
     """Recursion flags in either spelling (camelCase wins); both are kept as written."""
     out: dict[str, Any] = {}
-    for f in RECURSION:
-        spellings = _spellings(f)
+    for f, spellings in _RECURSION_SPELLINGS:
+        out[f.attr] = value = read_spelled(r, spellings)
         for spelling in spellings:
             if r.has(spelling.name):
-                kept[spelling.name] = copied(r.obj[spelling.name])
-        out[f.attr] = read_spelled(r, spellings)
+                keep_raw(kept, spelling.name, r.obj[spelling.name], value)
     return out
 
 
 def _character_filter(r: Reader, kept: dict[str, Any]) -> dict[str, Any]:
+    """The filter's model fields; the raw filter is kept unless it is exactly what
+    `_entry_to_st` writes for them (then its name among the fields present says all)."""
     raw = r.raw("characterFilter")
-    if raw is not None:
+    fields = character_filter_fields(raw, f"{r.path}.characterFilter")
+    if r.has("characterFilter") and not _as_written(raw, fields):
         kept["characterFilter"] = copy.deepcopy(raw)
-    return character_filter_fields(raw, f"{r.path}.characterFilter")
+    return fields
+
+
+def _as_written(raw: Any, fields: dict[str, Any]) -> bool:
+    return (
+        type(raw) is dict
+        and list(raw) == ["isExclude", "names", "tags"]
+        and raw["isExclude"] is fields["character_filter_exclude"]
+        and type(raw["names"]) is list
+        and type(raw["tags"]) is list
+        and raw["names"] == fields["character_filter_names"]
+        and raw["tags"] == fields["character_filter_tags"]
+        and all(type(x) is str for x in (*raw["names"], *raw["tags"]))
+    )
 
 
 def _entry_from_st(obj: Any, path: str) -> LoreEntry:
@@ -150,7 +169,7 @@ def _entry_from_st(obj: Any, path: str) -> LoreEntry:
     info = {
         "format": "st",
         "fields": r.unknown(MODELLED),
-        "present": sorted(k for k in obj if k in MODELLED),
+        "present": packed_present(MODELLED.intersection(obj), "@st-entry"),
         "kept": kept,
     }
     return build_entry(fields, path, info)
@@ -186,21 +205,28 @@ def _entry_to_st(entry: Any, uid: Any) -> dict[str, Any]:
     out["keysecondary"] = list(entry.secondary_keys)
     out["comment"] = entry.name
     out["content"] = prefix + entry.content
-    write_fields(out, entry, FIELDS[:2], kept, always=full)
+    write_fields(out, entry, FIELDS[:2], kept, always=full, present=present)
     logic = LOGIC_TO_ST.get(entry.selective_logic, 0)
     if full or "selectiveLogic" in present or logic:
         out["selectiveLogic"] = logic
-    write_fields(out, entry, FIELDS[2:3], kept, always=full)
+    write_fields(out, entry, FIELDS[2:3], kept, always=full, present=present)
     if full or "position" in present or entry.position != "before_char":
         out["position"] = POSITION_TO_ST.get(entry.position, 1)
     if full or "disable" in present or not entry.enabled:
         out["disable"] = not entry.enabled
-    write_fields(out, entry, FIELDS[3:], kept, always=full)
-    if entry.depth is None and "depth" not in kept and full:
+    write_fields(out, entry, FIELDS[3:], kept, always=full, present=present)
+    if entry.depth is None and "depth" not in kept and "depth" not in present and full:
         out["depth"] = 4  # SillyTavern has no "unset" depth; its default is 4
     for f in RECURSION:
-        write_spelled(out, entry, _spellings(f), kept, always=full)
-    character_filter = character_filter_value(entry, kept.get("characterFilter"))
+        write_spelled(out, entry, _spellings(f), kept, always=full, present=present)
+    raw_filter = kept.get("characterFilter")
+    if "characterFilter" in present and "characterFilter" not in kept:
+        raw_filter = {  # the file had it as it is written
+            "isExclude": bool(entry.character_filter_exclude),
+            "names": list(entry.character_filter_names),
+            "tags": list(entry.character_filter_tags),
+        }
+    character_filter = character_filter_value(entry, raw_filter)
     if character_filter is not None:
         out["characterFilter"] = character_filter
     out["extensions"] = export_extensions(entry)

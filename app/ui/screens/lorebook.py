@@ -36,7 +36,17 @@ from app.ui._autosave import Journal
 from app.ui._bulk import Selection, UndoBar
 from app.ui._entry_editor import entry_editor, recover_drafts
 from app.ui._guard import Guard
-from app.ui._lore_view import PAGE, SORTS, LoreQuery, entry_name, facets, search_text, section_rows
+from app.ui._lore_view import (
+    PAGE,
+    SORTS,
+    LoreQuery,
+    entry_name,
+    facets,
+    search_text,
+    section_rows,
+    sort_entries,
+    sorted_rows,
+)
 from app.ui._not_found import not_found_message
 from app.ui._record_page import record_title
 from app.ui._token_counts import TokenCounts
@@ -629,14 +639,20 @@ def _section(c: Ctx, book: _Book, key: str) -> Node:
         return [e for layer, es in (seen or {}).items() if _section_key(layer) == key for e in es]
 
     last: list[Any] = [None, None]  # (the layers' lists, query, limit) -> rows
+    # (the layers' lists, sort) -> the entries in order, and the lists (kept, so that
+    # their ids stay theirs while the stamps name them)
+    ordered: list[Any] = [None, [], ()]
 
     def rows(values: list[Any]) -> Any:
         seen, query, limits = values
-        lists = tuple(id(es) for layer, es in (seen or {}).items() if _section_key(layer) == key)
+        mine = tuple(es for layer, es in (seen or {}).items() if _section_key(layer) == key)
+        lists = tuple(map(id, mine))
         stamp = (lists, query, limits.get(key, PAGE))
         if stamp != last[0]:  # another section's change leaves these rows as they were
             last[0] = stamp
-            last[1] = section_rows(group(seen), query, limits.get(key, PAGE))
+            if ordered[0] != (lists, query.sort):  # a keystroke keeps the order
+                ordered[:] = [(lists, query.sort), sort_entries(group(seen), query.sort), mine]
+            last[1] = sorted_rows(ordered[1], query, limits.get(key, PAGE))
         return last[1]
 
     shown = derived([book.lore, book.query, book.limits], rows)
