@@ -26,7 +26,7 @@ from .._schema import DBSchema
 from ..errors import AbortError, DatabaseError
 from . import loop
 from .bridge import helper, invoke, invoke_new
-from .wire import dumps, error_from_info, error_from_js, loads, range_json
+from .wire import MANY, dumps, error_from_info, error_from_js, loads, range_json, values_for_js
 
 __all__ = ["IDBCore", "IDBTable", "IDBTransaction"]
 
@@ -172,7 +172,11 @@ class IDBTable(BackendTable):
             kj, sp = dumps(req.keys or [])
             data = await self._call(trans, "mutate", "delete", None, kj, sp)
         else:
-            vj, sp1 = dumps(req.values or [])
+            values = req.values or []
+            vj: Any = values_for_js(values) if len(values) >= MANY else None
+            sp1 = False
+            if vj is None:
+                vj, sp1 = dumps(values)
             kj2: str | None = None
             sp2 = False
             if req.keys is not None:

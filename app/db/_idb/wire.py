@@ -6,8 +6,11 @@ a tagged object ``{"__lk$": tag, "v": ...}``: dates (``d``, epoch ms), binary (`
 base64) and non-finite numbers (``n``).  Results come back as one string whose first
 character says whether tags need reviving (``"1"``) or not (``"0"``); a big result comes
 as the UTF-8 bytes of that text (one copy into Python, where a ``str`` is built character
-by character).  Errors come back as ``[index, name, message]`` (the index of the original
-error kept in JavaScript).
+by character).  An answer of many records whose values are all plain (what JSON carries
+as it is, and binary) comes in CPython's ``marshal`` format instead, after the byte
+``m``: ``marshal.loads`` builds the same dicts and lists in well under half the time of
+``json.loads``, and the text is never encoded and decoded.  Errors come back as
+``[index, name, message]`` (the index of the original error kept in JavaScript).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import base64
 import datetime as _dt
 import gc
 import json
+import marshal
 import math
 from typing import Any
 
@@ -23,7 +27,7 @@ from .._key_range import KeyRange
 from .._keys import date_to_ms, ms_to_date
 from ..errors import DatabaseError, DataError, map_error
 
-__all__ = ["dumps", "error_from_info", "error_from_js", "loads", "range_json"]
+__all__ = ["MANY", "dumps", "error_from_info", "error_from_js", "loads", "range_json", "values_for_js"]
 
 _TAG = "__lk$"
 _tagged = [False]
@@ -72,6 +76,28 @@ def dumps(x: Any) -> tuple[str, bool]:
     return s, _tagged[0]
 
 
+#: Records in a write from which its values cross as marshal bytes (as the helper's
+#: answers of this many records do).
+MANY = 16
+
+
+def values_for_js(values: list[Any]) -> Any:
+    """The values of a write as a JavaScript array, made by the helper from
+    ``marshal.dumps``' bytes (five times faster than ``json.dumps`` here, the float
+    text above all); None when marshal cannot carry them (a date, a custom object) or
+    the helper finds something the JSON path treats otherwise (bytes, a set, a
+    non-string key, one object in two places): then the values go as JSON."""
+    from pyodide.ffi import to_js
+
+    from .bridge import helper
+
+    try:
+        data = marshal.dumps(values)
+    except (ValueError, RecursionError):
+        return None
+    return helper().unmarshal(to_js(data))
+
+
 def _revive(d: dict[str, Any]) -> Any:
     t = d.get(_TAG)
     if t is None:
@@ -88,7 +114,8 @@ def _revive(d: dict[str, Any]) -> Any:
 
 def loads(s: Any) -> Any:
     """A helper result (see the module docstring): a ``str``, or for a big one the
-    UTF-8 bytes of that text (a JavaScript ``Uint8Array``, or ``bytes``)."""
+    UTF-8 bytes of that text or the marshal bytes of a many-record answer (a
+    JavaScript ``Uint8Array``, or ``bytes``)."""
     if not isinstance(s, str):
         s = s if isinstance(s, bytes) else s.to_bytes()
     # A big result is many fresh, acyclic dicts: the cyclic GC would only walk the
@@ -97,6 +124,8 @@ def loads(s: Any) -> Any:
     if big:
         gc.disable()
     try:
+        if s[0] == _MARSHAL:
+            return marshal.loads(memoryview(s)[1:])
         if s[0] in _TAGGED:
             return json.loads(s[1:], object_hook=_revive)
         return json.loads(s[1:])
@@ -107,6 +136,8 @@ def loads(s: Any) -> Any:
 
 #: The first character of a result whose tags need reviving, as str and as a byte.
 _TAGGED = ("1", 0x31)
+#: The first byte of a result in marshal's format (plain values only, no tags).
+_MARSHAL = 0x6D
 
 
 def range_json(r: KeyRange) -> tuple[str, bool]:

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from app.db import DELETE
-from app.db.errors import BulkError, ConstraintError, DataError
+from app.db.errors import BulkError, ConstraintError, DatabaseError, DataError
 
 RUN_IN_BROWSER = True
 
@@ -297,8 +297,29 @@ def _filler(i: int) -> dict:
         "2024-05-01T12:30:15.123456Z",
         {"0": 1},
         "null",
+        # what a many-record answer carries in marshal's format, exactly as JSON would
+        True,
+        False,
+        "",
+        "a" * 300,
+        "é",
+        "日本語 " * 100,
+        "😀 and 𝄞",
+        "lone \ud800 and \udfff surrogates",
+        {"ключ": "значение", "": 0},
+        [1, [2.5, [None, "x"]], []],
+        2**31 - 1,
+        2**31,
+        -(2**31),
+        -(2**31) - 1,
+        2**53,
+        -(10**20),
+        1e21,
+        -1e300,
+        0.1,
+        b"\x80" * 5000,
     ],
-    ids=repr,
+    ids=lambda v: repr(v)[:40],
 )
 async def test_values_round_trip_in_big_results(db, special):
     """A read of many records (a big answer) keeps every kind of value exactly, one odd
@@ -320,3 +341,83 @@ async def test_nan_round_trips_in_a_big_result(db):
     got = await db.items.where("category").equals("fill").to_array()
     assert got[5]["odd"] != got[5]["odd"]
     assert len(got) == 400
+
+
+async def test_every_many_record_read_keeps_values(db):
+    """Gets by many keys, keys, primary keys, cursors and sorted or reversed reads of
+    many records (answers that cross in marshal's format) give what was written."""
+    records = [
+        {
+            "id": f"r{i:03d}",
+            "code": f"c{i:03d}" + "é" * (i % 3),
+            "category": "many",
+            "price": i * 1.5 if i % 2 else i,
+            "tags": [i, str(i), None, i % 3 == 0, {"k": [b"\x01" * (i % 4)]}],
+        }
+        for i in range(60)
+    ]
+    await db.items.bulk_put(records)
+    ids = [r["id"] for r in records]
+    assert await db.items.bulk_get(ids[::-1]) == records[::-1]
+    assert await db.items.where("category").equals("many").to_array() == records
+    assert await db.items.where("category").equals("many").reverse().to_array() == records[::-1]
+    assert await db.items.where("category").equals("many").primary_keys() == ids
+    assert await db.items.order_by("code").keys() == sorted(r["code"] for r in records)
+    assert await db.items.where("[category+price]").above(["many", -1]).keys() == sorted(
+        (["many", r["price"]] for r in records), key=lambda k: k[1]
+    )
+    seen = []
+    await db.items.where("category").equals("many").each(seen.append)
+    assert seen == records
+    assert await db.items.where("category").equals("many").offset(50).to_array() == records[50:]
+
+
+
+_SHARED = {"same": "object"}
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        {1: "a", 2.5: "b", None: "d"},
+        (1, (2, "x"), ()),
+        [_SHARED, _SHARED],
+        {"__proto__": 1, "b": 2, "1": 3},
+        2**64 + 1,
+        -(2**70),
+        2**53 + 1,
+        float("-inf"),
+        -0.0,
+        "\ud83d\ude00",
+        "lone \udc00",
+        bytearray(b"\x01\x02"),
+        dt.datetime(2001, 2, 3, tzinfo=dt.UTC),
+        {1, 2},
+    ],
+    ids=lambda v: repr(v)[:30],
+)
+async def test_many_record_writes_and_reads_keep_what_one_record_does(db, odd):
+    """Writes and reads of many records (whose values cross in marshal's format when
+    they can) give what a write and a read of one record give (JSON's way), or fail
+    as it does."""
+    one = {**_filler(999), "odd": odd}
+    try:
+        await db.items.put(one)
+    except DatabaseError as err:
+        refused: type[DatabaseError] | None = type(err)
+    else:
+        refused = None
+    records = [_filler(i) for i in range(40)]
+    records[7] = {**records[7], "odd": odd}
+    if refused is not None:
+        with pytest.raises(refused):
+            await db.items.bulk_put(records)
+        assert await db.items.count() == 0
+        return
+    await db.items.bulk_put(records)
+    single = (await db.items.get(one["id"]))["odd"]
+    many = await db.items.where("category").equals("fill").to_array()
+    assert many[7]["odd"] == single and type(many[7]["odd"]) is type(single)
+    assert repr(many[7]["odd"]) == repr(single)
+    assert (await db.items.get(records[7]["id"]))["odd"] == single
+    assert many[:7] + many[8:40] == records[:7] + records[8:]
