@@ -16,11 +16,10 @@ the result. Measured inside the page with ``performance.now()``:
 The same file read and imported by the domain layer in CPython (memory database) is
 the reference row. Target: read + import ≤ 2 s in Chromium, with the bar moving.
 
-Last measured (median of 3, under load: other benchmarks on the 2 cores): Chromium read
-997 + import 2296 = 3293 ms, 11 bar values, longest gap 639 ms; CPython 650 + 797 ms.
-Before the import work (quiet machine): 1946 + 2882 = 4972 ms. What is left is mostly
-building the entries (one pydantic pass each), IndexedDB writes through the bridge and
-reloading the 5,000 global entries into the app's state (README, "Library import").
+Last measured (quiet machine, median of 3): Chromium read 882 + import 960 = 1820 ms,
+11 bar values, longest gap 96 ms; CPython 408 + 265 ms. Before this round (quiet):
+1036 + 2104 = 3117 ms; the first working version: 1946 + 2882 = 4972 ms. What changed and
+what is left: README, "Library import".
 """
 
 from __future__ import annotations
