@@ -51,7 +51,7 @@ class Shows(Hierarchy):
             return replace_if_shown
 
         def place() -> None:
-            if self._belongs(placement, entity):
+            if self._belonging(placement)(entity):
                 self._edit(store, lambda items: upsert(items, entity))
             else:
                 self._edit(store, lambda items: remove_ids(items, [key]))
@@ -101,7 +101,9 @@ class Shows(Hierarchy):
         return place
 
     def _belonging(self, placement: Placement) -> Callable[[Any], bool]:
-        """`_belongs` for many entities: the stores its filter reads are read once."""
+        """Whether an entity belongs in the placement's store: every ``where`` condition
+        holds — a constant, ``CONTEXT`` (the id its level shows) or ``InStore`` (the id of
+        a record another store shows; those stores are read once, for many entities)."""
         where = placement.shown.where
         ids = {
             wanted.store: {id_of(item) for item in self._value(wanted.store)}
@@ -124,19 +126,6 @@ class Shows(Hierarchy):
             return True
 
         return belongs
-
-    def _belongs(self, placement: Placement, entity: Any) -> bool:
-        for name, wanted in placement.shown.where.items():
-            value = field_of(entity, name)
-            if wanted is CONTEXT:
-                if self.context(placement.level) != value:
-                    return False
-            elif isinstance(wanted, InStore):
-                if not any(id_of(item) == value for item in self._value(wanted.store)):
-                    return False
-            elif value != wanted:
-                return False
-        return True
 
     def _value(self, store: str) -> Any:
         return get(self._stores[store])
