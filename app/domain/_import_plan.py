@@ -20,10 +20,14 @@ class ImportPlan:
     """What an import will write, table by table, and the report it will give."""
 
     report: ImportReport
-    writes: dict[str, list[dict[str, Any]]]
     #: per table, beside each record: whether it is new (its key is in neither the
     #: database nor elsewhere in the file), so it is added — nothing to read first
     new: dict[str, list[bool]] = field(default_factory=dict)
+
+    @property
+    def writes(self) -> dict[str, list[dict[str, Any]]]:
+        """The records to write, per table (the report's ``records``)."""
+        return self.report.records
 
     @property
     def total(self) -> int:
@@ -174,11 +178,10 @@ async def plan_import(store: Store, parsed: ParsedFile, options: ImportOptions) 
         keys = [record[key_field] for record in records]
         times = Counter(keys)
         new[table] = [times[k] == 1 and not exists_cache.get((table, k), False) for k in keys]
-    return ImportPlan(report, writes, new)
+    return ImportPlan(report, new)
 
 
-
-#: Records per `bulk_put` when an import reports its progress.
+#: Records per write when an import reports its progress.
 WRITE_CHUNK = 500
 
 
@@ -197,21 +200,18 @@ async def write_import(
         records = plan.writes.get(table)
         if not records:
             continue
-        if on_write is None:
-            await store.table(table).bulk_put(records)
-            continue
         new = plan.new.get(table) or [False] * len(records)
-        for start in range(0, len(records), WRITE_CHUNK):
-            chunk = records[start : start + WRITE_CHUNK]
-            fresh = new[start : start + WRITE_CHUNK]
-            added = [record for record, is_new in zip(chunk, fresh, strict=True) if is_new]
+        step = WRITE_CHUNK if on_write is not None else len(records)
+        for start in range(0, len(records), step):
+            chunk = list(zip(records[start : start + step], new[start : start + step], strict=True))
+            added = [record for record, is_new in chunk if is_new]
             if added:
                 await store.table(table).bulk_add(added)
             if len(added) < len(chunk):
-                put = [record for record, is_new in zip(chunk, fresh, strict=True) if not is_new]
-                await store.table(table).bulk_put(put)
+                await store.table(table).bulk_put([record for record, is_new in chunk if not is_new])
             done += len(chunk)
-            on_write(done, total)
+            if on_write is not None:
+                on_write(done, total)
     for feature in store.registry.features:
         if feature.after_import is not None:
             await feature.after_import(store, plan.writes)
