@@ -31,7 +31,9 @@ __all__ = [
     "character_filter_fields",
     "character_filter_value",
     "copied",
+    "exactly",
     "export_extensions",
+    "filter_written",
     "import_info",
     "keep_raw",
     "logic_from_st",
@@ -161,11 +163,20 @@ def keep_raw(kept: dict[str, Any], name: str, raw: Any, value: Any) -> None:
     """Put `raw` (a field as the file spelled it) in `kept`, unless writing `value` back
     gives exactly `raw` (same types, same items): then the field's name among the fields
     present says all (`write_fields` with `present`)."""
-    plain = _plain(value)
-    if type(raw) is type(plain) and raw == plain:
-        if type(raw) is not list or all(type(a) is type(b) for a, b in zip(raw, plain, strict=True)):
-            return
-    kept[name] = raw if type(raw) in _SCALARS else copy.deepcopy(raw)
+    if not exactly(raw, _plain(value)):
+        kept[name] = raw if type(raw) in _SCALARS else copy.deepcopy(raw)
+
+
+def exactly(a: Any, b: Any) -> bool:
+    """Whether two JSON values are written the same: same types (``1`` is not ``true``,
+    ``1.0`` not ``1``), objects with the same keys in the same order."""
+    if type(a) is not type(b):
+        return False
+    if type(a) is dict:
+        return list(a) == list(b) and all(exactly(v, b[k]) for k, v in a.items())
+    if type(a) is list:
+        return len(a) == len(b) and all(exactly(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
 
 
 def packed_present(names: Iterable[str], template: str) -> list[str]:
@@ -251,9 +262,10 @@ def character_filter_fields(raw: Any, path: str) -> dict[str, Any]:
     }
 
 
-def character_filter_value(entry: Any, raw: Any) -> dict[str, Any] | None:
+def character_filter_value(entry: Any, raw: Any, *, had: bool = False) -> dict[str, Any] | None:
     """The character filter to write: `raw` (as the file had it) while unchanged; None
-    when the entry has none and the file had none."""
+    when the entry has none and the file had none (`had`: the file had it, spelled as
+    this writes it, so it was not kept raw)."""
     names = list(entry.character_filter_names)
     tags = list(entry.character_filter_tags)
     exclude = bool(entry.character_filter_exclude)
@@ -263,9 +275,14 @@ def character_filter_value(entry: Any, raw: Any) -> dict[str, Any] | None:
         bool(raw.get("isExclude")),
     ) == (names, tags, exclude):
         return copy.deepcopy(raw)
-    if names or tags or exclude or raw is not None:
-        return {"isExclude": exclude, "names": names, "tags": tags}
+    if names or tags or exclude or raw is not None or had:
+        return filter_written(names, tags, exclude)
     return None
+
+
+def filter_written(names: list[str], tags: list[str], exclude: bool) -> dict[str, Any]:
+    """SillyTavern's character filter as we write it."""
+    return {"isExclude": exclude, "names": names, "tags": tags}
 
 
 def _restore_scope(fields: dict[str, Any], path: str) -> None:

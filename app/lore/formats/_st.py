@@ -26,7 +26,9 @@ from ._mapping import (
     build_entry,
     character_filter_fields,
     character_filter_value,
+    exactly,
     export_extensions,
+    filter_written,
     import_info,
     keep_raw,
     logic_from_st,
@@ -126,15 +128,15 @@ def _character_filter(r: Reader, kept: dict[str, Any]) -> dict[str, Any]:
 
 
 def _as_written(raw: Any, fields: dict[str, Any]) -> bool:
-    return (
-        type(raw) is dict
-        and list(raw) == ["isExclude", "names", "tags"]
-        and raw["isExclude"] is fields["character_filter_exclude"]
-        and type(raw["names"]) is list
-        and type(raw["tags"]) is list
-        and raw["names"] == fields["character_filter_names"]
-        and raw["tags"] == fields["character_filter_tags"]
-        and all(type(x) is str for x in (*raw["names"], *raw["tags"]))
+    """Whether `raw` is the filter as `_entry_to_st` writes these fields (a null one,
+    with no fields, is not)."""
+    return bool(fields) and exactly(
+        raw,
+        filter_written(
+            fields["character_filter_names"],
+            fields["character_filter_tags"],
+            fields["character_filter_exclude"],
+        ),
     )
 
 
@@ -219,14 +221,11 @@ def _entry_to_st(entry: Any, uid: Any) -> dict[str, Any]:
         out["depth"] = 4  # SillyTavern has no "unset" depth; its default is 4
     for f in RECURSION:
         write_spelled(out, entry, _spellings(f), kept, always=full, present=present)
-    raw_filter = kept.get("characterFilter")
-    if "characterFilter" in present and "characterFilter" not in kept:
-        raw_filter = {  # the file had it as it is written
-            "isExclude": bool(entry.character_filter_exclude),
-            "names": list(entry.character_filter_names),
-            "tags": list(entry.character_filter_tags),
-        }
-    character_filter = character_filter_value(entry, raw_filter)
+    character_filter = character_filter_value(
+        entry,
+        kept.get("characterFilter"),
+        had="characterFilter" in present and "characterFilter" not in kept,
+    )
     if character_filter is not None:
         out["characterFilter"] = character_filter
     out["extensions"] = export_extensions(entry)
