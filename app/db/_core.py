@@ -10,15 +10,16 @@ outermost core.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from ._key_range import KeyRange
 from ._schema import DBSchema, TableSchema
-from .errors import DatabaseError, InvalidTableError
+from .errors import AbortError, DatabaseError, InvalidTableError
 
 Mode = Literal["r", "rw", "versionchange"]
+R = TypeVar("R")
 
 
 @dataclass(slots=True)
@@ -159,6 +160,32 @@ class DBCore:
     def transaction(self, tables: list[str], mode: Mode) -> CoreTransaction:
         raise NotImplementedError
 
+    def get_once(self, table: str, key: Any) -> Coroutine[Any, Any, Any]:
+        """``table``'s value at ``key`` in a read-only transaction of its own (an
+        implicit ``Table.get``, the most frequent call). This runs it through
+        ``self.table(table).get`` like any other; a backend may do it in one step, and
+        a layer whose tables read nothing differently may pass it down."""
+        return run_in_transaction(self, [table], "r", lambda t: self.table(table).get(t, key))
+
+
+async def run_in_transaction(
+    core: DBCore, tables: list[str], mode: Mode, fn: Callable[[CoreTransaction], Awaitable[R]]
+) -> R:
+    """``fn(transaction)`` in a new transaction of ``core``: finished when ``fn``
+    returns, aborted when it raises; a write returns once committed (like Dexie, reads
+    as soon as they have their result)."""
+    trans = core.transaction(tables, mode)
+    try:
+        result = await fn(trans)
+    except BaseException as exc:
+        if not trans.done:
+            trans.abort(AbortError(f"aborted by {type(exc).__name__}", exc))
+        raise
+    trans.finish()
+    if mode != "r":
+        await trans.wait()
+    return result
+
 
 class BackendCore(DBCore):
     """A storage backend: one table object per schema table, made on first use."""
@@ -206,25 +233,33 @@ class DBCoreTableLayer(DBCoreTable):
     def schema(self) -> TableSchema:
         return self.down.schema
 
-    async def mutate(self, trans: CoreTransaction, req: MutateRequest) -> MutateResponse:
-        return await self.down.mutate(trans, req)
+    # Each hands on the layer below's coroutine itself (no coroutine of its own to
+    # create and resume: a single get passes through every layer).
+    def mutate(
+        self, trans: CoreTransaction, req: MutateRequest
+    ) -> Coroutine[Any, Any, MutateResponse]:
+        return self.down.mutate(trans, req)
 
-    async def get(self, trans: CoreTransaction, key: Any) -> Any:
-        return await self.down.get(trans, key)
+    def get(self, trans: CoreTransaction, key: Any) -> Coroutine[Any, Any, Any]:
+        return self.down.get(trans, key)
 
-    async def get_many(self, trans: CoreTransaction, keys: list[Any]) -> list[Any]:
-        return await self.down.get_many(trans, keys)
+    def get_many(self, trans: CoreTransaction, keys: list[Any]) -> Coroutine[Any, Any, list[Any]]:
+        return self.down.get_many(trans, keys)
 
-    async def query(self, trans: CoreTransaction, req: QueryRequest) -> QueryResponse:
-        return await self.down.query(trans, req)
+    def query(
+        self, trans: CoreTransaction, req: QueryRequest
+    ) -> Coroutine[Any, Any, QueryResponse]:
+        return self.down.query(trans, req)
 
     def open_cursor(
         self, trans: CoreTransaction, req: QueryRequest, chunk: int = 200
     ) -> AsyncIterator[QueryResponse]:
         return self.down.open_cursor(trans, req, chunk)
 
-    async def count(self, trans: CoreTransaction, index: str, range: KeyRange) -> int:
-        return await self.down.count(trans, index, range)
+    def count(
+        self, trans: CoreTransaction, index: str, range: KeyRange
+    ) -> Coroutine[Any, Any, int]:
+        return self.down.count(trans, index, range)
 
 
 class DBCoreLayer(DBCore):

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from . import _feed
 from ._backend import Backend, Connection, OpenRequest, SchemaEditor, VersionChangeEvent
 from ._callbacks import call_listener
-from ._core import CoreTransaction, DBCore, Middleware
+from ._core import CoreTransaction, DBCore, Middleware, run_in_transaction
 from ._live_query import has_subscriptions
 from ._observe import Change, ObserveLayer
 from ._schema import DBSchema, TableSchema
@@ -21,7 +21,6 @@ from ._upgrade import run_upgrade
 from ._version import Version, Versions
 from ._writes import TableWrites, Writes
 from .errors import (
-    AbortError,
     DatabaseClosedError,
     InvalidTableError,
     PrematureCommitError,
@@ -50,6 +49,8 @@ class Database:
         self.verno: float = 0
         self._versions = Versions()
         self._tables: dict[str, Table] = {}
+        #: Tables ``__getattr__`` made plain attributes (while this schema lasts).
+        self._table_attrs: set[str] = set()
         self._listeners: dict[str, list[Callable[..., Any]]] = {e: [] for e in _EVENTS}
         self._middleware: list[tuple[int, Middleware]] = []
         #: The backend's core and the stack of layers over it (while open or upgrading).
@@ -106,9 +107,14 @@ class Database:
         if name.startswith("_"):
             raise AttributeError(name)
         try:
-            return self.table(name)
+            t = self.table(name)
         except InvalidTableError:
             raise AttributeError(f"database {self.name!r} has no table {name!r}") from None
+        if self._core is not None and name in self._core.schema:
+            # ``db.name`` is then a plain attribute until the schema changes (_use_core)
+            self.__dict__[name] = t
+            self._table_attrs.add(name)
+        return t
 
     # ------------------------------------------------------------ middleware
     def use(self, middleware: Middleware, level: int = 10) -> Database:
@@ -122,6 +128,9 @@ class Database:
     def _use_core(self, base: DBCore | None) -> None:
         """Serve table calls from ``base`` wrapped in every layer (None: nothing)."""
         self._base = base
+        for name in self._table_attrs:
+            self.__dict__.pop(name, None)
+        self._table_attrs.clear()
         if base is None:
             self._core = None
             return
@@ -335,18 +344,18 @@ class Database:
         if not self._is_open:
             await self._ensure_open()
         self.table(table)
-        trans = self._current_core().transaction([table], "rw" if write else "r")
-        try:
-            result = await fn(trans)
-        except BaseException as exc:
-            if not trans.done:
-                trans.abort(AbortError(f"aborted by {type(exc).__name__}", exc))
-            raise
-        trans.finish()
-        if write:
-            # like Dexie: writes resolve after commit, reads as soon as they have a result
-            await trans.wait()
-        return result
+        return await run_in_transaction(self._current_core(), [table], "rw" if write else "r", fn)
+
+    async def _get(self, table: str, key: Any) -> Any:
+        """``Table.get``: outside a transaction of this database, in one of its own
+        (``DBCore.get_once``, which a backend does in one step)."""
+        tx = current_transaction.get()
+        if tx is not None and tx.db is self:
+            return await self._op(table, False, lambda t: self._current_core().table(table).get(t, key))
+        if not self._is_open:
+            await self._ensure_open()
+        self.table(table)
+        return await self._current_core().get_once(table, key)
 
 
 def _make_backend(kind: str) -> Backend:

@@ -12,7 +12,7 @@ it read into the current :class:`ReadSet`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -70,6 +70,13 @@ class ObserveLayer(DBCoreLayer):
         if mode != "r":
             trans.on_done(self.db._on_transaction_done)
         return trans
+
+    def get_once(self, table: str, key: Any) -> Coroutine[Any, Any, Any]:
+        # the same read tracking as a get's (_ObservedTable.get), then the layer below
+        reads = current_reads.get()
+        if reads is not None:
+            reads.add_pks(self.db.name, table, [key])
+        return self.down.get_once(table, key)
 
 
 class _ObservedTable(DBCoreTableLayer):
@@ -182,17 +189,17 @@ class _ObservedTable(DBCoreTableLayer):
         return resp
 
     # ------------------------------------------------------------ reads
-    async def get(self, trans: CoreTransaction, key: Any) -> Any:
+    def get(self, trans: CoreTransaction, key: Any) -> Coroutine[Any, Any, Any]:
         reads = current_reads.get()
         if reads is not None:
             reads.add_pks(self.db.name, self.name, [key])
-        return await self.down.get(trans, key)
+        return self.down.get(trans, key)
 
-    async def get_many(self, trans: CoreTransaction, keys: list[Any]) -> list[Any]:
+    def get_many(self, trans: CoreTransaction, keys: list[Any]) -> Coroutine[Any, Any, list[Any]]:
         reads = current_reads.get()
         if reads is not None:
             reads.add_pks(self.db.name, self.name, keys)
-        return await self.down.get_many(trans, keys)
+        return self.down.get_many(trans, keys)
 
     async def query(self, trans: CoreTransaction, req: QueryRequest) -> QueryResponse:
         reads = current_reads.get()
@@ -219,11 +226,13 @@ class _ObservedTable(DBCoreTableLayer):
             reads.add_range(self.db.name, self.name, req.index, req.range)
         return self.down.open_cursor(trans, req, chunk)
 
-    async def count(self, trans: CoreTransaction, index: str, range: KeyRange) -> int:
+    def count(
+        self, trans: CoreTransaction, index: str, range: KeyRange
+    ) -> Coroutine[Any, Any, int]:
         reads = current_reads.get()
         if reads is not None:
             reads.add_range(self.db.name, self.name, index, range)
-        return await self.down.count(trans, index, range)
+        return self.down.count(trans, index, range)
 
 
 def _covered(req: QueryRequest, resp: QueryResponse) -> KeyRange:

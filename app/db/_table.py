@@ -156,11 +156,7 @@ class Table:
         if key is None:
             raise DataError(f"table {self.name!r}: get() needs a key")
         encode(key)
-
-        async def run(trans: Any) -> Any:
-            return await self._core_table().get(trans, key)
-
-        return await self._op(False, run)
+        return await self._db._get(self.name, key)
 
     async def bulk_get(self, keys: Iterable[Any]) -> list[Any]:
         keys = list(keys)

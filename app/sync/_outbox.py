@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextvars import ContextVar
 from typing import Any
 
@@ -124,6 +124,10 @@ class OutboxLayer(DBCoreLayer):
 
         trans.on_done(done)
         return trans
+
+    def get_once(self, table: str, key: Any) -> Coroutine[Any, Any, Any]:
+        # reads pass through this layer untouched
+        return self.down.get_once(table, key)
 
     def wrap_table(self, table: DBCoreTable) -> DBCoreTable:
         if not self.sync_schema.syncs(table.name):

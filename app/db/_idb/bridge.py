@@ -16,10 +16,10 @@ from .helper_js import HELPER_JS
 if TYPE_CHECKING:
     from .core import IDBTransaction
 
-__all__ = ["helper", "invoke", "invoke_new"]
+__all__ = ["helper", "invoke", "invoke_new", "invoke_once"]
 
 _helper: list[Any] = []
-_call: list[Any] = []  # the helper's ``call``, looked up once
+_call: list[Any] = []  # the helper's ``call`` and ``callNew``, looked up once
 _futures: dict[int, asyncio.Future[Any]] = {}
 _ids = itertools.count()
 
@@ -34,7 +34,7 @@ def helper() -> Any:
         h.setResolver(create_proxy(_resolve))
         loop.install()
         _helper.append(h)
-        _call.append(h.call)
+        _call.extend((h.call, h.callNew))
     return _helper[0]
 
 
@@ -66,6 +66,18 @@ def invoke(name: str, *args: Any) -> asyncio.Future[Any]:
 
 def invoke_new(trans: IDBTransaction, name: str, *args: Any) -> asyncio.Future[Any]:
     """Like :func:`invoke`, creating ``trans``'s IndexedDB transaction in the same call."""
+    if not _call:
+        helper()
     call_id, fut = _future()
-    trans.js_tx = helper().callNew(name, call_id, trans.idb, trans.tables_json, trans.mode, *args)
+    trans.tx_id = _call[1](name, call_id, trans.idb, trans.tables_json, trans.mode, False, *args)
+    return fut
+
+
+def invoke_once(idb: Any, tables_json: str, name: str, *args: Any) -> asyncio.Future[Any]:
+    """Like :func:`invoke`, in a read-only transaction of its own that serves only
+    this call (nothing in Python stands for it)."""
+    if not _call:
+        helper()
+    call_id, fut = _future()
+    _call[1](name, call_id, idb, tables_json, "r", True, *args)
     return fut

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 
 from pyodide.ffi import create_once_callable
@@ -25,12 +25,20 @@ from .._key_range import KeyRange
 from .._schema import DBSchema
 from ..errors import AbortError, DatabaseError
 from . import loop
-from .bridge import helper, invoke, invoke_new
+from .bridge import helper, invoke, invoke_new, invoke_once
 from .wire import MANY, dumps, error_from_info, error_from_js, loads, range_json, values_for_js
 
 __all__ = ["IDBCore", "IDBTable", "IDBTransaction"]
 
 _TABLES_JSON: dict[tuple[str, ...], str] = {}
+
+
+def _tables_json(tables: tuple[str, ...]) -> str:
+    """Store names as the helper takes them (made once per list)."""
+    text = _TABLES_JSON.get(tables)
+    if text is None:
+        text = _TABLES_JSON[tables] = json.dumps(list(tables))
+    return text
 
 
 class IDBTransaction(CoreTransaction):
@@ -46,31 +54,34 @@ class IDBTransaction(CoreTransaction):
         # Read-only transactions need no completion event: nothing waits for their
         # commit, so they settle as soon as the code is done with them.
         self._quiet = mode == "r" and js_tx is None
-        #: The IDBTransaction; for read-only ones, made by the first request.
-        self.js_tx: Any = js_tx
+        #: The helper's number for the IDBTransaction (see ``helper_js``); for
+        #: read-only ones, made by the first request.
+        self.tx_id: int | None = None
         if not self._quiet:
             on_done = create_once_callable(self._on_js_event)
             if js_tx is None:
-                self.js_tx = helper().transaction(idb, self.tables_json, mode, on_done)
+                self.tx_id = helper().transaction(idb, self.tables_json, mode, on_done)
             else:
-                helper().watch(js_tx, on_done)
+                self.tx_id = helper().watch(js_tx, on_done)
         loop.transaction_started()
 
     @property
     def tables_json(self) -> str:
         """The store names as the helper takes them."""
-        key = tuple(self.tables)
-        text = _TABLES_JSON.get(key)
-        if text is None:
-            text = _TABLES_JSON[key] = json.dumps(self.tables)
-        return text
+        return _tables_json(tuple(self.tables))
 
     @property
-    def js(self) -> Any:
-        """The IDBTransaction (created on demand for read-only transactions)."""
-        if self.js_tx is None:
-            self.js_tx = helper().transaction(self.idb, self.tables_json, self.mode, None)
-        return self.js_tx
+    def handle(self) -> int:
+        """The helper's number for the IDBTransaction (created on demand for read-only
+        transactions)."""
+        if self.tx_id is None:
+            self.tx_id = helper().transaction(self.idb, self.tables_json, self.mode, None)
+        return self.tx_id
+
+    def _forget(self) -> None:
+        """Let the helper drop a read-only transaction nothing watches (see ``keep``)."""
+        if self.tx_id is not None:
+            helper().forget(self.tx_id)
 
     def _unlive(self) -> None:
         if self._live:
@@ -100,9 +111,10 @@ class IDBTransaction(CoreTransaction):
         self._finishing = True
         if self._quiet:
             # a read-only transaction commits by itself once idle
+            self._forget()
             self._on_js_done(None)
             return
-        helper().commit(self.js_tx)
+        helper().commit(self.tx_id)
 
     def abort(self, error: DatabaseError | None = None) -> None:
         if self.done:
@@ -110,9 +122,10 @@ class IDBTransaction(CoreTransaction):
         if self._abort_error is None:
             self._abort_error = error or AbortError("the transaction was aborted")
         self._finishing = True
-        if self.js_tx is not None:
-            helper().abort(self.js_tx)
+        if self.tx_id is not None:
+            helper().abort(self.tx_id)
         if self._quiet:
+            self._forget()
             self._unlive()
             self._settle(self._abort_error)
             if self._future is not None and not self._future.done():
@@ -141,16 +154,22 @@ class IDBTable(BackendTable):
     def _ctx(self, what: str) -> str:
         return f"table {self.name!r}, {what}"
 
-    async def _call(self, trans: CoreTransaction, fn: str, *args: Any) -> Any:
+    def _call(
+        self, trans: CoreTransaction, fn: str, *args: Any, field: str | None = None
+    ) -> Coroutine[Any, Any, Any]:
+        """Place helper call ``fn`` now; the coroutine of its answer (see ``_answer``)."""
         assert isinstance(trans, IDBTransaction)
-        if trans.js_tx is None:
+        if trans.tx_id is None:
             fut = invoke_new(trans, fn, self.name, *args)
         else:
-            fut = invoke(fn, trans.js_tx, self.name, *args)
-        return await self._answer(trans, fut, fn)
+            fut = invoke(fn, trans.tx_id, self.name, *args)
+        return self._answer(trans, fut, fn, field)
 
-    async def _answer(self, trans: IDBTransaction, fut: asyncio.Future[Any], what: str) -> Any:
-        """The helper's answer to a request of ``trans`` (in flight until it arrives)."""
+    async def _answer(
+        self, trans: IDBTransaction, fut: asyncio.Future[Any], what: str, field: str | None = None
+    ) -> Any:
+        """The helper's answer to a request of ``trans`` (in flight until it arrives):
+        the answer's dict, or its ``field``."""
         trans.pending += 1
         trans.requests.add(fut)
         try:
@@ -161,7 +180,7 @@ class IDBTable(BackendTable):
         data = loads(s)
         if "error" in data:
             raise error_from_info(data["error"], self._ctx(what))
-        return data
+        return data if field is None else data[field]
 
     async def mutate(self, trans: CoreTransaction, req: MutateRequest) -> MutateResponse:
         if req.type == "delete_range":
@@ -202,9 +221,9 @@ class IDBTable(BackendTable):
                 break
         return resp
 
-    async def get(self, trans: CoreTransaction, key: Any) -> Any:
+    def get(self, trans: CoreTransaction, key: Any) -> Coroutine[Any, Any, Any]:
         kj, sp = dumps(key)
-        return (await self._call(trans, "get", kj, sp))["value"]
+        return self._call(trans, "get", kj, sp, field="value")
 
     async def get_many(self, trans: CoreTransaction, keys: list[Any]) -> list[Any]:
         if not keys:
@@ -238,7 +257,7 @@ class IDBTable(BackendTable):
             return
         rj, sp = range_json(req.range)
         cursor = helper().cursor(
-            trans.js, self.name, req.index, rj, sp, req.reverse, req.unique, chunk
+            trans.handle, self.name, req.index, rj, sp, req.reverse, req.unique, chunk
         )
         while True:
             data = await self._answer(trans, asyncio.ensure_future(cursor.next()), "cursor")
@@ -262,6 +281,20 @@ class IDBCore(BackendCore):
 
     def _make_table(self, name: str) -> DBCoreTable:
         return IDBTable(self, name)
+
+    async def get_once(self, table: str, key: Any) -> Any:
+        # One helper call makes the read-only transaction and places the get; no
+        # IDBTransaction, no layers of tables (a single get is mostly overhead).
+        kj, sp = dumps(key)
+        loop.transaction_started()  # so its answer wakes this task inside the event
+        try:
+            s = await invoke_once(self.idb, _tables_json((table,)), "get", table, kj, sp)
+        finally:
+            loop.transaction_ended()
+        data = loads(s)
+        if "error" in data:
+            raise error_from_info(data["error"], f"table {table!r}, get")
+        return data["value"]
 
     def transaction(self, tables: list[str], mode: Mode) -> CoreTransaction:
         try:

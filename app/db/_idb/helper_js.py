@@ -405,10 +405,35 @@ HELPER_JS = r"""
     for (const [table, w] of writes) tables.push({ table, all: w.all, pks: w.pks, idx: w.idx });
     try { channel.postMessage({ db: tx.db.name, tables }); } catch (e) { /* closed */ }
   }
-  function settle(tx, onDone) {
-    tx.oncomplete = () => { post(tx); onDone(undefined); };
-    tx.onabort = () => onDone(tx.error ? fail(tx.error) : [-1, "AbortError", "transaction aborted"]);
+  function settle(tx, id, onDone) {
+    tx.oncomplete = () => { txs.delete(id); post(tx); onDone(undefined); };
+    tx.onabort = () => {
+      txs.delete(id);
+      onDone(tx.error ? fail(tx.error) : [-1, "AbortError", "transaction aborted"]);
+    };
   }
+
+  // Python names a transaction by a number: handing it the IDBTransaction itself would
+  // make a proxy per transaction, which costs more than creating the transaction.
+  // A transaction is forgotten once it completes or aborts, or (a read-only one that
+  // Python does not watch: listeners on it would cost as much again) once Python says
+  // it is done with it; from then on its number stands for an object that fails as a
+  // finished transaction does.
+  const txs = new Map();
+  let txSeq = 0;
+  function finished() {
+    throw new DOMException(
+      "Failed to execute 'objectStore' on 'IDBTransaction': The transaction has finished.",
+      "InvalidStateError");
+  }
+  const FINISHED = { objectStore: finished, commit: finished, abort: finished };
+  function keep(tx, onDone) {
+    const id = ++txSeq;
+    txs.set(id, tx);
+    if (onDone != null) settle(tx, id, onDone);
+    return id;
+  }
+  function txOf(id) { return txs.get(id) || FINISHED; }
 
   const storeLists = new Map();  // the JSON of a store list -> the list (parsed once)
   function stores(json) {
@@ -423,42 +448,45 @@ HELPER_JS = r"""
     // Helpers report through `resolve`; an IndexedDB event calls Python directly, so the
     // awaiting task resumes inside the event's dispatch. A synchronous answer (an error
     // thrown while placing a request) is deferred so Python never re-enters itself.
-    call(name, id, ...args) {
+    call(name, id, txId, ...args) {
       let sync = true;
       H[name]((s) => {
         if (sync) Promise.resolve().then(() => resolver(id, s));
         else resolver(id, pack(s));
-      }, ...args);
+      }, txOf(txId), ...args);
       sync = false;
     },
-    callNew(name, id, db, storesJson, mode, ...args) {
+    // Like call, in a new transaction; returns its number (null if it could not be
+    // made). With `once`, the transaction serves this one request and gets no number.
+    callNew(name, id, db, storesJson, mode, once, ...args) {
       let tx;
       try {
         tx = db.transaction(stores(storesJson), mode === "r" ? "readonly" : "readwrite");
       } catch (e) {
         const info = fail(e);
         Promise.resolve().then(() => resolver(id, out({ error: info })));
-        return undefined;
+        return null;
       }
+      const txId = once ? null : keep(tx, null);
       let sync = true;
       H[name]((s) => {
         if (sync) Promise.resolve().then(() => resolver(id, s));
         else resolver(id, pack(s));
       }, tx, ...args);
       sync = false;
-      return tx;
+      return txId;
     },
     unmarshal,
     takeError(i) { const e = errs.get(i); errs.delete(i); return e; },
     transaction(db, storesJson, mode, onDone) {
       const tx = db.transaction(stores(storesJson), mode === "r" ? "readonly" : "readwrite");
       if (mode !== "r") tx.__lkWrites = new Map();
-      if (onDone != null) settle(tx, onDone);
-      return tx;
+      return keep(tx, onDone);
     },
-    watch(tx, onDone) { settle(tx, onDone); },
-    commit(tx) { try { tx.commit(); } catch (e) {} },
-    abort(tx) { try { tx.abort(); } catch (e) {} },
+    watch(tx, onDone) { return keep(tx, onDone); },
+    commit(txId) { try { txOf(txId).commit(); } catch (e) {} },
+    abort(txId) { try { txOf(txId).abort(); } catch (e) {} },
+    forget(txId) { txs.delete(txId); },
 
     mutate(resolve, tx, store, type, valuesJson, keysJson, sp, idxJson) {
       {
@@ -622,9 +650,9 @@ HELPER_JS = r"""
     },
 
     // A cursor read in chunks: next() resolves with up to `chunk` records (JSON).
-    cursor(tx, store, index, rangeJson, sp, reverse, unique, chunk) {
+    cursor(txId, store, index, rangeJson, sp, reverse, unique, chunk) {
       let req = null, cur = null, ended = false, started = false;
-      const src = source(tx, store, index);
+      const src = source(txOf(txId), store, index);
       const r = range(parse(rangeJson, sp));
       const direction = (reverse ? "prev" : "next") + (unique ? "unique" : "");
       return {

@@ -75,3 +75,39 @@ async def test_outbox_rows_appear_in_change_feed(odb):
     odb.on("changes", batches.append)
     await odb.notes.put({"id": "x"})
     assert sorted(c.table for c in batches[0]) == ["notes", "outbox"]
+
+
+class UpperNames(DBCoreLayer):
+    """A read middleware: every value read through ``get`` comes back with its name in
+    capitals, and each get's key is noted."""
+
+    def __init__(self, down):
+        super().__init__(down)
+        self.keys = []
+
+    def wrap_table(self, table):
+        layer = self
+
+        class Upper(DBCoreTableLayer):
+            async def get(self, trans, key):
+                layer.keys.append(key)
+                value = await self.down.get(trans, key)
+                return value if value is None else {**value, "name": value["name"].upper()}
+
+        return Upper(table)
+
+
+async def test_read_middleware_sees_every_get(make_db):
+    """A single get outside a transaction (which a backend may serve in one step) still
+    passes through a middleware's table, as one inside a transaction does."""
+    layers = []
+    db = make_db()
+    db.version(1).stores({"notes": "id"})
+    db.use(lambda down: layers.append(UpperNames(down)) or layers[-1])
+    await db.open()
+    await db.notes.put({"id": 1, "name": "ada"})
+    assert await db.notes.get(1) == {"id": 1, "name": "ADA"}
+    assert await db.notes.get(2) is None
+    async with db.transaction("r", db.notes):
+        assert (await db.notes.get(1))["name"] == "ADA"
+    assert layers[-1].keys == [1, 2, 1]

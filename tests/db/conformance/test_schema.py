@@ -23,6 +23,26 @@ async def test_unknown_table_raises(db):
         db.nope  # noqa: B018
 
 
+async def test_table_attributes_follow_schema_changes(make_db):
+    """``db.name`` is kept as a plain attribute while open; a table a later version
+    deletes is no attribute after the upgrade, while the others stay the same objects."""
+    d = make_db()
+    d.version(1).stores({"a": "id", "b": "id"})
+    await d.open()
+    a, b = d.a, d.b
+    assert d.a is a and d.b is b
+    await d.b.put({"id": 1})
+    d.close()
+    d.version(2).stores({"b": None})
+    with pytest.raises(AttributeError):
+        d.b  # noqa: B018
+    await d.open()
+    with pytest.raises(AttributeError):
+        d.b  # noqa: B018
+    assert d.a is a
+    assert await d.a.count() == 0
+
+
 async def test_schema_parsing_flags(db):
     f = db.friends.schema
     assert f.primary_key.auto and f.primary_key.key_path == "id"
