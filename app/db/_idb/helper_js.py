@@ -487,6 +487,7 @@ HELPER_JS = r"""
     commit(txId) { try { txOf(txId).commit(); } catch (e) {} },
     abort(txId) { try { txOf(txId).abort(); } catch (e) {} },
     forget(txId) { txs.delete(txId); },
+    kept() { return txs.size; },  // transactions held for Python (tests: nothing leaks)
 
     mutate(resolve, tx, store, type, valuesJson, keysJson, sp, idxJson) {
       {

@@ -258,3 +258,46 @@ async def test_gather_rolls_back_together(db):
             )
             raise RuntimeError
     assert await db.items.count() == 0
+
+
+def _kept() -> int | None:
+    """IndexedDB transactions the JavaScript helper holds for Python (None in CPython)."""
+    import sys
+
+    if sys.platform != "emscripten":
+        return None
+    from app.db._idb.bridge import helper
+
+    return int(helper().kept())
+
+
+async def test_finished_transactions_are_let_go(friends):
+    """Every kind of transaction ends without leaving its IndexedDB transaction held:
+    single gets (found, missing, in a failed implicit read), explicit read and write
+    transactions, a cursor read, an aborted and a prematurely committed one."""
+    db = friends
+    await db.friends.get(1)
+    before = _kept()
+    assert (await db.friends.get(1))["name"] == "Alice"
+    assert await db.friends.get(999) is None
+    async with db.transaction("r", db.friends):
+        assert await db.friends.get(2) is not None
+        assert await db.friends.where("age").above(30).count() == 3
+    names: list[str] = []
+    await db.friends.to_collection().each(lambda f: names.append(f["name"]))
+    assert len(names) == 6
+    async with db.transaction("rw", db.friends):
+        await db.friends.put({"id": 1, "name": "Alicia", "age": 31, "tags": []})
+    with pytest.raises(ValueError):
+        async with db.transaction("r", db.friends):
+            await db.friends.get(1)
+            raise ValueError("boom")
+    with pytest.raises(PrematureCommitError):
+        async with db.transaction("r", db.friends):
+            await db.friends.get(1)
+            await asyncio.sleep(0.001)
+            await db.friends.get(2)
+    with pytest.raises(InvalidTableError):
+        await db.table("nope").get(1)
+    assert (await db.friends.get(1))["name"] == "Alicia"
+    assert _kept() == before
