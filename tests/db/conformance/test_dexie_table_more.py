@@ -1,12 +1,23 @@
-"""More counterparts of Dexie's ``test/tests-table.js`` (Table API).
+"""More counterparts of Dexie's ``test/tests-table.js`` (Table API), and of
+``tests-transaction.js`` and ``tests-exception-handling.js`` (at the end).
 
 Each test names the Dexie test it follows. The fixture is Dexie's: the same tables and
 the same two users (ids 1 and 2; Karl's last name is "Faadersköld" in this file).
 """
 
+import asyncio
+
 import pytest
 
-from app.db.errors import BulkError, ConstraintError, ReadOnlyError
+from app.db._transaction import current_transaction
+from app.db.errors import (
+    BulkError,
+    ConstraintError,
+    DatabaseError,
+    DataError,
+    ReadOnlyError,
+    SubTransactionError,
+)
 
 from .conftest import DEXIE_USERS_SCHEMA, unique_name
 
@@ -468,3 +479,205 @@ async def test_bulk_error_by_position(udb):
     assert isinstance(err.failures[0], ConstraintError)
     assert list(err.failures_by_pos) == [1]
     assert 0 not in err.failures_by_pos
+
+
+# ---------------------------------------------------------------- tests-transaction.js
+
+
+@pytest.fixture
+async def tdb(make_db):
+    """Dexie's tests-transaction.js database."""
+    db = make_db(unique_name("dexie-trans-more"))
+    db.version(1).stores(
+        {"users": "username", "pets": "++id, kind", "petsPerUser": "++, user, pet"}
+    )
+    await db.open()
+    return db
+
+
+async def test_db_transaction(tdb):
+    """tests-transaction.js 'db.transaction()'."""
+    async with tdb.transaction("rw", tdb.users):
+        await tdb.users.add({"username": "arne"})
+        assert (await tdb.users.get("arne"))["username"] == "arne"
+        assert current_transaction.get() is not None
+    assert current_transaction.get() is None
+
+
+async def test_table_not_in_transaction(tdb):
+    """tests-transaction.js 'Table not in transaction', 'Table not in transaction 2'
+    (Dexie raises NotFoundError, app.db InvalidTableError): the transaction fails."""
+    await tdb.pets.add({"kind": "dog"})
+    with pytest.raises(DatabaseError):
+        async with tdb.transaction("rw", tdb.users):
+            await tdb.users.add({"username": "arne"})
+            await tdb.pets.get(1)
+    assert await tdb.users.count() == 0
+    with pytest.raises(DatabaseError):
+        async with tdb.transaction("rw", tdb.users):
+            await tdb.pets.add({"kind": "dog"})
+    assert await tdb.pets.count() == 1
+
+
+async def test_write_into_a_read_only_transaction(tdb):
+    """tests-transaction.js 'Write into readonly transaction'."""
+    with pytest.raises(ReadOnlyError):
+        async with tdb.transaction("r", tdb.users):
+            await tdb.users.add({"username": "arne"})
+    assert await tdb.users.count() == 0
+
+
+async def test_sub_transactions(tdb):
+    """tests-transaction.js 'sub-transactions'."""
+    db = tdb
+
+    async def add_user(user: dict, pets: list[dict]) -> str:
+        async with db.transaction("rw", db.users, db.pets, db.petsPerUser):
+            await db.users.add(user)
+            for pet in pets:
+                pet_id = await db.pets.add(pet)
+                await db.petsPerUser.add({"user": user["username"], "pet": pet_id})
+        async with db.transaction("rw", db.users):
+            await db.users.add({"username": user["username"] + "2"})
+            return "hello..."
+
+    async with db.transaction("rw", db.users, db.pets, db.petsPerUser):
+        await add_user({"username": "user1"}, [{"kind": "dog"}, {"kind": "cat"}])
+        assert await db.users.get("someoneelse") is None
+        await db.users.add({"username": "someoneelse"})
+        assert (await db.users.get("someoneelse"))["username"] == "someoneelse"
+        retval = await add_user({"username": "user2"}, [{"kind": "giraff"}])
+    assert retval == "hello..."
+    assert current_transaction.get() is None
+    assert await db.users.count() == 5
+    assert await db.pets.count() == 3
+    assert await db.petsPerUser.count() == 3
+
+    inner_failed = False
+    with pytest.raises(ConstraintError):  # limited rollback of nested transactions
+        async with db.transaction("rw", db.users):
+            await db.users.add({"username": "sune"})
+            try:
+                async with db.transaction("rw", db.users):
+                    await db.users.add({"username": "sune"})
+            except ConstraintError:
+                inner_failed = True
+    assert inner_failed
+    assert await db.users.get("sune") is None
+
+
+async def test_table_not_in_the_main_transaction(tdb):
+    """tests-transaction.js 'Table not in main transactions'."""
+    with pytest.raises(SubTransactionError):
+        async with tdb.transaction("rw", tdb.users):
+            await tdb.users.add({"username": "bertil"})
+            async with tdb.transaction("rw", tdb.users, tdb.pets):
+                await tdb.pets.add({"kind": "cat"})
+    assert await tdb.users.count() == 0
+    assert await tdb.pets.count() == 0
+
+
+# ---------------------------------------------------------------- tests-exception-handling.js
+
+
+@pytest.fixture
+async def edb(make_db):
+    """Dexie's tests-exception-handling.js database."""
+    db = make_db(unique_name("dexie-exc-more"))
+    db.version(1).stores({"users": "id, first, last, &username, &*email, *pets"})
+    await db.users.bulk_add(
+        [
+            {**DAVID, "id": 1},
+            {**KARL, "id": 2, "last": "Cedersköld", "email": ["karl@ceder.what"]},
+        ]
+    )
+    return db
+
+
+async def test_transaction_aborts_on_a_collection_error(edb):
+    """tests-exception-handling.js 'transaction should abort on collection error'
+    (awaited, then both calls started together)."""
+    foo = {"id": 3, "first": "Foo", "last": "Bar", "username": "foobar"}
+    with pytest.raises(DataError):
+        async with edb.transaction("rw", edb.users):
+            assert await edb.users.add(dict(foo)) == 3
+            await edb.users.where("id").equals(None).to_array()
+            pytest.fail("must not come here")
+    assert await edb.users.where("first").equals("Foo").count() == 0
+    with pytest.raises(DataError):
+        async with edb.transaction("rw", edb.users):
+            await asyncio.gather(
+                edb.users.add(dict(foo)), edb.users.where("id").equals(None).to_array()
+            )
+    assert await edb.users.where("first").equals("Foo").count() == 0
+
+
+async def test_request_error_not_caught_fails_the_transaction(edb):
+    """tests-exception-handling.js 'eventError-transaction-catch'."""
+    with pytest.raises(ConstraintError):
+        async with edb.transaction("rw", edb.users):
+            await edb.users.add({"id": 100, "username": "dfahlander"})
+    assert await edb.users.count() == 2
+
+
+async def test_request_error_caught_lets_the_transaction_go_on(edb):
+    """tests-exception-handling.js 'eventError-request-catch'."""
+    async with edb.transaction("rw", edb.users):
+        with pytest.raises(ConstraintError):
+            await edb.users.add({"id": 100, "username": "dfahlander"})
+        trazan = {
+            "id": 101,
+            "first": "Trazan",
+            "last": "Apansson",
+            "username": "tapan",
+            "email": ["trazan@apansson.barnarne"],
+            "pets": ["monkey"],
+        }
+        assert await edb.users.add(trazan) > 2
+    assert await edb.users.get(100) is None
+    assert (await edb.users.get(101))["first"] == "Trazan"
+
+
+async def test_exception_thrown_in_the_block(edb):
+    """tests-exception-handling.js 'exceptionThrown-transaction-catch',
+    'exceptionThrown-request-catch': the block's own error comes out as it is."""
+    with pytest.raises(SyntaxError):
+        async with edb.transaction("r", edb.users):
+            raise SyntaxError("Why not throw an exception for a change?")
+    with pytest.raises(KeyError):
+        async with edb.transaction("r", edb.users):
+            await edb.users.where("username").equals("apa").to_array()
+            await edb.users.where("username").equals("kceder").to_array()
+            _ = {}["NonExistingSymbol"]
+
+
+async def test_where_clause_methods_fail_when_run_not_when_built(edb):
+    """tests-exception-handling.js 'Issue #67 - Exception can be thrown in WhereClause
+    methods' (undefined is None here)."""
+    where = edb.users.where
+    collections = [
+        where("first").equals(False),
+        where("first").above(None),
+        where("first").above_or_equal(None),
+        where("first").below(None),
+        where("first").below_or_equal(None),
+        where("first").any_of([None, None, False]),
+        where("first").between(False, True),
+        where("first").equals_ignore_case(None),
+        where("first").starts_with(None),
+        where("first").starts_with_ignore_case(None),
+    ]
+    for coll in collections:
+        with pytest.raises(DataError):
+            await coll.to_array()
+
+
+@pytest.mark.parametrize("bad", [None, False], ids=["undefined", "other"])
+async def test_error_in_a_key_fails_the_transaction(edb, bad):
+    """tests-exception-handling.js 'Issue #67 - Regression test - Transaction still fails
+    if error in key', '... Regression test 2 - other error in key'."""
+    with pytest.raises(DataError):
+        async with edb.transaction("rw", edb.users):
+            assert await edb.users.where("first").above("").delete() == 2
+            await edb.users.where("first").above(bad).delete()
+    assert await edb.users.count() == 2
