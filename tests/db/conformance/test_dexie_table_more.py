@@ -681,3 +681,79 @@ async def test_error_in_a_key_fails_the_transaction(edb, bad):
             assert await edb.users.where("first").above("").delete() == 2
             await edb.users.where("first").above(bad).delete()
     assert await edb.users.count() == 2
+
+
+# ---------------------------------------------------------------- tests-misc.js
+
+
+@pytest.fixture
+async def mdb(make_db):
+    """Dexie's tests-misc.js database."""
+    db = make_db(unique_name("dexie-misc-more"))
+    db.version(1).stores(
+        {
+            "users": "id, first, last, &username, *&email, *pets",
+            "keyless": ", name",
+            "foo": "id",
+            "bars": "++id, text",
+            "metrics": "id, [name+time]",
+        }
+    )
+    await db.open()
+    return db
+
+
+async def test_failing_calls_raise(mdb):
+    """tests-misc.js 'issue#729': each failing call raises (and nothing else happens)."""
+    await mdb.foo.bulk_put([{"id": 1, "foo": "foo"}, {"id": 2, "foo": "bar"}])
+    with pytest.raises(ConstraintError):
+        await mdb.foo.add({"id": 1, "foo": "bar"})
+    with pytest.raises(DataError):
+        await mdb.foo.get(False)
+    with pytest.raises(BulkError):  # moving the primary key onto an existing one
+        await mdb.foo.where({"id": 1}).modify({"id": 2, "foo": "bar"})
+    assert await mdb.foo.to_array() == [{"id": 1, "foo": "foo"}, {"id": 2, "foo": "bar"}]
+
+
+async def test_falsy_keys_on_an_outbound_table(mdb):
+    """tests-misc.js 'Adding object with falsy keys' (Dexie's outbound table, add and
+    put with an explicit key)."""
+    assert await mdb.keyless.add({"name": "foo"}, 1) == 1
+    assert await mdb.keyless.add({"name": "bar"}, 0) == 0
+    assert await mdb.keyless.add({"name": "foobar"}, "") == ""
+    assert await mdb.keyless.put({"name": "bar2"}, 0) == 0
+    assert await mdb.keyless.put({"name": "foobar2"}, "") == ""
+    assert await mdb.keyless.to_array() == [
+        {"name": "bar2"},
+        {"name": "foo"},
+        {"name": "foobar2"},
+    ]
+
+
+async def test_auto_increment_with_a_none_id(mdb):
+    """tests-misc.js 'Issue #1112' (an object whose ``id`` is there but undefined: None)."""
+
+    def bar(text: str) -> dict:
+        return {"id": None, "text": text}
+
+    id1 = await mdb.bars.add(bar("hello1"))
+    id2 = await mdb.bars.put(bar("hello2"))
+    id3 = await mdb.bars.bulk_add([bar("hello3")])
+    id4 = await mdb.bars.bulk_put([bar("hello4")])
+    assert all(isinstance(k, int) for k in (id1, id2, id3, id4))
+    bar3 = await mdb.bars.get(id3)
+    assert bar3["text"] == "hello3"
+    bar3["text"] = "hello3 modified"
+    await mdb.bars.put(bar3)
+    assert (await mdb.bars.get(id3))["text"] == "hello3 modified"
+
+
+async def test_adding_a_function_fails(mdb):
+    """tests-misc.js "Issue #1280 - Don't perform deep-clone workaround when adding
+    non-POJO to auto-incrementing table": a function cannot be stored (DataCloneError,
+    a DataError here), and nothing is written."""
+    with pytest.raises(DataError):
+        await mdb.bars.add({"text": "hello1", "fooProp": lambda: None})
+    with pytest.raises(DataError):
+        await mdb.bars.bulk_put([{"text": "hello2"}, {"text": "hello3", "fooProp": print}])
+    assert await mdb.bars.count() == 0
