@@ -328,7 +328,14 @@ class TransactionScope:
             )
         if not core.done:
             core.finish()
-        await core.wait()
+        try:
+            await core.wait()
+        except AbortError:
+            if tx.failed is None:
+                raise
+            # a nested block failed (and its caller caught it): as Dexie rejects the
+            # parent with the sub-transaction's error, the outer block ends with it too
+            raise tx.failed from None
 
     def __await__(self) -> Any:
         return self._run().__await__()

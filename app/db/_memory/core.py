@@ -126,7 +126,8 @@ class MemoryTable(BackendTable):
                 trans.log(store, e)
                 store.raw_delete(e)
             return MutateResponse(results=[decode(e) for e in doomed])
-        values = req.values or []
+        # cloned first: a value IndexedDB cannot store fails the whole call (DataError)
+        values = [clone(v) for v in req.values or []]
         keys = req.keys
         resp = MutateResponse(results=[None] * len(values))
         for i, value in enumerate(values):
@@ -146,7 +147,6 @@ class MemoryTable(BackendTable):
         self, trans: MemoryTransaction, store: Store, op: str, value: Any, key: Any
     ) -> Any:
         pk_spec = store.schema.primary_key
-        value = clone(value)
         if pk_spec.key_path is not None:
             if key is not None:
                 raise DataError(
