@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._core import CoreTransaction, MutateRequest, QueryRequest, QueryResponse
+from ._core import CoreTransaction, MutateRequest, QueryRequest, QueryResponse, serially
 from ._key_path import MISSING, del_by_keypath, extract_key, get_by_keypath, set_by_keypath
 from ._key_range import KeyRange
 from ._keys import Encoded, encode
@@ -191,6 +191,10 @@ class Collection:
 
     async def _run(self, write: bool, fn: Callable[[CoreTransaction], Awaitable[R]]) -> R:
         return await self._table._db._op(self._table.name, write, fn)
+
+    async def _write_after_read(self, fn: Callable[[CoreTransaction], Awaitable[R]]) -> R:
+        """A write that reads first (modify, delete), one at a time per transaction."""
+        return await self._run(True, lambda trans: serially(trans, fn))
 
     async def to_array(self) -> list[Any]:
         """All matching values."""
@@ -427,7 +431,7 @@ class Collection:
                 )
             return len(moved) + len(puts) + deleted
 
-        return await self._run(True, run)
+        return await self._write_after_read(run)
 
     async def delete(self) -> int:
         """Delete every match; returns how many were deleted."""
@@ -446,7 +450,7 @@ class Collection:
                 await core().mutate(trans, MutateRequest("delete", keys=pks))
             return len(pks)
 
-        return await self._run(True, run)
+        return await self._write_after_read(run)
 
     def __await__(self) -> Any:
         return self.to_array().__await__()

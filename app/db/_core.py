@@ -187,6 +187,34 @@ async def run_in_transaction(
     return result
 
 
+_SERIAL = "serial-tail"  # trans.data: the future the next serial call waits for
+
+
+async def serially(trans: CoreTransaction, fn: Callable[[CoreTransaction], Awaitable[R]]) -> R:
+    """``fn(trans)`` once every earlier serial call in ``trans`` has finished: a
+    read-then-write (modify, delete) runs alone in its transaction, as Dexie locks a
+    transaction for them. Two started together (``asyncio.gather``) would otherwise
+    both read before either wrote, and one's change would be lost. The wait counts as
+    one of the transaction's requests, so the premature-commit probe does not take it
+    for a foreign await; the call before hands over inside the same IndexedDB event."""
+    before: asyncio.Future[None] | None = trans.data.get(_SERIAL)
+    mine: asyncio.Future[None] = asyncio.Future(loop=asyncio.get_running_loop())
+    trans.data[_SERIAL] = mine
+    try:
+        if before is not None and not before.done():
+            trans.requests.add(before)
+            try:
+                await before
+            finally:
+                trans.requests.discard(before)
+        return await fn(trans)
+    finally:
+        if not mine.done():
+            mine.set_result(None)
+        if trans.data.get(_SERIAL) is mine:
+            del trans.data[_SERIAL]
+
+
 class BackendCore(DBCore):
     """A storage backend: one table object per schema table, made on first use."""
 

@@ -5,6 +5,7 @@ Each test names the Dexie test it follows. The fixture is Dexie's: a ``users`` t
 (David with two emails, Karl "Cedersköld" with one).
 """
 
+import asyncio
 import datetime as dt
 
 import pytest
@@ -301,3 +302,42 @@ async def test_queries_from_within_each(udb):
 
         await udb.users.each(check)
     assert checked == [1, 2]
+
+
+async def test_many_modifies_started_together_in_one_transaction(make_db):
+    """tests-misc.js '#360 DB unresponsive after multiple Table.update() or
+    Collection.modify()': 2000 modifies started at once in one transaction each see
+    the previous one's write (Dexie locks the transaction for each), none is lost."""
+    db = make_db(unique_name("dexie-360"))
+    db.version(1).stores({"foo": "id"})
+    await db.open()
+
+    def bump(item):
+        item["value"] += 1
+
+    async with db.transaction("rw", db.foo):
+        await db.foo.put({"id": 1, "value": 0})
+        await asyncio.gather(*(db.foo.where("id").equals(1).modify(bump) for _ in range(2000)))
+        result = await db.foo.get(1)
+    assert result["value"] == 2000
+
+
+async def test_updates_and_deletes_started_together_keep_every_change(make_db):
+    """The same lock for Table.update (a modify) and Collection.delete: concurrent
+    updates of one record and a delete started between them apply in order."""
+    db = make_db(unique_name("dexie-360b"))
+    db.version(1).stores({"foo": "id"})
+    await db.open()
+    await db.foo.bulk_put([{"id": i, "value": 0} for i in range(1, 4)])
+
+    async def bump(key):
+        return await db.foo.update(key, lambda item: item.update(value=item["value"] + 1))
+
+    async with db.transaction("rw", db.foo):
+        counts = await asyncio.gather(
+            *(bump(1) for _ in range(50)),
+            db.foo.where("id").equals(3).delete(),
+            *(bump(2) for _ in range(50)),
+        )
+    assert counts == [1] * 50 + [1] + [1] * 50
+    assert await db.foo.to_array() == [{"id": 1, "value": 50}, {"id": 2, "value": 50}]
