@@ -49,8 +49,6 @@ class Database:
         self.verno: float = 0
         self._versions = Versions()
         self._tables: dict[str, Table] = {}
-        #: Tables ``__getattr__`` made plain attributes (while this schema lasts).
-        self._table_attrs: set[str] = set()
         self._listeners: dict[str, list[Callable[..., Any]]] = {e: [] for e in _EVENTS}
         self._middleware: list[tuple[int, Middleware]] = []
         #: The backend's core and the stack of layers over it (while open or upgrading).
@@ -113,7 +111,6 @@ class Database:
         if self._core is not None and name in self._core.schema:
             # ``db.name`` is then a plain attribute until the schema changes (_use_core)
             self.__dict__[name] = t
-            self._table_attrs.add(name)
         return t
 
     # ------------------------------------------------------------ middleware
@@ -128,9 +125,9 @@ class Database:
     def _use_core(self, base: DBCore | None) -> None:
         """Serve table calls from ``base`` wrapped in every layer (None: nothing)."""
         self._base = base
-        for name in self._table_attrs:
-            self.__dict__.pop(name, None)
-        self._table_attrs.clear()
+        for name, t in self._tables.items():  # the attributes __getattr__ made
+            if self.__dict__.get(name) is t:
+                del self.__dict__[name]
         if base is None:
             self._core = None
             return
@@ -321,9 +318,15 @@ class Database:
             return await body()
 
     async def _op(
-        self, table: str, write: bool, fn: Callable[[CoreTransaction], Awaitable[R]]
+        self,
+        table: str,
+        write: bool,
+        fn: Callable[[CoreTransaction], Awaitable[R]],
+        alone: Callable[[DBCore], Awaitable[R]] | None = None,
     ) -> R:
-        """Run ``fn(core_transaction)`` in the current transaction, or in an implicit one."""
+        """Run ``fn(core_transaction)`` in the current transaction, or outside one in an
+        implicit one; or there, when given, ``alone(core)``: the same operation as a
+        core call that makes its own transaction (``DBCore.get_once``)."""
         tx = current_transaction.get()
         if tx is not None and tx.db is self:
             tx.check(table, write)
@@ -344,18 +347,9 @@ class Database:
         if not self._is_open:
             await self._ensure_open()
         self.table(table)
+        if alone is not None:
+            return await alone(self._current_core())
         return await run_in_transaction(self._current_core(), [table], "rw" if write else "r", fn)
-
-    async def _get(self, table: str, key: Any) -> Any:
-        """``Table.get``: outside a transaction of this database, in one of its own
-        (``DBCore.get_once``, which a backend does in one step)."""
-        tx = current_transaction.get()
-        if tx is not None and tx.db is self:
-            return await self._op(table, False, lambda t: self._current_core().table(table).get(t, key))
-        if not self._is_open:
-            await self._ensure_open()
-        self.table(table)
-        return await self._current_core().get_once(table, key)
 
 
 def _make_backend(kind: str) -> Backend:

@@ -156,7 +156,12 @@ class Table:
         if key is None:
             raise DataError(f"table {self.name!r}: get() needs a key")
         encode(key)
-        return await self._db._get(self.name, key)
+        return await self._db._op(
+            self.name,
+            False,
+            lambda t: self._core_table().get(t, key),
+            lambda core: core.get_once(self.name, key),
+        )
 
     async def bulk_get(self, keys: Iterable[Any]) -> list[Any]:
         keys = list(keys)
