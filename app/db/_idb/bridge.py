@@ -66,18 +66,22 @@ def invoke(name: str, *args: Any) -> asyncio.Future[Any]:
 
 def invoke_new(trans: IDBTransaction, name: str, *args: Any) -> asyncio.Future[Any]:
     """Like :func:`invoke`, creating ``trans``'s IndexedDB transaction in the same call."""
-    if not _call:
-        helper()
-    call_id, fut = _future()
-    trans.tx_id = _call[1](name, call_id, trans.idb, trans.tables_json, trans.mode, False, *args)
+    trans.tx_id, fut = _call_new(trans.idb, trans.tables_json, trans.mode, False, name, args)
     return fut
 
 
 def invoke_once(idb: Any, tables_json: str, name: str, *args: Any) -> asyncio.Future[Any]:
     """Like :func:`invoke`, in a read-only transaction of its own that serves only
     this call (nothing in Python stands for it)."""
+    return _call_new(idb, tables_json, "r", True, name, args)[1]
+
+
+def _call_new(
+    idb: Any, tables_json: str, mode: str, once: bool, name: str, args: tuple[Any, ...]
+) -> tuple[int | None, asyncio.Future[Any]]:
+    """The helper's ``callNew``: the new transaction's number (None if ``once`` or it
+    could not be made) and the future of the call's result."""
     if not _call:
         helper()
     call_id, fut = _future()
-    _call[1](name, call_id, idb, tables_json, "r", True, *args)
-    return fut
+    return _call[1](name, call_id, idb, tables_json, mode, once, *args), fut

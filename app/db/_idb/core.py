@@ -41,6 +41,19 @@ def _tables_json(tables: tuple[str, ...]) -> str:
     return text
 
 
+def _answer_of(s: Any, table: str, what: str, field: str | None = None) -> Any:
+    """A helper's answer (see ``wire``) to call ``what`` on ``table``: its dict, or
+    its ``field``; the error it reports, raised."""
+    data = loads(s)
+    if "error" in data:
+        raise error_from_info(data["error"], _ctx(table, what))
+    return data if field is None else data[field]
+
+
+def _ctx(table: str, what: str) -> str:
+    return f"table {table!r}, {what}"
+
+
 class IDBTransaction(CoreTransaction):
     """An IndexedDB transaction, settled from its ``complete`` / ``abort`` event."""
 
@@ -151,9 +164,6 @@ class IDBTable(BackendTable):
             self.__dict__["_idx_json"] = spec
         return spec
 
-    def _ctx(self, what: str) -> str:
-        return f"table {self.name!r}, {what}"
-
     def _call(
         self, trans: CoreTransaction, fn: str, *args: Any, field: str | None = None
     ) -> Coroutine[Any, Any, Any]:
@@ -177,10 +187,7 @@ class IDBTable(BackendTable):
         finally:
             trans.pending -= 1
             trans.requests.discard(fut)
-        data = loads(s)
-        if "error" in data:
-            raise error_from_info(data["error"], self._ctx(what))
-        return data if field is None else data[field]
+        return _answer_of(s, self.name, what, field)
 
     async def mutate(self, trans: CoreTransaction, req: MutateRequest) -> MutateResponse:
         if req.type == "delete_range":
@@ -212,7 +219,7 @@ class IDBTable(BackendTable):
                 k = extract_key(req.values[pos], self.schema.primary_key.key_path)
                 key = None if k is MISSING else k
             where = f"{req.type} at position {pos}" + (f", key {key!r}" if key is not None else "")
-            resp.failures[pos] = error_from_info(f[1:], self._ctx(where))
+            resp.failures[pos] = error_from_info(f[1:], _ctx(self.name, where))
             resp.results[pos] = None
         resp.num_failures = len(resp.failures)
         for i in range(len(resp.results) - 1, -1, -1):
@@ -291,10 +298,7 @@ class IDBCore(BackendCore):
             s = await invoke_once(self.idb, _tables_json((table,)), "get", table, kj, sp)
         finally:
             loop.transaction_ended()
-        data = loads(s)
-        if "error" in data:
-            raise error_from_info(data["error"], f"table {table!r}, get")
-        return data["value"]
+        return _answer_of(s, table, "get", "value")
 
     def transaction(self, tables: list[str], mode: Mode) -> CoreTransaction:
         try:
