@@ -87,7 +87,7 @@ def run(runs: int) -> dict[str, Any]:
         # raw IndexedDB against Dexie in the same runs: how far the browser alone moves a
         # per-run ratio (the noise any library's ratio carries)
         raw_ratios = [
-            a / d for a, d in zip(samples["raw"], samples["dexie"], strict=False)
+            a / d for a, d in zip(samples["raw"], samples["dexie"], strict=True)
             if d and not math.isnan(a)
         ]
         out["ops"][op] = {
