@@ -205,17 +205,22 @@ async def test_each(udb):
     assert [u["first"] for u in users] == ["David", "Karl"]
 
 
+def _ake() -> dict:
+    """The user Dexie's 'put' and 'add' tests store (a fresh dict: the store adds its id)."""
+    return {
+        "first": "Åke",
+        "last": "Persbrant",
+        "username": "aper",
+        "email": ["aper@persbrant.net"],
+    }
+
+
 @pytest.mark.parametrize("in_transaction", [True, False], ids=["put", "put-no-transaction"])
 async def test_put(udb, in_transaction):
     """'put', 'put-no-transaction'."""
 
     async def body() -> None:
-        new_user = {
-            "first": "Åke",
-            "last": "Persbrant",
-            "username": "aper",
-            "email": ["aper@persbrant.net"],
-        }
+        new_user = _ake()
         key = await udb.users.put(new_user)
         assert key > LAST_ID
         assert new_user["id"] == key
@@ -255,12 +260,7 @@ async def test_bulk_update(udb):
 async def test_add(udb):
     """'add'."""
     async with udb.transaction("rw", udb.users):
-        new_user = {
-            "first": "Åke",
-            "last": "Persbrant",
-            "username": "aper",
-            "email": ["aper@persbrant.net"],
-        }
+        new_user = _ake()
         key = await udb.users.add(new_user)
         assert key > LAST_ID
         assert new_user["id"] == key
